@@ -1,0 +1,29 @@
+# Every target installs what it needs: a fresh machine needs only python3 (3.11) and make.
+UV := python3 -m uv
+EPISODES := build/demo-episodes.csv
+
+.PHONY: setup run test lint format bench
+
+setup:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@$(UV) sync --frozen --quiet
+
+run: setup
+	@mkdir -p build
+	@$(UV) run utskrivning demo-data --episodes 2000 --year 2020 --seed 1 --output $(EPISODES)
+	@$(UV) run utskrivning payment --rulebook dalarna-2020 --episodes $(EPISODES)
+
+test: setup lint
+	@$(UV) run pytest -q
+
+lint: setup
+	@$(UV) run ruff check .
+	@$(UV) run ruff format --check .
+	@$(UV) run mypy
+
+format: setup
+	@$(UV) run ruff format .
+	@$(UV) run ruff check --fix .
+
+bench: setup
+	@$(UV) run python benchmarks/payment.py
