@@ -8,6 +8,7 @@ state is listed under `assumptions` with the reason; `sources` cites the seed's 
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -144,7 +145,7 @@ class Group(_Strict):
     @model_validator(mode="after")
     def _stages_do_not_overlap(self) -> Group:
         ordered = sorted(self.stages, key=lambda s: s.valid_from)
-        for before, after in zip(ordered, ordered[1:], strict=False):
+        for before, after in itertools.pairwise(ordered):
             if before.valid_to is None or before.valid_to >= after.valid_from:
                 raise ValueError(
                     f"group {self.name!r}: stages {before.name!r} and {after.name!r} overlap"

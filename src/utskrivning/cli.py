@@ -1,0 +1,196 @@
+"""The `utskrivning` command: payment runs, rulebooks and demo data from the shell.
+
+Its options are a public contract (issue #2): tests outside the project call it exactly so.
+Exit status 2 means bad input (an episode file with errors, an unknown rulebook, a bad month).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
+from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
+from utskrivning.domain.payment.export import to_csv, to_json_dict, write_xlsx
+from utskrivning.domain.rulebooks import RulebookError, available_rulebooks, load_rulebook
+from utskrivning.tables import compare_frame, compare_rich, invoice_table, rulebook_table
+
+app = typer.Typer(no_args_is_help=True, help="Samverkan vid utskrivning (Lag 2017:612).")
+payment_app = typer.Typer(help="Payment liability (betalningsansvar) per rulebook.")
+app.add_typer(payment_app, name="payment")
+err = Console(stderr=True)
+out = Console()
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _months(month: str | None) -> list[str] | None:
+    if month is None:
+        return None
+    if not MONTH.match(month):
+        raise _fail(f"--month {month!r} is not YYYY-MM")
+    return [month]
+
+
+def _rate(day_rate: str | None) -> Decimal | None:
+    if day_rate is None:
+        return None
+    try:
+        rate = Decimal(day_rate.replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise _fail(f"--day-rate {day_rate!r} is not an amount in SEK") from None
+    if rate < 0 or not rate.is_finite():
+        raise _fail(f"--day-rate {day_rate!r} must be a non-negative amount")
+    return rate
+
+
+def _episodes(path: Path, skip_invalid: bool) -> EpisodeFile:
+    try:
+        episodes = read_episodes(path, skip_invalid=skip_invalid)
+    except FileNotFoundError:
+        raise _fail(f"{path}: no such file") from None
+    except EpisodeFileError as error:
+        for problem in error.errors:
+            err.print(f"{path}: {problem}", highlight=False, markup=False)
+        raise _fail(
+            f"{path}: {len({e.line for e in error.errors})} bad row(s); nothing was computed "
+            "(--skip-invalid leaves them out)"
+        ) from None
+    for problem in episodes.errors:
+        err.print(f"{path}: skipped: {problem}", highlight=False, markup=False)
+    return episodes
+
+
+def _run(
+    rulebook_id: str, episodes: EpisodeFile, months: list[str] | None, rate: Decimal | None
+) -> PaymentResult:
+    try:
+        rulebook = load_rulebook(rulebook_id)
+        return compute_payment(
+            episodes.frame, rulebook, months=months, day_rate=rate,
+            skipped_rows=episodes.skipped_rows,
+        )  # fmt: skip
+    except (RulebookError, PaymentError) as error:
+        raise _fail(str(error)) from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+EpisodesOpt = Annotated[Path, typer.Option("--episodes", help="Episode file (episodes-csv.md).")]
+MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM; default every month.")]
+RateOpt = Annotated[str | None, typer.Option("--day-rate", help="SEK per day, overrides all.")]
+SkipOpt = Annotated[bool, typer.Option("--skip-invalid", help="Leave bad rows out, list them.")]
+FormatOpt = Annotated[Format, typer.Option("--format")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")]
+
+
+@payment_app.callback(invoke_without_command=True)
+def payment(
+    ctx: typer.Context,
+    rulebook: Annotated[str | None, typer.Option("--rulebook", help="Rulebook id or file.")] = None,
+    episodes: Annotated[Path | None, typer.Option("--episodes", help="Episode file.")] = None,
+    month: MonthOpt = None,
+    day_rate: RateOpt = None,
+    format: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+    skip_invalid: SkipOpt = False,
+) -> None:
+    """The invoice basis per municipality (or district), month and rulebook group."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if rulebook is None or episodes is None:
+        raise _fail("payment needs --rulebook and --episodes")
+    months, rate = _months(month), _rate(day_rate)
+    result = _run(rulebook, _episodes(episodes, skip_invalid), months, rate)
+    if format is Format.JSON:
+        _emit(json.dumps(to_json_dict(result), ensure_ascii=False, indent=1) + "\n", output)
+    elif format is Format.CSV:
+        _emit(to_csv(result), output)
+    elif format is Format.XLSX:
+        if output is None:
+            raise _fail("--format xlsx needs --output FILE")
+        write_xlsx(result, output)
+    else:
+        console = out if output is None else Console(file=output.open("w"), width=200)
+        console.print(invoice_table(result))
+
+
+@payment_app.command("compare")
+def compare(
+    episodes: EpisodesOpt,
+    rulebooks: Annotated[str, typer.Option("--rulebooks", help="Comma-separated ids.")],
+    month: MonthOpt = None,
+    day_rate: RateOpt = None,
+    format: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+    skip_invalid: SkipOpt = False,
+) -> None:
+    """One row per municipality and month, one amount column per rulebook, with totals."""
+    ids = [r.strip() for r in rulebooks.split(",") if r.strip()]
+    if not ids:
+        raise _fail("--rulebooks needs at least one id")
+    months, rate = _months(month), _rate(day_rate)
+    data = _episodes(episodes, skip_invalid)
+    table = compare_frame({rid: _run(rid, data, months, rate) for rid in ids})
+    if format is Format.JSON:
+        _emit(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1) + "\n", output)
+    elif format is Format.CSV:
+        _emit(table.write_csv(), output)
+    elif format is Format.XLSX:
+        if output is None:
+            raise _fail("--format xlsx needs --output FILE")
+        table.write_excel(output, worksheet="Jämförelse")
+    else:
+        out.print(compare_rich(table, ids))
+
+
+@app.command("rulebooks")
+def rulebooks() -> None:
+    """The shipped and configured rulebooks, with period and a one-line summary."""
+    try:
+        out.print(rulebook_table(available_rulebooks()))
+    except RulebookError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command("demo-data")
+def demo_data(
+    episodes: Annotated[int, typer.Option("--episodes", min=1, help="Number of episodes.")],
+    year: Annotated[int, typer.Option("--year", min=2018, max=2100)],
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    output: OutputOpt = None,
+) -> None:
+    """A realistic synthetic episode file, the same for the same seed."""
+    from utskrivning.domain.demo import generate_episodes, write_episodes_csv
+
+    frame = generate_episodes(episodes, year, seed=seed)
+    if output is None:
+        sys.stdout.write(frame.write_csv())
+    else:
+        write_episodes_csv(frame, output)
+        err.print(f"wrote {frame.height} episodes to {output}")

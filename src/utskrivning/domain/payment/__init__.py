@@ -1,0 +1,204 @@
+"""The payment engine: a municipality's liability for ready days, per agreement, to the krona.
+
+`compute_payment` runs a rulebook over a whole episode frame (from `read_episodes`) in Polars;
+`explain_episode` tells one episode's story by the same rules. See payment-rules.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import polars as pl
+
+from utskrivning.domain.payment.invoices import KEYS, invoice_table, threshold_table
+from utskrivning.domain.payment.lines import discharged, episode_lines
+from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.payment.stages import (
+    PaymentError,
+    month_stages,
+    resolve_day_rate,
+    stage_table,
+)
+from utskrivning.domain.rulebooks import Rulebook
+
+__all__ = ["Basis", "Invoice", "InvoiceLine", "PaymentError", "PaymentResult", "compute_payment"]
+
+TWO_PLACES = Decimal("0.01")
+
+
+def _days(hundredths: int) -> Decimal:
+    return (Decimal(hundredths) / 100).quantize(TWO_PLACES)
+
+
+def _kronor(ore: int | None) -> Decimal | None:
+    return None if ore is None else Decimal(ore) / 100
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    episode_id: str
+    line: int
+    care_type: str
+    ready_days: int
+    basis: Basis
+    billable_days: Decimal
+    amount_sek: Decimal
+    reason: str
+
+
+@dataclass(frozen=True)
+class Invoice:
+    municipality: str
+    district: str | None
+    month: str
+    group: str
+    model: str | None
+    stage: str | None
+    counted_episodes: int
+    ready_days: int
+    average_days: Decimal | None
+    threshold_days: Decimal | None
+    liable: bool
+    reason: str
+    billable_days: Decimal
+    day_rate_sek: Decimal | None
+    amount_sek: int
+    excluded_episodes: int
+    not_liable_episodes: int
+    missing_ready_at: int
+    lines: tuple[InvoiceLine, ...]
+
+
+def _average_text(days: int | None, counted: int | None) -> str:
+    if not counted:
+        return "no counted episodes"
+    return f"average {(Decimal(days or 0) / counted).quantize(TWO_PLACES)}"
+
+
+def _reason(row: dict[str, Any], rulebook: Rulebook) -> str:
+    """Why this invoice is liable or not, in the agreement's terms (Dalarna: which months)."""
+    if not row["in_force"]:
+        return f"{rulebook.id} is not in force in {row['month']}"
+    if not row["invoicing"]:
+        return f"stage '{row['stage']}' sends no invoices"
+    parts = []
+    if row["model"] == "average":
+        threshold = _days(row["threshold_c"])
+        exceeds = "exceeds" if row["exceeds"] else "does not exceed"
+        parts.append(
+            f"{_average_text(row['ready_days'], row['counted_episodes'])} {exceeds} "
+            f"the threshold {threshold}"
+        )
+        if row["two_of_three"] and row["exceeds"]:
+            history = []
+            for back in (1, 2):
+                if row[f"exceeds_{back}"] is None:
+                    history.append(f"{back} month(s) before: history missing")
+                else:
+                    verdict = "exceeded" if row[f"exceeds_{back}"] else "did not exceed"
+                    average = _average_text(row[f"days_{back}"], row[f"counted_{back}"])
+                    history.append(f"{back} month(s) before: {average}, {verdict}")
+            rule = "liable" if row["average_liable"] else "not liable"
+            parts.append(f"{rule} by two of the last three months ({'; '.join(history)})")
+    if row["individual_days"]:
+        parts.append(
+            f"{row['individual_episodes']} episode(s) billed individually for "
+            f"{row['individual_days']} day(s)"
+        )
+    elif row["model"] != "average":
+        parts.append("no episode beyond its grace days")
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    """The invoice basis as frames (for bulk work) and as invoices (for people and files)."""
+
+    rulebook: Rulebook
+    invoice_frame: pl.DataFrame
+    line_frame: pl.DataFrame
+    skipped_rows: int = 0
+
+    def invoices(self) -> list[Invoice]:
+        lines_by_invoice = self.line_frame.partition_by(KEYS, as_dict=True)
+        out = []
+        for row in self.invoice_frame.iter_rows(named=True):
+            key = tuple(row[k] for k in KEYS)
+            counted = row["counted_episodes"]
+            lines = lines_by_invoice[key].sort("episode_id")
+            out.append(
+                Invoice(
+                    municipality=row["liable_municipality"],
+                    district=row["liable_district"],
+                    month=row["month"],
+                    group=row["rule_group"],
+                    model=row["model"],
+                    stage=row["stage"],
+                    counted_episodes=counted,
+                    ready_days=row["ready_days"],
+                    average_days=(
+                        (Decimal(row["ready_days"]) / counted).quantize(TWO_PLACES, ROUND_HALF_UP)
+                        if counted
+                        else None
+                    ),
+                    threshold_days=(
+                        None if row["threshold_c"] is None else _days(row["threshold_c"])
+                    ),
+                    liable=row["liable"],
+                    reason=_reason(row, self.rulebook),
+                    billable_days=_days(row["billable_c"]),
+                    day_rate_sek=_kronor(row["rate_ore"]),
+                    amount_sek=row["amount_sek"],
+                    excluded_episodes=row["excluded_episodes"],
+                    not_liable_episodes=row["not_liable_episodes"],
+                    missing_ready_at=row["missing_ready_at"],
+                    lines=tuple(
+                        InvoiceLine(
+                            episode_id=line["episode_id"],
+                            line=line["line"],
+                            care_type=line["care_type"],
+                            ready_days=line["ready_days"],
+                            basis=Basis(line["basis"]),
+                            billable_days=Decimal(line["billable_days"]),
+                            amount_sek=_kronor(line["amount_ore"]) or Decimal(0),
+                            reason=line["reason"],
+                        )
+                        for line in lines.iter_rows(named=True)
+                    ),
+                )
+            )
+        return out
+
+
+def compute_payment(
+    episodes: pl.DataFrame,
+    rulebook: Rulebook,
+    *,
+    months: list[str] | None = None,
+    day_rate: Decimal | None = None,
+    skipped_rows: int = 0,
+) -> PaymentResult:
+    """Every unit's invoice basis for the given months (default: every month with discharges).
+
+    All months in the file are computed, whichever are asked for, because Dalarna's rule looks
+    back two months and Stockholm's second stage looks back to the first.
+    """
+    frame = discharged(episodes, rulebook)
+    all_months = sorted(frame["month"].unique().to_list())
+    wanted = sorted(set(months)) if months else all_months
+    stages = month_stages(rulebook, all_months)
+    rates = {
+        (ms.group, ms.month): resolve_day_rate(ms, day_rate)
+        for ms in stages
+        if ms.stage is not None and ms.month in wanted
+    }
+    lines = episode_lines(frame, stage_table(stages, rates=rates))
+    invoices = invoice_table(lines, threshold_table(stages, lines))
+    return PaymentResult(
+        rulebook=rulebook,
+        invoice_frame=invoices.filter(pl.col("month").is_in(wanted)),
+        line_frame=lines.filter(pl.col("month").is_in(wanted)),
+        skipped_rows=skipped_rows,
+    )

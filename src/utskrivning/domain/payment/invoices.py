@@ -1,0 +1,117 @@
+"""From episode lines to one invoice basis per liable unit, month and rulebook group.
+
+Amounts are computed in scaled integers: hundredths of a day times öre gives 1/10 000 SEK, exact,
+and rounded half up to whole kronor once, at the end (payment-rules.md "average").
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import polars as pl
+
+from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.payment.stages import MonthStage, hundredths
+from utskrivning.domain.rulebooks import CountyAverage
+
+UNIT = ["liable_municipality", "liable_district", "rule_group"]
+KEYS = [*UNIT, "month"]
+_STAGE_COLUMNS = ["in_force", "stage", "model", "two_of_three", "invoicing", "rate_ore"]
+
+
+def county_average(lines: pl.DataFrame, group: str, rule: CountyAverage) -> Decimal:
+    """The county's mean ready days over the window, two decimals half up, never above the cap.
+
+    Stockholm 2020 etapp 2; with no counted episodes in the window the cap stands.
+    """
+    window = lines.filter(
+        (pl.col("rule_group") == group)
+        & (pl.col("basis") == Basis.AVERAGE)
+        & pl.col("discharge_date").is_between(rule.county_average_from, rule.county_average_to)
+    )
+    if window.height == 0:
+        return rule.cap
+    mean = Decimal(int(window["ready_days"].sum())) / window.height
+    return min(rule.cap, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def threshold_table(month_stages: list[MonthStage], lines: pl.DataFrame) -> pl.DataFrame:
+    rows = []
+    for ms in month_stages:
+        rule = ms.stage.threshold if ms.stage else None
+        threshold = (
+            county_average(lines, ms.group, rule) if isinstance(rule, CountyAverage) else rule
+        )
+        rows.append(
+            {
+                "rule_group": ms.group,
+                "month": ms.month,
+                "threshold_c": None if threshold is None else hundredths(threshold),
+            }
+        )
+    return pl.DataFrame(
+        rows, schema={"rule_group": pl.String, "month": pl.String, "threshold_c": pl.Int64}
+    )
+
+
+def _previous(month: pl.Expr, months_back: int) -> pl.Expr:
+    return (month + "-01").str.to_date().dt.offset_by(f"-{months_back}mo").dt.strftime("%Y-%m")
+
+
+def invoice_table(lines: pl.DataFrame, thresholds: pl.DataFrame) -> pl.DataFrame:
+    def is_(basis: Basis) -> pl.Expr:
+        return pl.col("basis") == basis
+
+    # Under an individual model the episodes billed one by one are the ones counted.
+    counted = is_(Basis.AVERAGE) | (is_(Basis.INDIVIDUAL) & (pl.col("model") != "average"))
+    invoices = (
+        lines.group_by(KEYS)
+        .agg(
+            pl.col(_STAGE_COLUMNS).first(),
+            episodes=pl.len(),
+            counted_episodes=counted.sum(),
+            ready_days=pl.col("ready_days").filter(counted).sum(),
+            individual_episodes=(is_(Basis.INDIVIDUAL) & (pl.col("billable_days") > 0)).sum(),
+            individual_days=pl.col("billable_days").filter(is_(Basis.INDIVIDUAL)).sum(),
+            excluded_episodes=is_(Basis.EXCLUDED).sum(),
+            not_liable_episodes=is_(Basis.NOT_LIABLE).sum(),
+            missing_ready_at=pl.col("ready_at").is_null().sum(),
+        )
+        .join(thresholds, on=["rule_group", "month"], how="left")
+        .with_columns(
+            exceeds=(pl.col("counted_episodes") > 0)
+            & (pl.col("ready_days") * 100 > pl.col("threshold_c") * pl.col("counted_episodes"))
+        )
+    )
+    history = invoices.filter(pl.col("in_force")).select(
+        *KEYS, "exceeds", "counted_episodes", "ready_days"
+    )
+    for back in (1, 2):
+        invoices = invoices.with_columns(_previous(pl.col("month"), back).alias("past")).join(
+            history.rename({"month": "past", "exceeds": f"exceeds_{back}",
+                            "counted_episodes": f"counted_{back}", "ready_days": f"days_{back}"}),
+            on=[*UNIT, "past"], how="left", nulls_equal=True,
+        )  # fmt: skip
+    history_ok = (
+        ~pl.col("two_of_three") | pl.col("exceeds_1").fill_null(False)
+        | pl.col("exceeds_2").fill_null(False)
+    )  # fmt: skip
+    average_liable = (
+        pl.col("in_force") & pl.col("invoicing") & (pl.col("model") == "average")
+        & pl.col("exceeds").fill_null(False) & history_ok
+    )  # fmt: skip
+    average_c = pl.when(average_liable).then(
+        pl.col("ready_days") * 100 - pl.col("threshold_c") * pl.col("counted_episodes")
+    )
+    return (
+        invoices.drop("past")
+        .with_columns(average_liable=average_liable, average_billable_c=average_c.fill_null(0))
+        .with_columns(
+            billable_c=pl.col("average_billable_c") + pl.col("individual_days") * 100,
+            liable=pl.col("average_liable") | (pl.col("individual_days") > 0),
+        )
+        .with_columns(
+            amount_sek=(pl.col("billable_c") * pl.col("rate_ore").fill_null(0) + 5_000) // 10_000
+        )
+        .sort(KEYS, nulls_last=False)
+    )

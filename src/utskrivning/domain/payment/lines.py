@@ -1,0 +1,151 @@
+"""Each discharged episode's ready days, basis and billable days, for a whole file at once.
+
+See `payment-rules.md` "Counting ready days". The per-episode explanation in `explain.py` walks
+the same rules one episode at a time; the property tests hold the two to the same answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+
+from utskrivning.domain.calendar import non_working_days
+from utskrivning.domain.payment import reasons
+from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.rulebooks import Model, Rulebook
+
+# Grace periods end at most this far past a discharge date (30 weekdays plus holidays).
+_GRACE_REACH = timedelta(days=120)
+
+
+def discharged(frame: pl.DataFrame, rulebook: Rulebook) -> pl.DataFrame:
+    """Episodes that left hospital, with the month and rulebook group that bill them."""
+    care_type_group = {ct: g.name for g in rulebook.groups for ct in g.care_types}
+    return frame.filter(pl.col("discharged_at").is_not_null()).with_columns(
+        month=pl.col("discharged_at").dt.strftime("%Y-%m"),
+        rule_group=pl.col("care_type").replace_strict(care_type_group, return_dtype=pl.String),
+    )
+
+
+def _holidays(episodes: pl.DataFrame) -> list[date]:
+    first, last = episodes.select(
+        pl.col("ready_at").dt.date().min(), pl.col("discharged_at").dt.date().max()
+    ).row(0)
+    if first is None or last is None:
+        return []
+    return non_working_days(first, last + _GRACE_REACH)
+
+
+def _failed_preconditions() -> pl.Expr:
+    checks = [
+        (pl.col("check_admission_notice") & pl.col("admission_notice_at").is_null(),
+         reasons.MISSING_ADMISSION_NOTICE),
+        (pl.col("check_readiness") & pl.col("ready_at").is_null(), reasons.MISSING_READINESS),
+        (pl.col("check_named_contact") & pl.col("primary_care_unit").is_not_null()
+         & pl.col("named_contact_at").is_null(), reasons.MISSING_NAMED_CONTACT),
+        (pl.col("check_sip_summoned") & pl.col("sip_needed")
+         & pl.col("sip_summoned_at").is_null(), reasons.MISSING_SIP_SUMMONS),
+    ]  # fmt: skip
+    return pl.concat_str(
+        [pl.when(failed).then(pl.lit(text)) for failed, text in checks],
+        separator=", ",
+        ignore_nulls=True,
+    ).replace("", None)
+
+
+def _decision(basis: Basis, reason: pl.Expr, billable: pl.Expr | None) -> pl.Expr:
+    return pl.struct(
+        basis=pl.lit(str(basis)),
+        reason=reason,
+        billable=pl.lit(0) if billable is None else billable,
+    )
+
+
+def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl.DataFrame:
+    holidays = _holidays(discharged_episodes)
+    days = discharged_episodes.join(stages, on=["rule_group", "month"], how="left").with_columns(
+        day_one=pl.col("ready_at").dt.date()
+        + pl.duration(
+            days=(
+                pl.col("day_after")
+                | (
+                    pl.col("cutoff_minute").is_not_null()
+                    & (
+                        pl.col("ready_at").dt.hour().cast(pl.Int32) * 60
+                        + pl.col("ready_at").dt.minute()
+                        >= pl.col("cutoff_minute")
+                    )
+                )
+            ).cast(pl.Int32)
+        ),
+        discharge_date=pl.col("discharged_at").dt.date(),
+    )
+    calendar_days = (pl.col("discharge_date") - pl.col("day_one")).dt.total_days().clip(0)
+    weekdays = pl.business_day_count("day_one", "discharge_date", holidays=holidays).clip(0)
+    last_grace_day = pl.col("day_one").dt.add_business_days(
+        pl.col("grace_days") - 1, holidays=holidays, roll="forward"
+    )
+    in_force = pl.col("in_force").fill_null(False)
+    days = days.with_columns(
+        ready_days=pl.when(~in_force)
+        .then(0)
+        .when(pl.col("weekdays"))
+        .then(weekdays)
+        .otherwise(calendar_days),
+        calendar_days=calendar_days,
+        last_grace_day=pl.when(pl.col("grace_days") > 0).then(last_grace_day),
+        failed_preconditions=_failed_preconditions(),
+    )
+    grace_billable = (
+        pl.when(pl.col("ready_days") <= pl.col("grace_days"))
+        .then(0)
+        .when(pl.col("grace_days") == 0)
+        .then(pl.col("calendar_days"))
+        .when(pl.col("weekdays"))
+        .then((pl.col("discharge_date") - pl.col("last_grace_day")).dt.total_days() - 1)
+        .otherwise(pl.col("calendar_days") - pl.col("grace_days"))
+    )
+    is_individual_model = pl.col("model").is_in([Model.GRACE_DAYS, Model.LAW_DEFAULT])
+    over = pl.col("individual_over").is_not_null() & (
+        pl.col("ready_days") > pl.col("individual_over")
+    )
+    decisions = [
+        (~in_force, Basis.EXCLUDED, pl.format(reasons.NOT_IN_FORCE, "month"), None),
+        (pl.col("ready_at").is_null() & ~pl.col("check_readiness"),
+         Basis.EXCLUDED, pl.lit(reasons.NEVER_READY), None),
+        (pl.col("only_done") & (pl.col("status").fill_null("") != "done"),
+         Basis.EXCLUDED, pl.lit(reasons.NOT_DONE), None),
+        (pl.col("failed_preconditions").is_not_null(), Basis.NOT_LIABLE,
+         pl.format(reasons.PRECONDITIONS_FAILED, "failed_preconditions"), None),
+        (pl.col("exclude_zero") & (pl.col("ready_days") == 0),
+         Basis.EXCLUDED, pl.lit(reasons.ZERO_DAY), None),
+        (over, Basis.INDIVIDUAL,
+         pl.format(reasons.INDIVIDUAL_OVER, "individual_over", "individual_beyond"),
+         pl.col("ready_days") - pl.col("individual_beyond")),
+        (is_individual_model, Basis.INDIVIDUAL, pl.format(reasons.GRACE, "grace_days"),
+         grace_billable),
+    ]  # fmt: skip
+    rule: Any = pl
+    for condition, basis, reason, billable in decisions:
+        rule = rule.when(condition).then(_decision(basis, reason, billable))
+    rule = rule.otherwise(_decision(Basis.AVERAGE, pl.lit(reasons.COUNTED), None))
+    billed = pl.col("invoicing") & (pl.col("rule").struct.field("billable") > 0)
+    return (
+        days.with_columns(rule=rule)
+        .with_columns(
+            basis=pl.col("rule").struct.field("basis"),
+            billable_days=pl.when(billed)
+            .then(pl.col("rule").struct.field("billable"))
+            .otherwise(0),
+            reason=pl.when(
+                pl.col("rule").struct.field("billable") > 0, ~pl.col("invoicing").fill_null(True)
+            )
+            .then(pl.format(reasons.NO_INVOICING, "stage"))
+            .otherwise(pl.col("rule").struct.field("reason")),
+            ready_days=pl.col("ready_days").fill_null(0),
+        )
+        .with_columns(amount_ore=pl.col("billable_days").cast(pl.Int64) * pl.col("rate_ore"))
+        .drop("rule")
+    )

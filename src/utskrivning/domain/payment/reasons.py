@@ -1,0 +1,31 @@
+"""The words of the invoice basis, shared by the bulk engine and the per-episode explanation.
+
+Templates use `{}` placeholders so that Polars' `pl.format` and Python's `str.format` fill the
+same text: the two paths cannot drift apart in what they tell a municipality.
+"""
+
+from enum import StrEnum
+
+
+class Basis(StrEnum):
+    AVERAGE = "average"
+    INDIVIDUAL = "individual"
+    EXCLUDED = "excluded"
+    NOT_LIABLE = "not_liable"
+
+
+NOT_IN_FORCE = "the rulebook is not in force in {}"
+NEVER_READY = "no readiness notification: not a ready patient"
+NOT_DONE = "contact not closed with status UTFÖRD"
+ZERO_DAY = "day zero: zero-day patients are left out"
+COUNTED = "counted in the month's average"
+INDIVIDUAL_OVER = "more than {} ready days: billed individually for the days beyond {}"
+GRACE = "{} grace days, then every calendar day until discharge"
+NO_INVOICING = "stage '{}' sends no invoices"
+
+# Lag (2017:612) 5 kap.; Dalarna §11 "Kommunens betalningsansvar förutsätter att".
+MISSING_ADMISSION_NOTICE = "no admission notice"
+MISSING_READINESS = "no readiness notification"
+MISSING_NAMED_CONTACT = "no named care contact in primary care"
+MISSING_SIP_SUMMONS = "SIP needed but not summoned"
+PRECONDITIONS_FAILED = "preconditions not met: {}"

@@ -1,0 +1,99 @@
+"""Terminal tables (rich) for the command line, with Swedish number formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+import polars as pl
+from rich.table import Table
+
+from utskrivning.domain.municipalities import municipality_name
+from utskrivning.domain.payment import PaymentResult
+from utskrivning.domain.rulebooks import Rulebook
+
+
+def sek(amount: int | Decimal | None) -> str:
+    """Swedish style: a space between thousands, decimal comma (55 350, 8 200,50)."""
+    if amount is None:
+        return "–"
+    text = f"{amount:,.0f}" if Decimal(amount) == int(amount) else f"{amount:,.2f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def days(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def invoice_table(result: PaymentResult) -> Table:
+    table = Table(title=f"Faktureringsunderlag · {result.rulebook.title}", show_footer=True)
+    columns = ["Kommun", "Stadsdel", "Månad", "Grupp", "Antal", "Dagar", "Medel", "Gräns",
+               "Ansvar", "Fakt. dagar", "Dygnskostnad", "Belopp"]  # fmt: skip
+    for name in columns:
+        table.add_column(name, justify="left" if name in columns[:4] else "right")
+    total = 0
+    invoices = result.invoices()
+    for invoice in invoices:
+        total += invoice.amount_sek
+        table.add_row(
+            f"{invoice.municipality} {municipality_name(invoice.municipality)}",
+            invoice.district or "",
+            invoice.month,
+            invoice.group,
+            str(invoice.counted_episodes),
+            str(invoice.ready_days),
+            days(invoice.average_days),
+            days(invoice.threshold_days),
+            "[bold red]ja[/]" if invoice.liable else "nej",
+            days(invoice.billable_days),
+            sek(invoice.day_rate_sek),
+            sek(invoice.amount_sek),
+        )
+    table.columns[0].footer = f"{len(invoices)} fakturaunderlag"
+    table.columns[-1].footer = sek(total)
+    if result.skipped_rows:
+        table.caption = f"{result.skipped_rows} ogiltiga rader utelämnade (--skip-invalid)"
+    return table
+
+
+def compare_frame(results: dict[str, PaymentResult]) -> pl.DataFrame:
+    """One row per municipality and month, one amount column per rulebook, totals last."""
+    per_rulebook = [
+        result.invoice_frame.group_by("liable_municipality", "month")
+        .agg(pl.col("amount_sek").sum().alias(rulebook_id))
+        .rename({"liable_municipality": "municipality"})
+        for rulebook_id, result in results.items()
+    ]
+    frame = per_rulebook[0]
+    for other in per_rulebook[1:]:
+        frame = frame.join(other, on=["municipality", "month"], how="full", coalesce=True)
+    frame = frame.fill_null(0).sort("municipality", "month")
+    totals = frame.select(
+        pl.lit("total").alias("municipality"), pl.lit("").alias("month"),
+        *(pl.col(rid).sum() for rid in results),
+    )  # fmt: skip
+    return pl.concat([frame, totals], how="vertical_relaxed")
+
+
+def compare_rich(frame: pl.DataFrame, ids: list[str]) -> Table:
+    table = Table(title="Jämförelse av regelverk (belopp SEK)")
+    table.add_column("Kommun")
+    table.add_column("Månad")
+    for rid in ids:
+        table.add_column(rid, justify="right")
+    for row in frame.iter_rows(named=True):
+        code = row["municipality"]
+        name = "Totalt" if code == "total" else f"{code} {municipality_name(code)}"
+        table.add_row(name, row["month"], *(sek(row[rid]) for rid in ids),
+                      end_section=code == "total")  # fmt: skip
+    return table
+
+
+def rulebook_table(rulebooks: Iterable[Rulebook]) -> Table:
+    table = Table(title="Regelverk")
+    for name in ("Id", "Region", "Gäller", "Sammanfattning"):
+        table.add_column(name, overflow="fold")
+    for rulebook in rulebooks:
+        period = f"{rulebook.valid_from} – {rulebook.valid_to or ''}"
+        table.add_row(rulebook.id, rulebook.region, period, rulebook.summary)
+    return table

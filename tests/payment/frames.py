@@ -1,0 +1,54 @@
+"""Episode frames in the reader's normalised shape, written tersely for rule tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+TIMES = ["admitted_at", "admission_notice_at", "ready_at", "named_contact_at",
+         "sip_summoned_at", "sip_held_at", "discharged_at"]  # fmt: skip
+SCHEMA: dict[str, Any] = {
+    "line": pl.Int64, "episode_id": pl.String, "patient_id": pl.String,
+    "municipality": pl.String, "placing_municipality": pl.String, "district": pl.String,
+    "liable_municipality": pl.String, "liable_district": pl.String, "care_type": pl.String,
+    "unit": pl.String, "primary_care_unit": pl.String,
+    **{t: pl.Datetime("us") for t in TIMES},
+    "ready_declarations": pl.Int64, "sip_needed": pl.Boolean, "status": pl.String,
+    "age": pl.Int64,
+}  # fmt: skip
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def episode(ready: str | None, discharged: str | None, **fields: Any) -> dict[str, Any]:
+    """A closed episode meeting every precondition unless `fields` says otherwise."""
+    row: dict[str, Any] = {
+        "episode_id": None, "patient_id": "191212121212", "municipality": "2080",
+        "placing_municipality": None, "district": None, "care_type": "somatic",
+        "unit": "Medicin", "primary_care_unit": None, "admitted_at": "2020-01-01 08:00",
+        "admission_notice_at": "2020-01-01 09:00", "ready_at": ready,
+        "named_contact_at": None, "sip_summoned_at": None, "sip_held_at": None,
+        "discharged_at": discharged, "ready_declarations": 1 if ready else 0,
+        "sip_needed": False, "status": "done", "age": None,
+    }  # fmt: skip
+    row.update(fields)
+    for name in TIMES:
+        if isinstance(row[name], str):
+            row[name] = at(row[name])
+    return row
+
+
+def frame(*episodes: dict[str, Any]) -> pl.DataFrame:
+    rows = []
+    for number, row in enumerate(episodes, start=2):
+        placing = row["placing_municipality"]
+        rows.append({
+            **row, "line": number, "episode_id": row["episode_id"] or f"E{number}",
+            "liable_municipality": placing or row["municipality"],
+            "liable_district": None if placing else row["district"],
+        })  # fmt: skip
+    return pl.DataFrame(rows, schema=SCHEMA)
