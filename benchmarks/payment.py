@@ -1,0 +1,143 @@
+"""A national year through the payment engine, against the cost of merely reading the file.
+
+Targets: reading and validating the file and computing every municipality's and month's invoice
+basis takes at most twice as long as a bare `pl.read_csv` of it, in under 2 GB. Each measured run
+is a freshly spawned process, so generating the data or an earlier run cannot inflate the peak
+memory it reports.
+
+    python benchmarks/payment.py [--episodes 1500000] [--year 2020] [--rulebook dalarna-2020]
+                                 [--seed 0] [--runs 3] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from utskrivning.domain.demo import generate_episodes, write_episodes_csv
+from utskrivning.domain.episodes import read_episodes
+from utskrivning.domain.payment import compute_payment
+from utskrivning.domain.rulebooks import load_rulebook
+
+MAX_RATIO = 2.0
+MAX_MEMORY_BYTES = 2_000_000_000
+CACHE = Path(__file__).resolve().parents[1] / "build" / "benchmarks"
+
+
+Phases = dict[str, float]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    seconds: float  # the best run
+    phases: Phases  # of the best run
+    peak_bytes: int  # the highest of the runs
+
+
+def bare_read(path: Path, _rulebook: str) -> Phases:
+    start = time.perf_counter()
+    pl.read_csv(path, infer_schema=False)
+    return {"read_csv": time.perf_counter() - start}
+
+
+def payment_run(path: Path, rulebook: str) -> Phases:
+    start = time.perf_counter()
+    episodes = read_episodes(path).frame  # raises on any bad row
+    read = time.perf_counter()
+    compute_payment(episodes, load_rulebook(rulebook))
+    return {"read_episodes": read - start, "compute_payment": time.perf_counter() - read}
+
+
+def _timed(step: Callable[[Path, str], Phases], path: Path, rulebook: str) -> tuple[Phases, int]:
+    """Runs in the child: the step's phase times and the child's peak resident memory."""
+    phases = step(path, rulebook)
+    return phases, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def measure(
+    step: Callable[[Path, str], Phases], path: Path, rulebook: str, runs: int
+) -> Measurement:
+    results = []
+    for _ in range(runs):
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+            results.append(child.submit(_timed, step, path, rulebook).result())
+    best = min((phases for phases, _ in results), key=lambda phases: sum(phases.values()))
+    return Measurement(sum(best.values()), best, max(peak for _, peak in results))
+
+
+def episode_file(episodes: int, year: int, seed: int, console: Console) -> Path:
+    """The generated year, cached under build/ because generating it costs as much as a run."""
+    path = CACHE / f"episodes-{year}-{episodes}-seed{seed}.csv"
+    if path.exists():
+        console.print(f"Using cached {path}")
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    frame = generate_episodes(episodes, year, seed=seed)
+    generated = time.perf_counter() - start
+    partial = path.with_suffix(".partial")
+    write_episodes_csv(frame, partial)
+    partial.replace(path)
+    console.print(
+        f"Generated {episodes:,} episodes in {generated:.1f} s, "
+        f"written in {time.perf_counter() - start - generated:.1f} s: {path}"
+    )
+    return path
+
+
+def _gb(size: int) -> str:
+    return f"{size / 1e9:.2f} GB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=1_500_000)
+    parser.add_argument("--year", type=int, default=2020)
+    parser.add_argument("--rulebook", default="dalarna-2020")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs per step")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    console = Console()
+
+    path = episode_file(args.episodes, args.year, args.seed, console)
+    console.print(
+        f"{path.stat().st_size / 1e6:,.0f} MB, polars {pl.__version__}, {os.cpu_count()} CPUs, "
+        f"rulebook {args.rulebook}, best of {args.runs}"
+    )
+    read = measure(bare_read, path, args.rulebook, args.runs)
+    run = measure(payment_run, path, args.rulebook, args.runs)
+    ratio = run.seconds / read.seconds
+    ratio_ok, memory_ok = ratio <= MAX_RATIO, run.peak_bytes < MAX_MEMORY_BYTES
+
+    table = Table(title=f"Payment run, {args.episodes:,} episodes ({args.year})")
+    for column in ("step", "seconds", "peak memory", "target", "met"):
+        table.add_column(column, justify="left" if column in ("step", "target") else "right")
+    table.add_row("(a) pl.read_csv, all strings", f"{read.seconds:.2f}", _gb(read.peak_bytes))
+    table.add_row("(b) read_episodes + compute_payment", f"{run.seconds:.2f}", _gb(run.peak_bytes))
+    for phase, seconds in run.phases.items():
+        table.add_row(f"    of which {phase}", f"{seconds:.2f}")
+    table.add_row("(b) / (a)", f"{ratio:.2f}", "", f"≤ {MAX_RATIO}", _verdict(ratio_ok))
+    table.add_row("peak memory of (b)", "", _gb(run.peak_bytes), "< 2 GB", _verdict(memory_ok))
+    console.print(table)
+    return 1 if args.check and not (ratio_ok and memory_ok) else 0
+
+
+def _verdict(ok: bool) -> str:
+    return "[green]yes[/green]" if ok else "[red]no[/red]"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
