@@ -1,0 +1,121 @@
+"""When each party's step is due, on Stockholm's clock, and whether it was met or missed.
+
+Pure functions of the facts and `now`: worklists show coming and missed (red) deadlines from them,
+and the service proposes a deviation for each missed one. `due_at` is the last instant that is
+still on time, so "met" is `met_at <= due_at` for every kind alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+
+from utskrivning.domain.calendar import STOCKHOLM, is_working_day, to_local_naive
+from utskrivning.domain.process.facts import EpisodeFacts
+from utskrivning.domain.process.states import MessageKind, Party
+
+
+class DeadlineKind(StrEnum):
+    ADMISSION_NOTICE = "admission_notice"
+    NAMED_CONTACT = "named_contact"
+    SIP_SUMMONS = "sip_summons"
+    ACKNOWLEDGEMENT = "acknowledgement"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: DeadlineKind
+    party: Party
+    due_at: datetime  # Europe/Stockholm
+    met_at: datetime | None
+    missed: bool
+    message: MessageKind | None = None  # the message an acknowledgement is for
+
+
+def _local_date(at: datetime) -> date:
+    return to_local_naive(at).date()
+
+
+def _end_of_local_day(day: date) -> datetime:
+    # 23:59:59.999999 exists every day: Sweden's clocks change at 02:00/03:00, never near midnight.
+    return datetime.combine(day, time.max, tzinfo=STOCKHOLM)
+
+
+def admission_notice_due(support_assessed_at: datetime) -> datetime:
+    """Dalarna §6 and §9, Stockholm appendix §3: "inom 24 timmar" after admission or the later
+    judgement that support may be needed.
+
+    Elapsed hours, counted in UTC: over a DST night the wall clock shows 23 or 25 hours later.
+    """
+    return (support_assessed_at.astimezone(UTC) + timedelta(hours=24)).astimezone(STOCKHOLM)
+
+
+def sip_summons_due(ready_at: datetime) -> datetime:
+    """Dalarna §9 Öppenvård and the law as quoted in the Stockholm appendix §3 SIP: "senast tre
+    dagar efter" the readiness notification.
+
+    Reading: calendar days, by the end of the third local day after the notification's date. The
+    texts say "dagar", while the agreements write "vardagar" where they mean weekdays (Stockholm's
+    "5 vardagar" grace days), and the same law's payment limit is read as calendar days (Dalarna §11
+    "tre (3) kalenderdagar ... samma gräns som finns i lagstiftningens förslag").
+    """
+    return _end_of_local_day(_local_date(ready_at) + timedelta(days=3))
+
+
+def acknowledgement_due(sent_at: datetime) -> datetime:
+    """ASSUMPTION: no seed sets a time for the receipt (kvittens); we ask for it by the end of the
+    next working day, so a Friday message is due on Monday and a holiday does not count.
+    """
+    day = _local_date(sent_at) + timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return _end_of_local_day(day)
+
+
+def named_contact_due(facts: EpisodeFacts) -> datetime | None:
+    """Dalarna §9 Öppenvård: "Fast vårdkontakt ska ha utsetts innan personen skrivs ut".
+
+    The discharge once it happened; before it, the end of the day before the estimated discharge
+    date, since the patient may leave early that day; None while neither is known.
+    """
+    if facts.discharged_at is not None:
+        return facts.discharged_at.astimezone(STOCKHOLM)
+    if facts.estimated_discharge is not None:
+        return _end_of_local_day(facts.estimated_discharge - timedelta(days=1))
+    return None
+
+
+_Row = tuple[DeadlineKind, Party, datetime, datetime | None, MessageKind | None]
+
+
+def deadlines(facts: EpisodeFacts, now: datetime) -> list[Deadline]:
+    """Every deadline the episode has run into so far, met or not, earliest first."""
+    if now.tzinfo is None:
+        raise ValueError("`now` must be timezone-aware")
+    K = DeadlineKind
+    rows: list[_Row] = []
+    if facts.support_assessed_at is not None:
+        due = admission_notice_due(facts.support_assessed_at)
+        rows.append(
+            (K.ADMISSION_NOTICE, Party.INPATIENT_CARE, due, facts.admission_notice_at, None)
+        )
+    contact_due = named_contact_due(facts)
+    if facts.primary_care_involved and contact_due is not None:
+        rows.append(
+            (K.NAMED_CONTACT, Party.PRIMARY_CARE, contact_due, facts.named_contact_at, None)
+        )
+    if facts.sip_summons_owed and facts.ready_at is not None:
+        due = sip_summons_due(facts.ready_at)
+        rows.append((K.SIP_SUMMONS, Party.PRIMARY_CARE, due, facts.sip_summoned_at, None))
+    for m in facts.messages:
+        due = acknowledgement_due(m.sent_at)
+        rows += [
+            (K.ACKNOWLEDGEMENT, party, due, m.acknowledged_at(party), m.kind)
+            for party in sorted(m.recipients)
+        ]
+    found = [
+        Deadline(kind, party, due, met_at, (met_at or now) > due, message)
+        for kind, party, due, met_at, message in rows
+    ]
+    return sorted(found, key=lambda d: d.due_at)

@@ -1,0 +1,300 @@
+"""The episode's transition table, `(state, event) -> state` with guards, and `apply`.
+
+The service calls `apply` before it writes an event, so a refused step is never stored. Reasons
+are fixed sentences (no interpolated values) so the UI can translate them as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from utskrivning.domain.process import guards as g
+from utskrivning.domain.process.facts import EpisodeFacts, Event, Message, TransitionError
+from utskrivning.domain.process.guards import Guard, given
+from utskrivning.domain.process.states import EpisodeState, EventType, MessageKind, Party
+
+S = EpisodeState
+E = EventType
+
+Target = EpisodeState | Callable[[EpisodeFacts], EpisodeState]
+Effect = Callable[[EpisodeFacts, Event, datetime], EpisodeFacts]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """`target` is a state, or a function choosing it from the facts after the event."""
+
+    target: Target
+    guards: tuple[Guard, ...] = ()
+
+
+def _send(f: EpisodeFacts, kind: MessageKind, at: datetime, to: frozenset[Party]) -> EpisodeFacts:
+    if not to:  # readiness without an admission notice has no recipients to wait for
+        return f
+    return replace(f, messages=(*f.messages, Message(kind, at, to)))
+
+
+def _admit(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    return replace(f, admitted_at=at, support_assessed_at=at if e.support_needed else None)
+
+
+def _send_notice(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    notified = replace(
+        f, admission_notice_at=at, recipients=e.parties, estimated_discharge=e.estimated_discharge
+    )
+    return _send(notified, MessageKind.ADMISSION_NOTICE, at, e.parties)
+
+
+def _change_estimate(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    changed = replace(
+        f,
+        estimated_discharge=given(e.estimated_discharge, g.MISSING_ESTIMATE),
+        estimated_discharge_changes=f.estimated_discharge_changes + 1,
+    )
+    return _send(changed, MessageKind.ESTIMATED_DISCHARGE_CHANGE, at, f.recipients)
+
+
+def _declare_ready(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    ready = replace(f, ready_at=at, ready_declarations=f.ready_declarations + 1)
+    return _send(ready, MessageKind.READINESS_NOTIFICATION, at, f.recipients)
+
+
+def _withdraw_ready(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    # Västmanland §3.3 "Planeringen får starta om": the checklist and the discharge notice described
+    # a discharge that no longer happens, so they are done again after a re-declaration.
+    withdrawn = replace(
+        f,
+        ready_at=None,
+        ready_withdrawals=f.ready_withdrawals + 1,
+        home_criteria=frozenset(),
+        discharge_notice_at=None,
+    )
+    return _send(withdrawn, MessageKind.READINESS_WITHDRAWAL, at, f.recipients)
+
+
+def _summon_sip(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    summoned = replace(f, sip_summoned_at=at, sip_needed=True)
+    return _send(summoned, MessageKind.SIP_SUMMONS, at, e.parties)
+
+
+def _send_discharge_notice(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    return _send(replace(f, discharge_notice_at=at), MessageKind.DISCHARGE_NOTICE, at, f.recipients)
+
+
+def _acknowledge(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    """A receipt covers every message of that kind the party had by then, not only the last."""
+    party = given(e.party, g.MISSING_PARTY)
+    awaiting = [
+        m.kind == e.message
+        and party in m.recipients
+        and m.sent_at <= at
+        and m.acknowledged_at(party) is None
+        for m in f.messages
+    ]
+    if not any(awaiting):
+        raise TransitionError(g.NOTHING_TO_ACKNOWLEDGE)
+    messages = tuple(
+        replace(m, acknowledgements=(*m.acknowledgements, (party, at))) if due else m
+        for m, due in zip(f.messages, awaiting, strict=True)
+    )
+    return replace(f, messages=messages)
+
+
+def _report_deviation(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    """The deviation itself (category, text) is the service's; the process only needs who."""
+    given(e.party, g.MISSING_PARTY)
+    return f
+
+
+def _record_court_decision(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    granted = given(e.court_granted, g.MISSING_COURT_OUTCOME)
+    return replace(f, court_decision_at=at, court_granted=granted)
+
+
+_EFFECTS: dict[EventType, Effect] = {
+    E.ADMITTED: _admit,
+    E.SUPPORT_NEED_ASSESSED: lambda f, e, at: replace(f, support_assessed_at=at),
+    E.ADMISSION_NOTICE_SENT: _send_notice,
+    E.ESTIMATED_DISCHARGE_CHANGED: _change_estimate,
+    E.READY_DECLARED: _declare_ready,
+    E.READY_WITHDRAWN: _withdraw_ready,
+    # A replaced contact does not undo that one existed from the first appointment.
+    E.NAMED_CONTACT_APPOINTED: lambda f, e, at: replace(
+        f, named_contact_at=f.named_contact_at or at
+    ),
+    E.CONSENT_RECORDED: lambda f, e, at: replace(
+        f, consents=f.consents | {given(e.party, g.MISSING_PARTY)}
+    ),
+    E.SIP_NEED_ASSESSED: lambda f, e, at: replace(
+        f, sip_needed=given(e.sip_needed, g.MISSING_SIP_NEED)
+    ),
+    E.SIP_SUMMONED: _summon_sip,
+    E.SIP_HELD: lambda f, e, at: replace(f, sip_held_at=at, sip_participants=e.parties),
+    E.HEMGANGSKLAR_CHECKED: lambda f, e, at: replace(
+        f, home_criteria=f.home_criteria | {given(e.criterion, g.MISSING_CRITERION)}
+    ),
+    E.DISCHARGE_NOTICE_SENT: _send_discharge_notice,
+    E.DISCHARGED: lambda f, e, at: replace(f, discharged_at=at),
+    E.CLOSED: lambda f, e, at: replace(f, closed_at=at),
+    E.ACKNOWLEDGED: _acknowledge,
+    E.DEVIATION_REPORTED: _report_deviation,
+    # A new plan goes with a new application: an earlier decision no longer stands for it.
+    E.COORDINATED_CARE_PLAN_RECORDED: lambda f, e, at: replace(
+        f, care_plan_at=at, court_decision_at=None, court_granted=None
+    ),
+    E.COURT_DECISION_RECORDED: _record_court_decision,
+}
+
+
+def _before_readiness(f: EpisodeFacts) -> EpisodeState:
+    return S.NOTIFIED if f.admission_notice_at is not None else S.ADMITTED
+
+
+def _ready(f: EpisodeFacts) -> EpisodeState:
+    return S.HOME_READY if f.home_ready_criteria_met else S.READY
+
+
+BEFORE_DISCHARGE = (
+    S.ADMITTED, S.NOTIFIED, S.AWAITING_COURT_DECISION, S.READY, S.HOME_READY,
+    S.DISCHARGE_NOTIFIED,
+)  # fmt: skip
+READY_STATES = (S.READY, S.HOME_READY, S.DISCHARGE_NOTIFIED)
+# Every state but ADMITTED may follow an admission notice (ADMITTED is left by sending it).
+MAYBE_NOTIFIED = BEFORE_DISCHARGE[1:]
+NOTICE_GUARDS = (
+    g.NOTICE_RECIPIENTS,
+    g.NOTICE_HAS_ESTIMATE,
+    g.ESTIMATE_NOT_BEFORE_ADMISSION,
+    g.PRIMARY_CARE_TOO,
+)
+
+_TABLE: dict[tuple[EpisodeState | None, EventType], Transition] = {
+    (None, E.ADMITTED): Transition(S.ADMITTED),
+    (S.ADMITTED, E.SUPPORT_NEED_ASSESSED): Transition(S.ADMITTED, (g.SUPPORT_NOT_YET_ASSESSED,)),
+    (S.ADMITTED, E.ADMISSION_NOTICE_SENT): Transition(S.NOTIFIED, NOTICE_GUARDS),
+    (S.ADMITTED, E.READY_DECLARED): Transition(_ready, (g.READY_AFTER_COURT_DECISION,)),
+    (S.NOTIFIED, E.READY_DECLARED): Transition(_ready, (g.READY_AFTER_COURT_DECISION,)),
+    (S.ADMITTED, E.COORDINATED_CARE_PLAN_RECORDED): Transition(S.AWAITING_COURT_DECISION),
+    (S.NOTIFIED, E.COORDINATED_CARE_PLAN_RECORDED): Transition(S.AWAITING_COURT_DECISION),
+    (S.AWAITING_COURT_DECISION, E.COURT_DECISION_RECORDED): Transition(
+        _before_readiness, (g.DECISION_AFTER_PLAN,)
+    ),
+    (S.READY, E.HEMGANGSKLAR_CHECKED): Transition(_ready, (g.NEW_CRITERION,)),
+    (S.READY, E.DISCHARGE_NOTICE_SENT): Transition(S.DISCHARGE_NOTIFIED),
+    (S.HOME_READY, E.DISCHARGE_NOTICE_SENT): Transition(S.DISCHARGE_NOTIFIED),
+    (S.DISCHARGED, E.CLOSED): Transition(S.CLOSED, (g.CLOSE_AFTER_DISCHARGE,)),
+}
+
+
+def _rows(
+    states: Iterable[EpisodeState], event: EventType, target: Target | None = None, *guards: Guard
+) -> None:
+    """`target` None: the event leaves each state as it is."""
+    for state in states:
+        _TABLE[(state, event)] = Transition(target or state, guards)
+
+
+_rows(READY_STATES, E.READY_WITHDRAWN, _before_readiness)
+# Not while awaiting the court: compulsory care goes on until it decides (Dalarna §9).
+_rows(
+    (S.ADMITTED, S.NOTIFIED, *READY_STATES), E.DISCHARGED, S.DISCHARGED,
+    g.NAMED_CONTACT_BEFORE_DISCHARGE, g.DISCHARGE_AFTER_READINESS,
+)  # fmt: skip
+# A late notice (readiness or the application came first) does not move the episode back.
+_rows(
+    (S.AWAITING_COURT_DECISION, *READY_STATES), E.ADMISSION_NOTICE_SENT, None,
+    g.NOTICE_NOT_SENT, *NOTICE_GUARDS,
+)  # fmt: skip
+_rows(MAYBE_NOTIFIED, E.ESTIMATED_DISCHARGE_CHANGED, None, g.NOTICE_SENT, g.NEW_ESTIMATE,
+      g.ESTIMATE_NOT_BEFORE_ADMISSION)  # fmt: skip
+_rows(MAYBE_NOTIFIED, E.NAMED_CONTACT_APPOINTED, None, g.PRIMARY_CARE_NOTIFIED)
+# The written information may be given before readiness; READY's own row moves it on.
+_rows(
+    (S.ADMITTED, S.NOTIFIED, S.AWAITING_COURT_DECISION, S.DISCHARGE_NOTIFIED),
+    E.HEMGANGSKLAR_CHECKED, None, g.NEW_CRITERION,
+)  # fmt: skip
+_rows((S.DISCHARGE_NOTIFIED,), E.DISCHARGE_NOTICE_SENT)  # a corrected destination or date
+# Stockholm appendix §3 SIP: "SIP ska vanligtvis göras i hemmet", so it may follow the discharge.
+_rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.SIP_NEED_ASSESSED)
+_rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.CONSENT_RECORDED, None, g.CONSENT_NEW)
+_rows(
+    (*MAYBE_NOTIFIED, S.DISCHARGED), E.SIP_SUMMONED, None,
+    g.SIP_NOT_SUMMONED, g.NAMED_CONTACT_SUMMONS, g.CONSENT_BEFORE_SUMMONS, g.SUMMONS_RECIPIENTS,
+)  # fmt: skip
+_rows((*MAYBE_NOTIFIED, S.DISCHARGED), E.SIP_HELD, None, g.SIP_SUMMONED, g.SIP_NOT_HELD,
+      g.SIP_PARTICIPANTS)  # fmt: skip
+# Receipts and deviations are records about the process, still due after the closure.
+_rows((*MAYBE_NOTIFIED, S.DISCHARGED, S.CLOSED), E.ACKNOWLEDGED)
+_rows((*BEFORE_DISCHARGE, S.DISCHARGED, S.CLOSED), E.DEVIATION_REPORTED)
+
+_REFUSED_IN_STATE = {
+    (S.ADMITTED, E.ESTIMATED_DISCHARGE_CHANGED): g.NOTICE_SENT.reason,
+    (S.ADMITTED, E.NAMED_CONTACT_APPOINTED): g.PRIMARY_CARE_NOTIFIED.reason,
+    (S.ADMITTED, E.SIP_SUMMONED): g.NAMED_CONTACT_SUMMONS.reason,
+    (S.ADMITTED, E.SIP_HELD): g.SIP_SUMMONED.reason,
+    (S.ADMITTED, E.ACKNOWLEDGED): g.NOTHING_TO_ACKNOWLEDGE,
+    (S.AWAITING_COURT_DECISION, E.READY_DECLARED): g.READY_AFTER_COURT_DECISION.reason,
+    (S.AWAITING_COURT_DECISION, E.DISCHARGED): (
+        "Compulsory inpatient care continues until förvaltningsrätten decides."
+    ),
+}
+_REFUSED = {
+    E.ADMITTED: "The patient is already admitted.",
+    E.SUPPORT_NEED_ASSESSED: "The need for support is assessed before the admission notice.",
+    E.ADMISSION_NOTICE_SENT: g.NOTICE_ALREADY_SENT,
+    E.READY_DECLARED: "The patient is already ready; withdraw the readiness to declare it again.",
+    E.READY_WITHDRAWN: "There is no readiness to withdraw.",
+    E.HEMGANGSKLAR_CHECKED: "All five home-going criteria are already checked.",
+    E.DISCHARGE_NOTICE_SENT: "A discharge notice follows the readiness notification.",
+    E.CLOSED: "Only a discharged episode can be closed.",
+    E.COORDINATED_CARE_PLAN_RECORDED: (
+        "The coordinated care plan goes with the application to förvaltningsrätten, "
+        "before readiness."
+    ),
+    E.COURT_DECISION_RECORDED: "No application to förvaltningsrätten is pending.",
+}
+
+
+def _refusal(state: EpisodeState | None, event: EventType) -> str:
+    if state is None:
+        return g.NOT_ADMITTED
+    if state is S.CLOSED:
+        return "The episode is closed."
+    if state is S.DISCHARGED:
+        return "The patient has already been discharged."
+    if (state, event) in _REFUSED_IN_STATE:
+        return _REFUSED_IN_STATE[(state, event)]
+    return _REFUSED.get(event, "This step is not allowed in the episode's current state.")
+
+
+def allowed_events(state: EpisodeState | None) -> frozenset[EventType]:
+    """The steps the table has for `state`; their guards may still refuse them."""
+    return frozenset(event for s, event in _TABLE if s == state)
+
+
+def apply(facts: EpisodeFacts, event: Event, at: datetime) -> tuple[EpisodeState, EpisodeFacts]:
+    """The state and facts after `event` happened at `at`, or `TransitionError` with the reason."""
+    if at.tzinfo is None:
+        raise ValueError("`at` must be timezone-aware")
+    transition = _TABLE.get((facts.state, event.type))
+    if transition is None:
+        raise TransitionError(_refusal(facts.state, event.type))
+    if facts.admitted_at is not None and at < facts.admitted_at:
+        raise TransitionError(g.BEFORE_ADMISSION)
+    for guard in transition.guards:
+        if not guard.allows(facts, event, at):
+            raise TransitionError(guard.reason)
+    after = _EFFECTS[event.type](facts, event, at)
+    target = transition.target
+    state = target if isinstance(target, EpisodeState) else target(after)
+    return state, replace(after, state=state)
+
+
+def replay(steps: Iterable[tuple[Event, datetime]]) -> EpisodeFacts:
+    """The facts of an episode from its stored events, in the order they were recorded."""
+    facts = EpisodeFacts()
+    for event, at in steps:
+        _, facts = apply(facts, event, at)
+    return facts
