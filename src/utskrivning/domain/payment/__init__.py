@@ -18,6 +18,7 @@ from utskrivning.domain.payment.reasons import Basis
 from utskrivning.domain.payment.stages import (
     PaymentError,
     month_stages,
+    month_text,
     resolve_day_rate,
     stage_table,
 )
@@ -71,10 +72,15 @@ class Invoice:
     lines: tuple[InvoiceLine, ...]
 
 
-def _average_text(days: int | None, counted: int | None) -> str:
+def _average(days: int | None, counted: int | None) -> Decimal | None:
     if not counted:
-        return "no counted episodes"
-    return f"average {(Decimal(days or 0) / counted).quantize(TWO_PLACES)}"
+        return None
+    return (Decimal(days or 0) / counted).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def _average_text(days: int | None, counted: int | None) -> str:
+    average = _average(days, counted)
+    return "no counted episodes" if average is None else f"average {average}"
 
 
 def _reason(row: dict[str, Any], rulebook: Rulebook) -> str:
@@ -138,11 +144,7 @@ class PaymentResult:
                     stage=row["stage"],
                     counted_episodes=counted,
                     ready_days=row["ready_days"],
-                    average_days=(
-                        (Decimal(row["ready_days"]) / counted).quantize(TWO_PLACES, ROUND_HALF_UP)
-                        if counted
-                        else None
-                    ),
+                    average_days=_average(row["ready_days"], counted),
                     threshold_days=(
                         None if row["threshold_c"] is None else _days(row["threshold_c"])
                     ),
@@ -186,7 +188,7 @@ def compute_payment(
     back two months and Stockholm's second stage looks back to the first.
     """
     frame = discharged(episodes, rulebook)
-    all_months = sorted(frame["month"].unique().to_list())
+    all_months = [month_text(key) for key in sorted(frame["month_key"].unique().to_list())]
     wanted = sorted(set(months)) if months else all_months
     stages = month_stages(rulebook, all_months)
     rates = {
@@ -194,8 +196,9 @@ def compute_payment(
         for ms in stages
         if ms.stage is not None and ms.month in wanted
     }
-    lines = episode_lines(frame, stage_table(stages, rates=rates))
-    invoices = invoice_table(lines, threshold_table(stages, lines))
+    table = stage_table(stages, rates=rates)
+    lines = episode_lines(frame, table)
+    invoices = invoice_table(lines, table, threshold_table(stages, lines))
     return PaymentResult(
         rulebook=rulebook,
         invoice_frame=invoices.filter(pl.col("month").is_in(wanted)),

@@ -86,7 +86,7 @@ def _rule(
 ) -> tuple[Basis, str, int]:
     """The first rule that decides the episode's basis, in the bulk engine's order."""
     if stage is None:
-        return Basis.EXCLUDED, reasons.NOT_IN_FORCE.format(month), 0
+        return Basis.EXCLUDED, reasons.NOT_IN_FORCE, 0
     if episode.get("ready_at") is None and (
         Precondition.READINESS_NOTIFICATION not in stage.preconditions
     ):

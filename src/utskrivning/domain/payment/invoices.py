@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import polars as pl
 
 from utskrivning.domain.payment.reasons import Basis
-from utskrivning.domain.payment.stages import MonthStage, hundredths
+from utskrivning.domain.payment.stages import MonthStage, hundredths, month_key
 from utskrivning.domain.rulebooks import CountyAverage
 
 UNIT = ["liable_municipality", "liable_district", "rule_group"]
@@ -45,50 +45,67 @@ def threshold_table(month_stages: list[MonthStage], lines: pl.DataFrame) -> pl.D
         rows.append(
             {
                 "rule_group": ms.group,
-                "month": ms.month,
+                "month_key": month_key(ms.month),
                 "threshold_c": None if threshold is None else hundredths(threshold),
             }
         )
     return pl.DataFrame(
-        rows, schema={"rule_group": pl.String, "month": pl.String, "threshold_c": pl.Int64}
+        rows, schema={"rule_group": pl.String, "month_key": pl.Int32, "threshold_c": pl.Int64}
     )
 
 
-def _previous(month: pl.Expr, months_back: int) -> pl.Expr:
-    return (month + "-01").str.to_date().dt.offset_by(f"-{months_back}mo").dt.strftime("%Y-%m")
+def _previous(key: pl.Expr) -> pl.Expr:
+    """yyyymm of the month before: 202001 → 201912."""
+    return pl.when(key % 100 == 1).then(key - 89).otherwise(key - 1)
 
 
-def invoice_table(lines: pl.DataFrame, thresholds: pl.DataFrame) -> pl.DataFrame:
+def invoice_table(
+    lines: pl.DataFrame, stages: pl.DataFrame, thresholds: pl.DataFrame
+) -> pl.DataFrame:
     def is_(basis: Basis) -> pl.Expr:
         return pl.col("basis") == basis
 
     # Under an individual model the episodes billed one by one are the ones counted.
-    counted = is_(Basis.AVERAGE) | (is_(Basis.INDIVIDUAL) & (pl.col("model") != "average"))
+    individually = pl.col("model") != "average"
+
+    def counted(average: str, individual: str) -> pl.Expr:
+        return pl.col(average) + pl.when(individually).then(pl.col(individual)).otherwise(0)
+
     invoices = (
-        lines.group_by(KEYS)
+        lines.lazy()
+        .group_by(*UNIT, "month_key")
         .agg(
-            pl.col(_STAGE_COLUMNS).first(),
-            episodes=pl.len(),
-            counted_episodes=counted.sum(),
-            ready_days=pl.col("ready_days").filter(counted).sum(),
+            average_n=is_(Basis.AVERAGE).sum(),
+            average_d=pl.col("ready_days").filter(is_(Basis.AVERAGE)).sum(),
+            individual_n=is_(Basis.INDIVIDUAL).sum(),
+            individual_d=pl.col("ready_days").filter(is_(Basis.INDIVIDUAL)).sum(),
             individual_episodes=(is_(Basis.INDIVIDUAL) & (pl.col("billable_days") > 0)).sum(),
             individual_days=pl.col("billable_days").filter(is_(Basis.INDIVIDUAL)).sum(),
             excluded_episodes=is_(Basis.EXCLUDED).sum(),
             not_liable_episodes=is_(Basis.NOT_LIABLE).sum(),
             missing_ready_at=pl.col("ready_at").is_null().sum(),
         )
-        .join(thresholds, on=["rule_group", "month"], how="left")
+        .join(stages.lazy().select("rule_group", "month_key", "month", *_STAGE_COLUMNS),
+              on=["rule_group", "month_key"], how="left")
+        .join(thresholds.lazy(), on=["rule_group", "month_key"], how="left")
+        .with_columns(
+            counted_episodes=counted("average_n", "individual_n"),
+            ready_days=counted("average_d", "individual_d"),
+        )
         .with_columns(
             exceeds=(pl.col("counted_episodes") > 0)
             & (pl.col("ready_days") * 100 > pl.col("threshold_c") * pl.col("counted_episodes"))
         )
-    )
+        .collect()
+    )  # fmt: skip
     history = invoices.filter(pl.col("in_force")).select(
-        *KEYS, "exceeds", "counted_episodes", "ready_days"
+        *UNIT, "month_key", "exceeds", "counted_episodes", "ready_days"
     )
+    past = pl.col("month_key")
     for back in (1, 2):
-        invoices = invoices.with_columns(_previous(pl.col("month"), back).alias("past")).join(
-            history.rename({"month": "past", "exceeds": f"exceeds_{back}",
+        past = _previous(past)
+        invoices = invoices.with_columns(past=past).join(
+            history.rename({"month_key": "past", "exceeds": f"exceeds_{back}",
                             "counted_episodes": f"counted_{back}", "ready_days": f"days_{back}"}),
             on=[*UNIT, "past"], how="left", nulls_equal=True,
         )  # fmt: skip
@@ -104,7 +121,7 @@ def invoice_table(lines: pl.DataFrame, thresholds: pl.DataFrame) -> pl.DataFrame
         pl.col("ready_days") * 100 - pl.col("threshold_c") * pl.col("counted_episodes")
     )
     return (
-        invoices.drop("past")
+        invoices.drop("past", "average_n", "average_d", "individual_n", "individual_d")
         .with_columns(average_liable=average_liable, average_billable_c=average_c.fill_null(0))
         .with_columns(
             billable_c=pl.col("average_billable_c") + pl.col("individual_days") * 100,

@@ -14,7 +14,7 @@ class Basis(StrEnum):
     NOT_LIABLE = "not_liable"
 
 
-NOT_IN_FORCE = "the rulebook is not in force in {}"
+NOT_IN_FORCE = "the rulebook is not in force in this month"
 NEVER_READY = "no readiness notification: not a ready patient"
 NOT_DONE = "contact not closed with status UTFÖRD"
 ZERO_DAY = "day zero: zero-day patients are left out"

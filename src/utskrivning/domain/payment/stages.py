@@ -37,6 +37,15 @@ def month_start(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
+def month_key(month: str) -> int:
+    """2020-03 → 202003, the engine's join key (see lines.discharged)."""
+    return int(month[:4]) * 100 + int(month[5:7])
+
+
+def month_text(key: int) -> str:
+    return f"{key // 100:04d}-{key % 100:02d}"
+
+
 def resolve_day_rate(ms: MonthStage, override: Decimal | None) -> Decimal:
     """The rate in force: --day-rate, the stage's own (by year), or Socialstyrelsen's."""
     if override is not None:
@@ -80,6 +89,7 @@ def stage_table(
             {
                 "rule_group": ms.group,
                 "month": ms.month,
+                "month_key": month_key(ms.month),
                 "in_force": stage is not None,
                 "stage": stage.name if stage else None,
                 "model": str(stage.model) if stage else None,
@@ -112,6 +122,7 @@ def stage_table(
 STAGE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "rule_group": pl.String,
     "month": pl.String,
+    "month_key": pl.Int32,
     "in_force": pl.Boolean,
     "stage": pl.String,
     "model": pl.String,
