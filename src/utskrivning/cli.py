@@ -27,7 +27,11 @@ app = typer.Typer(no_args_is_help=True, help="Samverkan vid utskrivning (Lag 201
 payment_app = typer.Typer(help="Payment liability (betalningsansvar) per rulebook.")
 app.add_typer(payment_app, name="payment")
 err = Console(stderr=True)
-out = Console()
+
+
+def _stdout() -> Console:
+    """Rich squeezes a table to 80 columns when piped; a file or pipe gets whole rows instead."""
+    return Console() if sys.stdout.isatty() else Console(width=220)
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -136,8 +140,11 @@ def payment(
             raise _fail("--format xlsx needs --output FILE")
         write_xlsx(result, output)
     else:
-        console = out if output is None else Console(file=output.open("w"), width=200)
-        console.print(invoice_table(result))
+        if output is None:
+            _stdout().print(invoice_table(result))
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                Console(file=handle, width=220).print(invoice_table(result))
 
 
 @payment_app.command("compare")
@@ -166,14 +173,14 @@ def compare(
             raise _fail("--format xlsx needs --output FILE")
         table.write_excel(output, worksheet="Jämförelse")
     else:
-        out.print(compare_rich(table, ids))
+        _stdout().print(compare_rich(table, ids))
 
 
 @app.command("rulebooks")
 def rulebooks() -> None:
     """The shipped and configured rulebooks, with period and a one-line summary."""
     try:
-        out.print(rulebook_table(available_rulebooks()))
+        _stdout().print(rulebook_table(available_rulebooks()))
     except RulebookError as error:
         raise _fail(str(error)) from None
 

@@ -1,0 +1,178 @@
+"""The command line is a public contract (issue #2): options, exit status, JSON shape."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from utskrivning.cli import app
+
+HEADER = (
+    "episode_id,patient_id,municipality,care_type,admitted_at,admission_notice_at,"
+    "ready_at,discharged_at,status\n"
+)
+
+
+def _row(n: int, ready: str, discharged: str, municipality: str = "2080") -> str:
+    return (
+        f"E{n},19121212-1212,{municipality},somatisk,2020-03-01 08:00,2020-03-01 09:00,"
+        f"{ready},{discharged},UTFÖRD\n"
+    )
+
+
+@pytest.fixture
+def episodes(tmp_path: Path) -> Path:
+    """Fifteen Falun patients in March 2020, 37 ready days: the issue's JSON example."""
+    rows = [_row(n, "2020-03-02 10:00", "2020-03-04 12:00") for n in range(8)]  # 2 days each
+    rows += [_row(n, "2020-03-02 10:00", "2020-03-05 12:00") for n in range(8, 15)]  # 3 each
+    path = tmp_path / "episodes.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_json_invoice_has_the_contract_fields_and_amount(episodes: Path) -> None:
+    """Stockholm 2020 etapp 1: 37 days over 15 patients against 2.0 → 7 days × 8 200 SEK."""
+    code, out, _ = run("payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes),
+                       "--format", "json", "--day-rate", "8200")  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["rulebook"] == "stockholm-2020"
+    assert data["skipped_rows"] == 0
+    [invoice] = data["invoices"]
+    assert invoice["municipality"] == "2080"
+    assert invoice["district"] is None
+    assert invoice["month"] == "2020-03"
+    assert invoice["group"] == "somatic"
+    assert invoice["model"] == "average"
+    assert invoice["counted_episodes"] == 15
+    assert invoice["ready_days"] == 37
+    assert invoice["average_days"] == "2.47"
+    assert invoice["threshold_days"] == "2.00"
+    assert invoice["liable"] is True
+    assert invoice["billable_days"] == "7.00"
+    assert invoice["day_rate_sek"] == 8200
+    assert invoice["amount_sek"] == 57400
+    assert invoice["reason"]
+    assert len(invoice["lines"]) == 15
+    assert set(invoice["lines"][0]) >= {"episode_id", "ready_days", "basis", "billable_days",
+                                        "amount_sek"}  # fmt: skip
+
+
+def test_bad_rows_exit_2_with_line_and_column_and_no_output(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER + _row(1, "2020-03-02 10:00", "2020-03-04 12:00")
+        + _row(2, "2020-03-02 10:00", "2020-03-04 12:00", municipality="9999"),
+        encoding="utf-8",
+    )  # fmt: skip
+    output = tmp_path / "out.json"
+    code, out, err = run("payment", "--rulebook", "dalarna-2020", "--episodes", str(path),
+                         "--format", "json", "--output", str(output))  # fmt: skip
+    assert code == 2
+    assert "line 3" in err and "municipality" in err
+    assert not output.exists()
+    assert out == ""
+
+
+def test_skip_invalid_counts_the_rows_left_out(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER + _row(1, "2020-03-02 10:00", "2020-03-04 12:00")
+        + _row(2, "2020-03-02 10:00", "2020-13-04 12:00"),
+        encoding="utf-8",
+    )  # fmt: skip
+    code, out, err = run("payment", "--rulebook", "dalarna-2020", "--episodes", str(path),
+                         "--format", "json", "--skip-invalid", "--day-rate", "8200")  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["skipped_rows"] == 1
+    assert "line 3" in err
+
+
+def test_month_filter_and_bad_month(episodes: Path) -> None:
+    code, out, _ = run("payment", "--rulebook", "dalarna-2020", "--episodes", str(episodes),
+                       "--format", "json", "--month", "2020-04")  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["invoices"] == []
+    code, _, err = run("payment", "--rulebook", "dalarna-2020", "--episodes", str(episodes),
+                       "--month", "2020-3")  # fmt: skip
+    assert code == 2
+    assert "YYYY-MM" in err
+
+
+def test_unknown_rulebook_is_named(episodes: Path) -> None:
+    code, _, err = run("payment", "--rulebook", "narnia-2020", "--episodes", str(episodes))
+    assert code == 2
+    assert "narnia-2020" in err and "dalarna-2020" in err
+
+
+def test_csv_and_xlsx_agree_with_json(episodes: Path, tmp_path: Path) -> None:
+    args = ["payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes)]
+    _, csv_out, _ = run(*args, "--format", "csv")
+    assert csv_out.count("\n") == 16  # header + one row per episode line
+    assert ",57400," in csv_out.splitlines()[1]
+    target = tmp_path / "basis.xlsx"
+    code, _, _ = run(*args, "--format", "xlsx", "--output", str(target))
+    assert code == 0
+    book = openpyxl.load_workbook(target)
+    sheet = book["Fakturaunderlag"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("amount_sek") + 1).value == 57400
+    assert book["Rader"].max_row == 16
+
+
+def test_table_is_the_default_format(episodes: Path) -> None:
+    code, out, _ = run("payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes))
+    assert code == 0
+    assert "57 400" in out and "Falun" in out
+
+
+def test_compare_has_a_column_per_rulebook_and_totals(episodes: Path) -> None:
+    code, out, _ = run("payment", "compare", "--episodes", str(episodes), "--rulebooks",
+                       "stockholm-2020,vastmanland-2019", "--format", "json")  # fmt: skip
+    assert code == 0
+    rows = json.loads(out)
+    assert rows[0]["municipality"] == "2080"
+    assert rows[0]["stockholm-2020"] == 57400
+    assert rows[0]["vastmanland-2019"] == 0  # 2.47 does not exceed the assumed 3.0
+    assert rows[-1]["municipality"] == "total"
+
+
+def test_rulebooks_lists_every_shipped_rulebook() -> None:
+    code, out, _ = run("rulebooks")
+    assert code == 0
+    for rulebook_id in ("dalarna-2020", "stockholm-2018", "stockholm-2020", "vastmanland-2019",
+                        "uppsala-2018", "law-2017-612"):  # fmt: skip
+        assert rulebook_id in out
+
+
+def test_demo_data_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    for target in (first, second):
+        code, _, _ = run("demo-data", "--episodes", "300", "--year", "2020", "--seed", "7",
+                         "--output", str(target))  # fmt: skip
+        assert code == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_text(encoding="utf-8").count("\n") == 301
+
+
+def test_installed_entry_point_runs_the_payment(episodes: Path) -> None:
+    """Tests outside the project call the `utskrivning` executable itself."""
+    executable = Path(sys.executable).with_name("utskrivning")
+    result = subprocess.run(
+        [str(executable), "payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes),
+         "--format", "json", "--day-rate", "8200"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["invoices"][0]["amount_sek"] == 57400
