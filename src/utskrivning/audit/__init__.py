@@ -1,0 +1,1 @@
+"""The audit log: every read and write of a patient's data, append-only."""

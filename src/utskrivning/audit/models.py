@@ -1,0 +1,88 @@
+"""One row per access to a patient's data or to the service; rows are never changed or removed.
+
+The model refuses updates and deletes; on PostgreSQL a trigger (migration 0002) refuses them for
+raw SQL too. Only the table's owner can still drop the trigger or TRUNCATE, so production should
+migrate as the owner and serve as a role that is not.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from utskrivning.organisations.models import Organisation
+
+
+class AppendOnlyError(RuntimeError):
+    """An attempt to change or remove an audit entry."""
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")
+    EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGIN_BLOCKED = "login_blocked", _("Blocked login")
+    LOGOUT = "logout", _("Logout")
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be updated")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # PROTECT: a user or organisation with a history is deactivated, never deleted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    obj_type = models.CharField(_("object type"), max_length=64)
+    obj_id = models.CharField(_("object id"), max_length=150, blank=True)
+    # HMAC of the personnummer (audit.services.patient_reference): searchable, never readable.
+    patient_ref = models.CharField(_("patient reference"), max_length=64, blank=True, db_index=True)
+    purpose = models.TextField(_("purpose"))
+    path = models.CharField(_("request path"), max_length=2000, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ("-at", "-id")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.obj_type} {self.obj_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("audit entries cannot be deleted")

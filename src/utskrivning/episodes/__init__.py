@@ -1,0 +1,1 @@
+"""The discharge process: episodes and their events."""

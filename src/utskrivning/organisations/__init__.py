@@ -1,0 +1,1 @@
+"""Organisations (region, hospitals, wards, primary care, municipalities), members and roles."""

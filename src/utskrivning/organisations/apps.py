@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationsConfig(AppConfig):
+    name = "utskrivning.organisations"
+    verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        post_migrate.connect(_create_cache_table, sender=self)
+
+
+def _create_cache_table(using: str, **kwargs: Any) -> None:
+    """The login rate limit counts in the database cache, whose table no migration creates."""
+    call_command("createcachetable", database=using, verbosity=0)

@@ -1,0 +1,195 @@
+"""Who takes part: the organisations of the three parties and the users' roles in them."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from utskrivning.domain.municipalities import MUNICIPALITY_CODES
+from utskrivning.domain.rulebooks import RulebookError, load_rulebook
+
+
+class Kind(models.TextChoices):
+    REGION = "region", _("Region")
+    HOSPITAL = "hospital", _("Hospital")
+    WARD = "ward", _("Clinic or ward")
+    PRIMARY_CARE = "primary_care", _("Primary care unit")
+    MUNICIPALITY = "municipality", _("Municipality")
+    DISTRICT = "district", _("District")
+
+
+# A municipality is not part of the region: its parent is the region it has its agreement with,
+# which says whose rulebook prices its ready days. Stockholm invoices per district.
+PARENT_KIND: dict[Kind, Kind | None] = {
+    Kind.REGION: None,
+    Kind.HOSPITAL: Kind.REGION,
+    Kind.WARD: Kind.HOSPITAL,
+    Kind.PRIMARY_CARE: Kind.REGION,
+    Kind.MUNICIPALITY: Kind.REGION,
+    Kind.DISTRICT: Kind.MUNICIPALITY,
+}
+
+
+class Role(models.TextChoices):
+    WARD_NURSE = "ward_nurse", _("Ward nurse")
+    PHYSICIAN = "physician", _("Physician")
+    PRIMARY_CARE_HEAD = "primary_care_head", _("Head of primary care unit")
+    CARE_CONTACT = "care_contact", _("Named care contact")
+    CASE_OFFICER = "case_officer", _("Case officer")
+    FINANCE = "finance", _("Finance")
+    ANALYST = "analyst", _("Analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Where each role sits (Membership.clean refuses the rest). Stockholm is invoiced per district,
+# so a district has finance and analysis staff of its own.
+ROLE_KINDS: dict[Role, frozenset[Kind]] = {
+    Role.WARD_NURSE: frozenset({Kind.WARD}),
+    Role.PHYSICIAN: frozenset({Kind.WARD}),
+    Role.PRIMARY_CARE_HEAD: frozenset({Kind.PRIMARY_CARE}),
+    Role.CARE_CONTACT: frozenset({Kind.PRIMARY_CARE}),
+    Role.CASE_OFFICER: frozenset({Kind.MUNICIPALITY, Kind.DISTRICT}),
+    Role.FINANCE: frozenset({Kind.REGION, Kind.MUNICIPALITY, Kind.DISTRICT}),
+    Role.ANALYST: frozenset({Kind.REGION, Kind.MUNICIPALITY, Kind.DISTRICT}),
+    Role.ADMINISTRATOR: frozenset(Kind),
+}
+
+
+_RULEBOOK_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def validate_municipality_code(code: str) -> None:
+    if code not in MUNICIPALITY_CODES:
+        raise ValidationError(_("%(code)s is not a kommunkod."), params={"code": code})
+
+
+def validate_rulebook_id(rulebook_id: str) -> None:
+    # An id, never a path: load_rulebook would also open a file named here.
+    if not _RULEBOOK_ID.fullmatch(rulebook_id):
+        raise ValidationError(_("A rulebook id is lower-case letters, digits and hyphens."))
+    try:
+        load_rulebook(rulebook_id)
+    except RulebookError as error:
+        raise ValidationError(str(error)) from None
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    municipality_code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        blank=True,
+        validators=[validate_municipality_code],
+        help_text=_("The four-digit kommunkod; municipalities only."),
+    )
+    rulebook_id = models.CharField(
+        _("rulebook"),
+        max_length=64,
+        blank=True,
+        validators=[validate_rulebook_id],
+        help_text=_("The agreement's payment rules, e.g. dalarna-2020; regions only."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ("kind", "name")
+        constraints = (
+            models.CheckConstraint(
+                condition=(Q(kind=Kind.MUNICIPALITY) & ~Q(municipality_code=""))
+                | (~Q(kind=Kind.MUNICIPALITY) & Q(municipality_code="")),
+                name="municipality_code_iff_municipality",
+                violation_error_message=_("A municipality, and only a municipality, has a code."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=Kind.REGION) & ~Q(rulebook_id=""))
+                | (~Q(kind=Kind.REGION) & Q(rulebook_id="")),
+                name="rulebook_iff_region",
+                violation_error_message=_("A region, and only a region, has a rulebook."),
+            ),
+            models.UniqueConstraint(
+                fields=["municipality_code"],
+                condition=Q(kind=Kind.MUNICIPALITY),
+                name="one_organisation_per_municipality",
+                violation_error_message=_("This municipality already exists."),
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind not in Kind.values:
+            return  # the field's own validation reports it
+        expected = PARENT_KIND[Kind(self.kind)]
+        actual = self.parent.kind if self.parent else None
+        if expected is None and actual is not None:
+            raise ValidationError({"parent": _("A region is part of nothing.")})
+        if expected is not None and actual != expected:
+            message = _("Must be part of: %(kind)s.") % {"kind": expected.label}
+            raise ValidationError({"parent": message})
+
+    @property
+    def region(self) -> Organisation | None:
+        """The region whose agreement applies; one query per level (at most three)."""
+        organisation: Organisation | None = self
+        while organisation is not None and organisation.kind != Kind.REGION:
+            organisation = organisation.parent
+        return organisation
+
+
+class Membership(models.Model):
+    """A user's role in one organisation; a user with several picks one per session."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ("organisation__name", "role")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_membership_per_role"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+    def clean(self) -> None:
+        if self.role not in Role.values or self.organisation_id is None:
+            return  # the fields' own validation reports it
+        kinds = ROLE_KINDS[Role(self.role)]
+        if self.organisation.kind not in kinds:
+            names = ", ".join(str(kind.label) for kind in Kind if kind in kinds)
+            message = _("%(role)s belongs to: %(kinds)s.") % {
+                "role": Role(self.role).label,
+                "kinds": names,
+            }
+            raise ValidationError({"role": message})

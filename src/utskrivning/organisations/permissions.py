@@ -1,0 +1,78 @@
+"""Which role, in which kind of organisation, may take which action: one table to read and test.
+
+Whose patient it is (the ward's own, the municipality's notified ones) is the selectors' concern;
+this table only says whether the role may take the action at all.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from utskrivning.organisations.models import Kind, Membership, Role
+
+
+class Action(StrEnum):
+    ADMIT = "admit"
+    SEND_ADMISSION_NOTICE = "send_admission_notice"
+    CHANGE_ESTIMATED_DISCHARGE = "change_estimated_discharge"
+    DECLARE_READY = "declare_ready"
+    WITHDRAW_READY = "withdraw_ready"
+    APPOINT_NAMED_CONTACT = "appoint_named_contact"
+    RECORD_CONSENT = "record_consent"
+    SUMMON_SIP = "summon_sip"
+    RECORD_SIP_HELD = "record_sip_held"
+    RECORD_HEMGANGSKLAR = "record_hemgangsklar"
+    SEND_DISCHARGE_NOTICE = "send_discharge_notice"
+    DISCHARGE = "discharge"
+    CLOSE = "close"
+    ACKNOWLEDGE = "acknowledge"
+    REPORT_DEVIATION = "report_deviation"
+    DISPUTE_INVOICE = "dispute_invoice"
+    ANSWER_DISPUTE = "answer_dispute"
+    IMPORT_EPISODES = "import_episodes"
+    VIEW_INVOICES = "view_invoices"
+    VIEW_AUDIT_LOG = "view_audit_log"
+
+
+WARD_STAFF = frozenset({Role.WARD_NURSE, Role.PHYSICIAN})
+PRIMARY_CARE_STAFF = frozenset({Role.PRIMARY_CARE_HEAD, Role.CARE_CONTACT})
+# The three parties of the process, each acting for itself (consent, receipts, deviations).
+PARTY_STAFF = WARD_STAFF | PRIMARY_CARE_STAFF | {Role.CASE_OFFICER}
+ANYWHERE = frozenset(Kind)
+MUNICIPAL = frozenset({Kind.MUNICIPALITY, Kind.DISTRICT})
+REGIONAL = frozenset({Kind.REGION})
+
+PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
+    Action.ADMIT: (WARD_STAFF, ANYWHERE),
+    Action.SEND_ADMISSION_NOTICE: (WARD_STAFF, ANYWHERE),
+    Action.CHANGE_ESTIMATED_DISCHARGE: (WARD_STAFF, ANYWHERE),
+    # Readiness is the treating physician's judgement (Dalarna §9, Regionens ansvar).
+    Action.DECLARE_READY: (frozenset({Role.PHYSICIAN}), ANYWHERE),
+    Action.WITHDRAW_READY: (frozenset({Role.PHYSICIAN}), ANYWHERE),
+    # The head of the primary-care unit appoints the named care contact (Dalarna §9, Öppenvård).
+    Action.APPOINT_NAMED_CONTACT: (frozenset({Role.PRIMARY_CARE_HEAD}), ANYWHERE),
+    Action.RECORD_CONSENT: (PARTY_STAFF, ANYWHERE),
+    # The named care contact summons the SIP (Dalarna §9) and records that it was held.
+    Action.SUMMON_SIP: (frozenset({Role.CARE_CONTACT}), ANYWHERE),
+    Action.RECORD_SIP_HELD: (frozenset({Role.CARE_CONTACT}), ANYWHERE),
+    Action.RECORD_HEMGANGSKLAR: (WARD_STAFF, ANYWHERE),
+    Action.SEND_DISCHARGE_NOTICE: (WARD_STAFF, ANYWHERE),
+    Action.DISCHARGE: (WARD_STAFF, ANYWHERE),
+    Action.CLOSE: (WARD_STAFF, ANYWHERE),
+    Action.ACKNOWLEDGE: (PARTY_STAFF, ANYWHERE),
+    Action.REPORT_DEVIATION: (PARTY_STAFF, ANYWHERE),
+    # The municipality questions an invoice, the region answers (Dalarna §11).
+    Action.DISPUTE_INVOICE: (frozenset({Role.FINANCE}), MUNICIPAL),
+    Action.ANSWER_DISPUTE: (frozenset({Role.FINANCE}), REGIONAL),
+    Action.IMPORT_EPISODES: (frozenset({Role.FINANCE, Role.ADMINISTRATOR}), REGIONAL),
+    Action.VIEW_INVOICES: (frozenset({Role.FINANCE, Role.ANALYST}), ANYWHERE),
+    Action.VIEW_AUDIT_LOG: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
+}
+
+
+def can(membership: Membership | None, action: Action) -> bool:
+    """Whether the membership's role may take `action`; no membership may take none."""
+    if membership is None:
+        return False
+    roles, kinds = PERMISSIONS[action]
+    return membership.role in roles and membership.organisation.kind in kinds

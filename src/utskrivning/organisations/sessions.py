@@ -1,0 +1,29 @@
+"""The membership a user acts in: chosen once per session when the user has several."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from utskrivning.organisations.models import Membership
+
+MEMBERSHIP_SESSION_KEY = "utskrivning_membership"
+
+
+def current_membership(request: HttpRequest) -> Membership | None:
+    """The chosen membership, or the only one; None until a user with several has chosen."""
+    if not request.user.is_authenticated:
+        return None
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    chosen = request.session.get(MEMBERSHIP_SESSION_KEY)
+    if chosen is not None:
+        # Filtered by user as well: a membership removed or moved since is no longer valid.
+        return memberships.filter(pk=chosen).first()
+    first_two = list(memberships[:2])
+    return first_two[0] if len(first_two) == 1 else None
+
+
+def choose_membership(request: HttpRequest, membership: Membership) -> None:
+    if membership.user_id != request.user.pk:
+        raise PermissionDenied
+    request.session[MEMBERSHIP_SESSION_KEY] = membership.pk

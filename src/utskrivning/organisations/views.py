@@ -1,0 +1,101 @@
+"""Login (rate-limited and audited), logout, and choosing the organisation to act for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods
+
+from utskrivning.audit.models import AuditAction
+from utskrivning.audit.services import audit_record
+from utskrivning.organisations.forms import ChooseMembershipForm
+from utskrivning.organisations.models import Membership
+from utskrivning.organisations.ratelimit import (
+    WINDOW_SECONDS,
+    login_blocked,
+    login_failure_record,
+    login_failures_reset,
+)
+from utskrivning.organisations.sessions import choose_membership
+from utskrivning.service.http import client_ip
+
+_LOGIN_TEMPLATE = "registration/login.html"
+
+
+def _audit_login(
+    request: HttpRequest, action: AuditAction, username: str, actor: AbstractBaseUser | None
+) -> None:
+    audit_record(
+        actor=actor,
+        organisation=None,
+        action=action,
+        obj_type="user",
+        obj_id=username,
+        purpose="authentication",
+        request=request,
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with a limit on failed attempts, answered 429 once it is reached."""
+
+    template_name = _LOGIN_TEMPLATE
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")[:150]
+        if login_blocked(username=username, ip=client_ip(request)):
+            _audit_login(request, AuditAction.LOGIN_BLOCKED, username, None)
+            context = {
+                "form": AuthenticationForm(request, initial={"username": username}),
+                "blocked_minutes": WINDOW_SECONDS // 60,
+                "next": self.get_redirect_url(),
+            }
+            return render(request, _LOGIN_TEMPLATE, context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        username = form.data.get("username", "")[:150]
+        login_failure_record(username=username, ip=client_ip(self.request))
+        _audit_login(self.request, AuditAction.LOGIN_FAILED, username, None)
+        return super().form_invalid(form)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        login_failures_reset(username=form.cleaned_data["username"], ip=client_ip(self.request))
+        _audit_login(self.request, AuditAction.LOGIN, user.get_username(), user)
+        if Membership.objects.filter(user=user).count() > 1:
+            query = urlencode({"next": response.url})
+            return HttpResponseRedirect(f"{reverse('choose_organisation')}?{query}")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            _audit_login(request, AuditAction.LOGOUT, request.user.get_username(), request.user)
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_organisation(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    form = ChooseMembershipForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        choose_membership(request, form.cleaned_data["membership"])
+        return redirect(next_url)
+    return render(request, "organisations/choose.html", {"form": form, "next": next_url})

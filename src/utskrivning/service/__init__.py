@@ -1,0 +1,1 @@
+"""The Django project: settings, URLs, the WSGI/ASGI entries and the commands that start it."""

@@ -1,0 +1,64 @@
+"""What `utskrivning demo` and `utskrivning serve` run: migrate, seed, start the server.
+
+The lead's Typer CLI calls these; they set Django up themselves, so nothing else must. Models are
+imported inside the functions because they can only be imported after `django.setup()`.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import django
+from django.core.management import call_command
+
+if TYPE_CHECKING:
+    from utskrivning.organisations.demo import DemoLogin
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "utskrivning.service.settings")
+    django.setup()
+
+
+def migrate() -> None:
+    """Apply every migration (the login rate limit's cache table is created after them)."""
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def seed_demo() -> list[DemoLogin]:
+    """The demo data, idempotent: organisations and users now; seeding episodes hooks in here."""
+    from utskrivning.organisations.demo import seed_demo_organisations
+
+    return seed_demo_organisations()
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Migrate, then run Django's development server in this process (no autoreloader)."""
+    setup()
+    migrate()
+    _runserver(host, port)
+
+
+def demo_main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Migrate, seed the demo region, print its logins and serve it."""
+    setup()
+    from utskrivning.organisations.demo import DEMO_PASSWORD
+
+    migrate()
+    logins = seed_demo()
+    print(f"Demo at http://{_address(host, port)}/ — log in as (password {DEMO_PASSWORD!r}):")
+    for login in logins:
+        print(f"  {login.username:<16} {login.role.label!s:<32} {login.organisation}")
+    _runserver(host, port)
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _runserver(host: str, port: int) -> None:
+    call_command("runserver", _address(host, port), use_reloader=False)

@@ -1,0 +1,151 @@
+"""The one settings module; everything that differs between machines comes from the environment.
+
+A checkout is a development machine (DEBUG on, a key generated into `var/`, SQLite), so the demo
+and the tests need no setup. Production sets `UTSKRIVNING_DEBUG=false`, `SECRET_KEY`,
+`UTSKRIVNING_ALLOWED_HOSTS`, `UTSKRIVNING_BEHIND_PROXY` and usually `DATABASE_URL`; then
+`manage check --deploy` reports nothing (tests/service/test_env.py runs exactly that).
+
+Variables: UTSKRIVNING_DEBUG, SECRET_KEY, UTSKRIVNING_DATA_DIR (default ./var), DATABASE_URL
+(default SQLite in the data directory), UTSKRIVNING_ALLOWED_HOSTS and
+UTSKRIVNING_CSRF_TRUSTED_ORIGINS (comma-separated), UTSKRIVNING_BEHIND_PROXY (a TLS-terminating
+reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from utskrivning.service.env import env_bool, env_list, env_path, load_secret_key
+
+DEBUG = env_bool("UTSKRIVNING_DEBUG", default=True)
+DATA_DIR = env_path("UTSKRIVNING_DATA_DIR", default=Path.cwd() / "var")
+SECRET_KEY = load_secret_key(debug=DEBUG, data_dir=DATA_DIR)
+ALLOWED_HOSTS = env_list("UTSKRIVNING_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("UTSKRIVNING_CSRF_TRUSTED_ORIGINS", default=[])
+BEHIND_PROXY = env_bool("UTSKRIVNING_BEHIND_PROXY", default=False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "utskrivning.organisations",
+    "utskrivning.audit",
+    "utskrivning.episodes",
+    "utskrivning.payment",
+    "utskrivning.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "utskrivning.service.middleware.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "utskrivning.service.urls"
+WSGI_APPLICATION = "utskrivning.service.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SQLite in the data directory unless DATABASE_URL names another (PostgreSQL).
+_SQLITE_FILE = DATA_DIR / "utskrivning.sqlite3"
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{_SQLITE_FILE}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # IMMEDIATE: the server and a command-line import writing at once wait for each other
+    # instead of failing with "database is locked" halfway through a transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The login rate limit counts in the cache; a database cache is shared by every worker process.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "utskrivning_cache",
+    }
+}
+
+# Authentication
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions: patient data on an unattended screen, so 30 minutes of inactivity ends the session.
+SESSION_COOKIE_AGE = int(timedelta(minutes=30).total_seconds())
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+# Security headers. HSTS is only ever sent on HTTPS requests, so it is safe to set whenever DEBUG
+# is off; redirecting to HTTPS needs the proxy's word that a request already came over TLS.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(timedelta(days=365).total_seconds())
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+# Preloading commits the whole domain to HTTPS in browsers' lists: the operator's decision.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# htmx and all other scripts and styles are served from our own static files.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# Internationalisation: Swedish first, English available; times stored in UTC.
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]  # each in its own language, for the switcher
+USE_I18N = True
+TIME_ZONE = "Europe/Stockholm"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"

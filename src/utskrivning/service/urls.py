@@ -1,0 +1,13 @@
+"""The service's URLs; each app brings its own list, included here under its prefix."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    # One login page for everyone, so the admin's login is rate-limited and audited too.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("utskrivning.organisations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
