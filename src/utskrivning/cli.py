@@ -33,6 +33,7 @@ def _stdout() -> Console:
     """Rich squeezes a table to 80 columns when piped; a file or pipe gets whole rows instead."""
     return Console() if sys.stdout.isatty() else Console(width=220)
 
+
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -201,3 +202,23 @@ def demo_data(
     else:
         write_episodes_csv(frame, output)
         err.print(f"wrote {frame.height} episodes to {output}")
+
+
+HostOpt = Annotated[str, typer.Option("--host", help="Loopback by default.")]
+PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535)]
+
+
+@app.command("demo")
+def demo(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """The coordination service with a demo region (Dalarna), on SQLite unless DATABASE_URL."""
+    from utskrivning.service.commands import demo_main
+
+    demo_main(host, port)
+
+
+@app.command("serve")
+def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
+    """The coordination service on the configured database; migrations run on start."""
+    from utskrivning.service.commands import serve as serve_service
+
+    serve_service(host, port)
