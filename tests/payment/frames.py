@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -52,3 +52,32 @@ def frame(*episodes: dict[str, Any]) -> pl.DataFrame:
             "liable_district": None if placing else row["district"],
         })  # fmt: skip
     return pl.DataFrame(rows, schema=SCHEMA)
+
+
+def stay(ready_days: int, discharged: str, **fields: Any) -> dict[str, Any]:
+    """An episode of `ready_days` calendar days: ready 10:00 (before any cut-off), out 12:00.
+
+    `discharged` is a date (`YYYY-MM-DD`); the readiness date is that many days before it.
+    """
+    out = date.fromisoformat(discharged)
+    ready = out - timedelta(days=ready_days)
+    admitted = {"admitted_at": f"{ready} 08:00", "admission_notice_at": f"{ready} 09:00"}
+    return episode(f"{ready} 10:00", f"{out} 12:00", **{**admitted, **fields})
+
+
+def invoice_of(result: Any, month: str, **match: Any) -> Any:
+    """The one invoice of `month` whose fields equal `match` (municipality=, district=, group=)."""
+    found = [
+        invoice
+        for invoice in result.invoices()
+        if invoice.month == month and all(getattr(invoice, k) == v for k, v in match.items())
+    ]
+    assert len(found) == 1, f"{len(found)} invoices for {month} {match}"
+    return found[0]
+
+
+def line_of(result: Any, episode_id: str) -> dict[str, Any]:
+    """The bulk engine's line for one episode, as a dict."""
+    rows = result.line_frame.filter(pl.col("episode_id") == episode_id).to_dicts()
+    assert len(rows) == 1, f"{len(rows)} lines for {episode_id}"
+    return rows[0]

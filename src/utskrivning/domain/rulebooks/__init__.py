@@ -134,7 +134,9 @@ def parse_rulebook(path: Path) -> Rulebook:
         return Rulebook.model_validate(raw)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in error.errors()
+            # A rulebook-wide check has an empty location: name the rulebook, not "".
+            f"{'.'.join(str(part) for part in e['loc']) or 'rulebook'}: {e['msg']}"
+            for e in error.errors()
         )
         raise RulebookError(f"{path}: {problems}") from error
 

@@ -123,10 +123,14 @@ class Stage(_Strict):
             raise ValueError(
                 f"stage {self.name!r}: stages run in whole months (an invoice is one month)"
             )
-        unknown = (set(self.sources) | set(self.assumptions)) - set(type(self).model_fields) - {
-            "from",
-            "to",
-        }
+        unknown = (
+            (set(self.sources) | set(self.assumptions))
+            - set(type(self).model_fields)
+            - {
+                "from",
+                "to",
+            }
+        )
         if unknown:
             raise ValueError(f"stage {self.name!r}: sources/assumptions name no field: {unknown}")
         return self
@@ -192,4 +196,3 @@ class Rulebook(_Strict):
         return self.valid_from <= month_start and (
             self.valid_to is None or month_start <= self.valid_to
         )
-
