@@ -16,7 +16,7 @@ from utskrivning.domain.calendar import count_ready_days, is_working_day, ready_
 from utskrivning.domain.payment import reasons
 from utskrivning.domain.payment.reasons import Basis
 from utskrivning.domain.payment.stages import MonthStage, month_start, resolve_day_rate
-from utskrivning.domain.rulebooks import Model, Precondition, Rulebook, Stage
+from utskrivning.domain.rulebooks import Counting, Model, Precondition, Rulebook, Stage
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,8 @@ def explain_episode(
     if ready_at is not None and end_at is not None and stage is not None:
         day_one = ready_day_one(ready_at, stage.cutoff, day_after=stage.day_after)
         ready_days = count_ready_days(
-            ready_at, end_at, cutoff=stage.cutoff, counting=stage.counting,
-            day_after=stage.day_after,
+            ready_at, end_at, cutoff=stage.cutoff, day_after=stage.day_after,
+            counting="weekdays" if stage.counting is Counting.WEEKDAYS else "calendar",
         )  # fmt: skip
         cutoff = f" (cut-off {stage.cutoff:%H:%M})" if stage.cutoff else ""
         steps.append(f"Notified ready {ready_at:%Y-%m-%d %H:%M}{cutoff}: day 1 is {day_one}")

@@ -68,6 +68,13 @@ class IndividualRule(_Strict):
     over_ready_days: int = Field(ge=0)
     pay_beyond: int = Field(ge=0)
 
+    @model_validator(mode="after")
+    def _pays_for_days_it_counts(self) -> IndividualRule:
+        # Otherwise an episode just over the limit would be billed a negative number of days.
+        if self.pay_beyond > self.over_ready_days:
+            raise ValueError("individual: pay_beyond must not exceed over_ready_days")
+        return self
+
 
 Threshold = Decimal | CountyAverage
 DayRate = Literal["national"] | Decimal | dict[int, Decimal]
