@@ -5,6 +5,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from utskrivning.domain import episodes
 from utskrivning.domain.episodes import (
     EpisodeFile,
     EpisodeFileError,
@@ -451,3 +452,18 @@ def test_a_file_that_is_not_utf8_is_rejected_naming_the_line() -> None:
 def test_file_error_message_names_the_first_error() -> None:
     with pytest.raises(EpisodeFileError, match="line 2, column care_type"):
         read(GOOD.replace("somatic", "x"))
+
+
+def test_values_unlike_the_first_rows_take_the_general_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(episodes, "_SAMPLE", 1)
+    result = read(
+        GOOD,
+        "E2,19121212-1212,2080,Geriatrisk,2020-01-01T10:00:00Z,2020-01-02,",
+        "E3,19121212-1212,2080,surgical,2020-01-01 10:00,,",
+        skip_invalid=True,
+    )
+    assert result.frame["care_type"].to_list() == ["somatic", "geriatric"]
+    assert result.frame["admitted_at"].to_list() == [at("2020-01-01 10:00"), at("2020-01-01 11:00")]
+    assert [(e.line, e.column) for e in result.errors] == [(4, "care_type")]

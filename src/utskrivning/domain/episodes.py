@@ -11,6 +11,7 @@ import csv
 import io
 import mmap
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -67,7 +68,7 @@ _YES_NO |= {"false": False, "0": False, "nej": False, "no": False}
 _DONE = ("UTFÖRD", "UTFORD", "DONE")
 _MAX_AGE = 130
 
-Buffer = bytes | mmap.mmap  # the file's contents
+_Buffer = bytes | mmap.mmap  # the file's contents
 
 _DATETIME = pl.Datetime("us")
 _TEXT_COLUMNS = tuple(name for name in COLUMNS if name not in TIME_COLUMNS)
@@ -137,12 +138,13 @@ def read_episodes(
 
 
 def _episodes(
-    data: Buffer, source: Path | bytes, today: date
+    data: _Buffer, source: Path | bytes, today: date
 ) -> tuple[pl.DataFrame, list[RowError]]:
     end = data.find(b"\n")
     separator, header = _header(data[: end if end >= 0 else len(data)])
-    frame = _read(data, source, separator, header, _positions(header), today)
-    return _validate(frame, _checks(today))
+    checks = _checks(today)
+    frame = _read(data, source, separator, header, _positions(header), checks, today)
+    return _validate(frame, checks)
 
 
 def _header(first_line: bytes) -> tuple[str, list[str]]:
@@ -177,11 +179,12 @@ def _positions(header: list[str]) -> dict[str, int]:
 
 
 def _read(
-    data: Buffer,
+    data: _Buffer,
     source: Path | bytes,
     separator: str,
     header: list[str],
     positions: dict[str, int],
+    checks: list[_Check],
     today: date,
 ) -> pl.DataFrame:
     """The known columns, cleaned and parsed, with each row's line in the file.
@@ -212,7 +215,8 @@ def _read(
                     for name in COLUMNS
                 ),
             )
-            frame = _checked(rows, _FastPath.of(rows.head(_SAMPLE).collect()), today).collect()
+            fast = _FastPath.of(rows.head(_SAMPLE).collect())
+            frame = _checked(rows, fast, checks, today).collect()
             if b'"' in data and _newlines(data) != frame.height + (data[-1:] == b"\n"):
                 # Not one line per record: quoted values span lines.
                 frame = frame.with_columns(line=_record_lines(data).gather(frame["line"] - 2))
@@ -220,14 +224,14 @@ def _read(
     except pl.exceptions.ComputeError:
         pass
     parsed = _parse_slowly(_decode(data[:]), separator, header, positions)
-    return _checked(parsed.lazy(), _FastPath.of(parsed), today).collect()
+    return _checked(parsed.lazy(), _FastPath.of(parsed), checks, today).collect()
 
 
-def _newlines(data: Buffer) -> int:
+def _newlines(data: _Buffer) -> int:
     return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n")))
 
 
-def _record_lines(data: Buffer) -> pl.Series:
+def _record_lines(data: _Buffer) -> pl.Series:
     """The line each data record starts on, counting the newlines inside quoted values."""
     # A newline ends a record only outside quotes: after an even number of quote characters.
     bytes_ = np.frombuffer(data, dtype=np.uint8)
@@ -272,9 +276,9 @@ def _parse_slowly(
 class _FastPath(NamedTuple):
     """What the first rows say about the file: most rows look like them.
 
-    `layouts`: per time column, the strict format of its first value; values of another shape
-    (offsets, fractions, blanks, garbage) take the general ISO parser. `spellings`: per column of
-    a few spellings, what each one seen means; an unseen one is looked up on the general path.
+    `layouts`: per time column, the strict format most of its values have; values of another
+    shape (offsets, fractions, blanks, garbage) take the general ISO parser. `spellings`: per
+    column of a few spellings, what each one seen means; an unseen one takes the general path.
     """
 
     layouts: dict[str, str | None]
@@ -282,14 +286,20 @@ class _FastPath(NamedTuple):
 
     @classmethod
     def of(cls, sample: pl.DataFrame) -> _FastPath:
-        firsts = sample.select(pl.col(TIME_COLUMNS).str.strip_chars().drop_nulls().first())
+        stripped = sample.select(pl.col(*TIME_COLUMNS, *_SPELLINGS).str.strip_chars())
         return cls(
-            {name: _layout(firsts.get_column(name).item() or "") for name in TIME_COLUMNS},
-            _spellings(sample.select(pl.col(list(_SPELLINGS)).str.strip_chars())),
+            {name: _layout(stripped.get_column(name).drop_nulls()) for name in TIME_COLUMNS},
+            _spellings(stripped),
         )
 
 
-def _layout(value: str) -> str | None:
+def _layout(values: pl.Series) -> str | None:
+    layouts = Counter(_layout_of(value) for value in values)
+    layouts.pop(None, None)
+    return layouts.most_common(1)[0][0] if layouts else None
+
+
+def _layout_of(value: str) -> str | None:
     separator = value[10:11]
     if len(value) == 10:
         return "%Y-%m-%d"
@@ -298,7 +308,9 @@ def _layout(value: str) -> str | None:
     return None
 
 
-def _checked(rows: pl.LazyFrame, fast: _FastPath, today: date) -> pl.LazyFrame:
+def _checked(
+    rows: pl.LazyFrame, fast: _FastPath, checks: list[_Check], today: date
+) -> pl.LazyFrame:
     """Every cell cleaned and parsed, and whether the row is `bad`, in one parallel pass.
 
     Cells become `<name>:raw`: text stripped and null when empty; time cells as written, as the
@@ -338,11 +350,11 @@ def _checked(rows: pl.LazyFrame, fast: _FastPath, today: date) -> pl.LazyFrame:
                 _raw(name).is_not_null() & pl.col(name).is_null() for name in unread
             ),
         )
-        .with_columns(_flagged(_checks(today)))
+        .with_columns(_flagged(checks))
     )
 
 
-def _flagged(checks: list[Check]) -> list[pl.Expr]:
+def _flagged(checks: list[_Check]) -> list[pl.Expr]:
     # Spreadsheets leave rows of bare separators behind: they are no episode and no error.
     empty = pl.all_horizontal(_raw(name).is_null() for name in COLUMNS)
     failed = pl.any_horizontal(flag.fill_null(False) for _, flag, _ in checks)
@@ -355,7 +367,7 @@ def _fast_time(name: str, layout: str | None) -> pl.Expr:
     return _raw(name).str.strptime(_DATETIME, layout, strict=False, cache=False).alias(name)
 
 
-def _with_slow_paths(frame: pl.DataFrame, checks: list[Check]) -> pl.DataFrame:
+def _with_slow_paths(frame: pl.DataFrame, checks: list[_Check]) -> pl.DataFrame:
     """The `pending` rows through the general parsers, and checked again."""
     rows = frame.get_column("pending").arg_true()
     if rows.is_empty():
@@ -453,7 +465,7 @@ def _parse_iso(text: pl.Series) -> pl.Series:
     )
 
 
-def _validate(frame: pl.DataFrame, checks: list[Check]) -> tuple[pl.DataFrame, list[RowError]]:
+def _validate(frame: pl.DataFrame, checks: list[_Check]) -> tuple[pl.DataFrame, list[RowError]]:
     """The valid rows, and the errors of the others: messages only for the bad rows."""
     frame = _with_slow_paths(frame, checks)
     repeated = _repeated(frame.get_column("episode_id:raw"))
@@ -501,10 +513,10 @@ _OUTPUT: list[str | pl.Expr] = [
     "age",
 ]
 
-Check = tuple[str | None, pl.Expr, pl.Expr]  # column, flag on every row, message for flagged rows
+_Check = tuple[str | None, pl.Expr, pl.Expr]  # column, flag on every row, message for flagged rows
 
 
-def _checks(today: date) -> list[Check]:
+def _checks(today: date) -> list[_Check]:
     """Every check, in the order of the spec's columns; a row may fail several."""
     by_column: dict[str, list[tuple[pl.Expr, pl.Expr]]] = {name: [] for name in COLUMNS}
     for name in REQUIRED:
@@ -613,7 +625,7 @@ def _order(name: str, wrong: str, other: str, reason: str) -> tuple[pl.Expr, pl.
     )
 
 
-def _errors(bad: pl.DataFrame, frame: pl.DataFrame, checks: list[Check]) -> list[RowError]:
+def _errors(bad: pl.DataFrame, frame: pl.DataFrame, checks: list[_Check]) -> list[RowError]:
     duplicated = bad.get_column("episode_id:raw").drop_nulls().unique()
     first_lines = (
         frame.filter(_raw("episode_id").is_in(duplicated.implode()))

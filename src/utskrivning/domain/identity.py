@@ -204,8 +204,8 @@ def with_canonical_personal_number(
 ) -> FrameT:
     """Adds `alias`: the 12 digits of a valid number in `column` (stripped text), else null.
 
-    The form for lazy (streaming) pipelines over whole files, where a Python function per batch
-    would cost more than the check.
+    The form for lazy pipelines over whole files: no Python call per batch, which would cost
+    more than the check itself.
     """
     return (
         _with_steps(frame, column, today)
