@@ -2,7 +2,7 @@
 UV := python3 -m uv
 EPISODES := build/demo-episodes.csv
 
-.PHONY: setup run test lint format bench
+.PHONY: setup run test test-db lint format bench
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -13,8 +13,13 @@ run: setup
 	@$(UV) run utskrivning demo-data --episodes 2000 --year 2020 --seed 1 --output $(EPISODES)
 	@$(UV) run utskrivning payment --rulebook dalarna-2020 --episodes $(EPISODES)
 
-test: setup lint
+test: setup lint browsers
+	@$(UV) run python -m utskrivning.service.manage makemigrations --check --dry-run
 	@$(UV) run pytest -q
+
+# The tests that touch the database, again; CI runs them with DATABASE_URL on PostgreSQL.
+test-db: setup browsers
+	@$(UV) run pytest -q tests/service tests/episodes tests/payment_app tests/web tests/browser
 
 lint: setup
 	@$(UV) run ruff check .
@@ -27,3 +32,8 @@ format: setup
 
 bench: setup
 	@$(UV) run python benchmarks/payment.py
+
+# Debian's chromium for the Playwright browser tests (tests/browser skip without it).
+.PHONY: browsers
+browsers:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)

@@ -73,6 +73,7 @@ def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     """The settings are read once per process, so each configuration gets a process of its own."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("UTSKRIVNING_")}
     base.pop("SECRET_KEY", None)
+    base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests' setting, not production's
     return subprocess.run(
         [sys.executable, "-m", "utskrivning.service.manage", *args],
         cwd=tmp_path,

@@ -9,5 +9,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("utskrivning.organisations.urls")),
+    path("api/", include("utskrivning.service.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("utskrivning.web.urls")),
 ]

@@ -1,0 +1,33 @@
+"""The header's membership and the role checks templates need, from the request in context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from utskrivning.organisations.models import Membership
+from utskrivning.organisations.permissions import Action, can
+from utskrivning.organisations.sessions import current_membership
+from utskrivning.web.labels import label
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True, name="current_membership")
+def current_membership_tag(context: dict[str, Any]) -> Membership | None:
+    # A view that already looked the membership up passes it; the login page does not.
+    if context.get("membership") is not None:
+        return context["membership"]
+    request = context.get("request")
+    return current_membership(request) if request is not None else None
+
+
+@register.filter
+def may(membership: Membership | None, action: str) -> bool:
+    return can(membership, Action(action))
+
+
+@register.filter(name="label")
+def label_filter(value: object, kind: str | None = None) -> object:
+    return label(value, kind)

@@ -1,0 +1,132 @@
+"""The episode page and its action forms; every write goes through `episode_record_event`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from utskrivning.domain.process import (
+    HomeCriterion,
+    TransitionError,
+)
+from utskrivning.episodes.models import Episode
+from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
+from utskrivning.episodes.services import (
+    ConflictError,
+    NotVisibleError,
+    episode_admit,
+    episode_record_event,
+)
+from utskrivning.organisations.models import Membership
+from utskrivning.organisations.permissions import Action, can
+from utskrivning.web.actions import FormError, event_from_post, offers
+from utskrivning.web.forms import AdmitForm
+from utskrivning.web.views.common import membership_required, party_of
+
+
+def _episode(membership: Membership, pk: int) -> Episode:
+    return get_object_or_404(episodes_visible_to(organisation=membership.organisation), pk=pk)
+
+
+def _context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
+    membership = request.membership  # type: ignore[attr-defined]
+    detail = episode_detail(
+        episode=episode,
+        organisation=membership.organisation,
+        actor=request.user,
+        now=timezone.now(),
+    )
+    facts = detail["facts"]
+    party = party_of(membership)
+    awaiting = sorted(
+        {
+            m.kind
+            for m in facts.messages
+            if party in m.recipients and m.acknowledged_at(party) is None
+        }
+    )
+    return {
+        **detail,
+        "membership": membership,
+        "state": facts.state,
+        "offers": offers(membership, facts, awaiting=bool(awaiting)),
+        "criteria": sorted(set(HomeCriterion) - facts.home_criteria),
+        "awaiting": awaiting,
+        **extra,
+    }
+
+
+@membership_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    episode = _episode(membership, pk)
+    return render(request, "web/episode.html", _context(request, episode))
+
+
+@membership_required
+@require_POST
+def record_event(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    episode = _episode(membership, pk)
+    error = None
+    try:
+        event = event_from_post(request.POST, membership)
+        episode_record_event(episode=episode, event=event, at=timezone.now(), membership=membership)
+    except FormError:
+        error = _("The form has a value the process does not know.")
+    except TransitionError as refused:
+        error = _(refused.reason)
+    except NotVisibleError:
+        raise Http404 from None
+    except PermissionDenied as refused:
+        error = _(str(refused) or "Your role may not take this step.")
+    except ConflictError:
+        error = _("The episode has changed; reload it and try again.")
+    except ValidationError as invalid:
+        error = " ".join(invalid.messages)
+    if error is None and not request.headers.get("HX-Request"):
+        return redirect("web:episode", pk=pk)
+    episode.refresh_from_db()
+    context = _context(request, episode, error=error, recorded=None if error else event.type)
+    # htmx swaps only 2xx answers; a plain form post gets the refusal's proper status.
+    htmx = bool(request.headers.get("HX-Request"))
+    return render(request, "web/episode.html", context, status=422 if error and not htmx else 200)
+
+
+@membership_required
+@require_http_methods(["GET", "POST"])
+def admit(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    if not can(membership, Action.ADMIT):
+        raise PermissionDenied
+    form = AdmitForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            admitted = episode_admit(
+                actor=request.user,
+                membership=membership,
+                ward=membership.organisation,
+                at=timezone.now(),
+                personal_number=data["personal_number"],
+                name=data["name"],
+                address=data["address"],
+                home_municipality=data["home_municipality"],
+                placing_municipality=data["placing_municipality"],
+                care_type=data["care_type"],
+                primary_care=data["primary_care_unit"],
+                support_needed=data["support_needed"],
+            )
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, _("Patient admitted."))
+            return redirect("web:episode", pk=admitted.episode_id)
+    return render(request, "web/admit.html", {"membership": membership, "form": form})

@@ -1,0 +1,26 @@
+"""The start page: the worklist of the organisation the user acts for."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from utskrivning.episodes.selectors import worklist_for
+from utskrivning.organisations.permissions import Action, can
+from utskrivning.web.views.common import MUNICIPAL_KINDS, membership_required
+
+
+@membership_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    rows = worklist_for(
+        organisation=membership.organisation, now=timezone.now(), actor=request.user
+    )
+    context = {
+        "membership": membership,
+        "rows": rows,
+        "municipal": membership.organisation.kind in MUNICIPAL_KINDS,
+        "may_admit": can(membership, Action.ADMIT),
+    }
+    return render(request, "web/worklist.html", context)

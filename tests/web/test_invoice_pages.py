@@ -1,0 +1,135 @@
+"""The invoice basis page and its downloads for a discharged episode; the import page."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+import time_machine
+from django.utils import timezone
+
+from service.factories import MembershipFactory
+from utskrivning.episodes.models import Episode
+from utskrivning.organisations.models import Role
+
+from .test_pages import TOLVAN, post_event
+
+pytestmark = pytest.mark.django_db
+
+MONTH = "2020-03"
+BASIS = f"/invoices/2080/{MONTH}/"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def discharged(client, login, physician, officer_a, vardcentral, head_of_unit):
+    """Admitted 2 March 2020 and discharged ten days later, ready for five of them."""
+    start = timezone.make_aware(timezone.datetime(2020, 3, 2, 9, 0))
+    with time_machine.travel(start, tick=False) as clock:
+        login(physician)
+        response = client.post(
+            "/episodes/new/",
+            {"personal_number": TOLVAN, "name": "Tolvan Tolvansson", "home_municipality": "2080",
+             "care_type": "somatic", "primary_care_unit": vardcentral.pk, "support_needed": "on"},
+        )  # fmt: skip
+        pk = int(response.url.strip("/").split("/")[-1])
+        estimated = (start + timedelta(days=7)).date().isoformat()
+        for event, data in [
+            (
+                "admission_notice_sent",
+                {"parties": ["municipality"], "estimated_discharge": estimated},
+            ),
+            ("ready_declared", {}),
+        ]:
+            assert "Registrerat" in post_event(client, pk, event, **data).text
+        clock.shift(timedelta(days=5))
+        login(physician)  # the session timed out meanwhile
+        for event in ["discharge_notice_sent", "discharged", "closed"]:
+            assert "Registrerat" in post_event(client, pk, event).text
+        client.logout()
+    return Episode.objects.get(pk=pk)
+
+
+def test_the_municipality_sees_the_episode_on_its_invoice_basis(
+    client, login, officer_a, discharged
+):
+    login(officer_a)
+    page = client.get(BASIS)
+    assert page.status_code == 200
+    assert "Fakturaunderlag" in page.text
+    assert discharged.external_id in page.text
+
+
+def test_the_xlsx_download_opens_and_lists_the_episode(client, login, officer_a, discharged):
+    login(officer_a)
+    response = client.get(BASIS + "basis.xlsx")
+    assert response["Content-Type"] == XLSX
+    assert "attachment" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    ids = [row[4] for row in workbook["Rader"].iter_rows(min_row=2, values_only=True)]
+    assert ids == [discharged.external_id]
+
+
+def test_the_pdf_download_is_a_pdf(client, login, officer_a, discharged):
+    login(officer_a)
+    response = client.get(BASIS + "basis.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_episode_file_download_is_the_contract_s_csv(client, login, officer_a, discharged):
+    login(officer_a)
+    response = client.get(BASIS + "episodes.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = response.content.decode().splitlines()
+    assert header.startswith("episode_id,")
+    assert len(rows) == 1 and rows[0].startswith(discharged.external_id)
+
+
+def test_region_finance_sees_the_basis_too(client, login, region_finance, discharged):
+    login(region_finance)
+    assert discharged.external_id in client.get(BASIS).text
+
+
+def test_municipality_b_does_not(client, login, officer_b, discharged):
+    login(officer_b)
+    assert client.get(BASIS).status_code == 403
+    assert client.get("/invoices/2081/2020-03/").status_code == 200
+    assert discharged.external_id not in client.get("/invoices/2081/2020-03/").text
+
+
+GOOD = (
+    "episode_id,patient_id,municipality,care_type,admitted_at,admission_notice_at,ready_at,"
+    "discharged_at,status\n"
+    "E1,19121212-1212,2080,somatic,2020-03-02 09:00,2020-03-02 10:00,2020-03-05 10:00,"
+    "2020-03-09 12:00,UTFÖRD\n"
+)
+BAD = GOOD + "E2,19121212-1213,2080,somatic,2020-03-02 09:00,,,,\n"
+
+
+@pytest.fixture
+def importer(region, falun, ward):
+    return MembershipFactory(user__username="ekonom-import", organisation=region, role=Role.FINANCE)
+
+
+def _upload(client, text):
+    return client.post("/import/", {"file": io.BytesIO(text.encode())})
+
+
+def test_an_import_stores_the_file_s_episodes(client, login, importer):
+    login(importer)
+    response = _upload(client, GOOD)
+    assert response.status_code == 200
+    assert "1 vårdtillfälle importerat" in response.text
+    assert Episode.objects.count() == 1
+
+
+def test_a_file_with_an_error_saves_nothing_and_names_the_line(client, login, importer):
+    login(importer)
+    response = _upload(client, BAD)
+    assert response.status_code == 422
+    assert "Ingenting sparades" in response.text
+    assert '<td class="number">3</td>' in response.text
+    assert Episode.objects.count() == 0
