@@ -1,0 +1,376 @@
+"""The episodes' REST API: the same services and selectors as the UI."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer, SessionAuth
+
+from utskrivning.domain.process import (
+    Event,
+    EventType,
+    HomeCriterion,
+    MessageKind,
+    Party,
+    allowed_events,
+)
+from utskrivning.episodes.models import ApiToken, Episode
+from utskrivning.episodes.services import (
+    NotVisibleError,
+    deviation_report,
+    episode_admit,
+    episode_record_event,
+    party_of,
+)
+from utskrivning.organisations.models import Kind, Membership, Organisation
+from utskrivning.organisations.sessions import current_membership
+
+# --- authentication ----------------------------------------------------------------------------
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>` for systems; the key's membership acts."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
+        found = (
+            ApiToken.objects.select_related("membership__user", "membership__organisation")
+            .filter(key_hash=hash_key(token))
+            .first()
+        )
+        if found is None or not found.membership.user.is_active:
+            return None
+        request.user = found.membership.user
+        request.membership = found.membership  # type: ignore[attr-defined]
+        return found.membership
+
+
+class MembershipSessionAuth(SessionAuth):
+    """The UI's session (CSRF-checked by ninja), acting in the session's chosen membership."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Membership | None:
+        if super().authenticate(request, key) is None:
+            return None
+        membership = current_membership(request)
+        request.membership = membership  # type: ignore[attr-defined]
+        return membership
+
+
+AUTH: list[Any] = [TokenAuth(), MembershipSessionAuth()]
+
+
+def membership_of(request: HttpRequest) -> Membership:
+    membership = getattr(request, "membership", None) or getattr(request, "auth", None)
+    if not isinstance(membership, Membership):
+        raise PermissionDenied("Choose the organisation you act for.")
+    return membership
+
+
+def idempotency_key(request: HttpRequest) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    return key[:200] if key else None
+
+
+def visible_episode(membership: Membership, pk: int) -> Episode:
+    from utskrivning.episodes.selectors import episodes_visible_to
+
+    episode = episodes_visible_to(organisation=membership.organisation).filter(pk=pk).first()
+    if episode is None:
+        raise NotVisibleError("No such episode.")
+    return episode
+
+
+router = Router(tags=["episodes"], auth=AUTH)
+
+# --- schemas -----------------------------------------------------------------------------------
+
+
+class AdmitIn(Schema):
+    personal_number: str
+    name: str
+    address: str = ""
+    home_municipality: str  # kommunkod
+    ward_id: int
+    care_type: str
+    placing_municipality: str | None = None
+    district_id: int | None = None
+    primary_care_id: int | None = None
+    support_needed: bool = True
+    at: datetime | None = None
+
+
+class EventIn(Schema):
+    type: EventType
+    at: datetime | None = None
+    expected_version: int | None = None
+    party: Party | None = None
+    parties: frozenset[Party] = frozenset()
+    message: MessageKind | None = None
+    criterion: HomeCriterion | None = None
+    estimated_discharge: date | None = None
+    support_needed: bool = True
+    municipal_health_care: bool = False
+    sip_needed: bool | None = None
+    court_granted: bool | None = None
+
+
+class AcknowledgeIn(Schema):
+    message: MessageKind
+    at: datetime | None = None
+
+
+class DeviationIn(Schema):
+    category: str
+    text: str = ""
+    at: datetime | None = None
+
+
+class EventOut(Schema):
+    id: int
+    episode_id: int
+    type: str
+    at: datetime
+    organisation_id: int | None
+    payload: dict[str, Any]
+
+
+def _event_out(stored: Any) -> dict[str, Any]:
+    return {
+        "id": stored.pk,
+        "episode_id": stored.episode_id,
+        "type": stored.type,
+        "at": stored.at,
+        "organisation_id": stored.organisation_id,
+        "payload": stored.payload,
+    }
+
+
+def _episode_summary(episode: Episode) -> dict[str, Any]:
+    return {
+        "id": episode.pk,
+        "episode_id": episode.external_id,
+        "patient_name": episode.patient.name,
+        "ward": episode.ward.name,
+        "home_municipality": episode.home_municipality.municipality_code,
+        "care_type": episode.care_type,
+        "state": episode.state,
+        "version": episode.version,
+        "admitted_at": episode.admitted_at,
+        "ready_at": episode.ready_at,
+        "discharged_at": episode.discharged_at,
+    }
+
+
+def _deadline(d: Any) -> dict[str, Any]:
+    return {
+        "kind": d.kind.value,
+        "party": d.party.value,
+        "due_at": d.due_at,
+        "met_at": d.met_at,
+        "missed": d.missed,
+    }
+
+
+def _explanation(e: Any) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    return {
+        "ready_days": e.ready_days,
+        "billable_days": e.billable_days,
+        "amount_sek": str(e.amount_sek),
+        "reason": e.reason,
+        "steps": e.steps,
+    }
+
+
+# --- endpoints ---------------------------------------------------------------------------------
+
+
+@router.get("/worklist", summary="The worklist of the organisation the caller acts for")
+def worklist(request: HttpRequest) -> list[dict[str, Any]]:
+    from utskrivning.episodes.selectors import worklist_for
+
+    membership = membership_of(request)
+    rows = worklist_for(
+        organisation=membership.organisation, now=timezone.now(), actor=membership.user
+    )
+    return [
+        _episode_summary(row.episode)
+        | {
+            "obligations": [
+                {"party": o.party.value, "action": o.action.value} for o in row.obligations
+            ],
+            "deadlines_coming": [_deadline(d) for d in row.deadlines_coming],
+            "deadlines_missed": [_deadline(d) for d in row.deadlines_missed],
+            "ready_days": row.ready_days,
+        }
+        for row in rows
+    ]
+
+
+@router.get("/{int:pk}", summary="One episode: timeline, deadlines, allowed steps, payment")
+def episode_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    from utskrivning.episodes import selectors
+
+    membership = membership_of(request)
+    episode = visible_episode(membership, pk)
+    detail = selectors.episode_detail(
+        episode=episode,
+        organisation=membership.organisation,
+        actor=membership.user,
+        now=timezone.now(),
+    )
+    return _episode_summary(episode) | {
+        "timeline": [_event_out(e) for e in detail["events"]],
+        "deadlines": [_deadline(d) for d in detail["deadlines"]],
+        "obligations": [
+            {"party": o.party.value, "action": o.action.value} for o in detail["obligations"]
+        ],
+        "allowed_events": sorted(e.value for e in allowed_events(detail["facts"].state)),
+        "explanation": _explanation(detail["explanation"]),
+    }
+
+
+def _organisation(kind: Kind, field: str, **lookup: Any) -> Organisation:
+    from django.core.exceptions import ValidationError
+
+    found = Organisation.objects.filter(kind=kind, **lookup).first()
+    if found is None:
+        raise ValidationError({field: "No such organisation."})
+    return found
+
+
+@router.post("/", response={201: EventOut}, summary="Admit a patient")
+def admit(request: HttpRequest, body: AdmitIn) -> Status:
+    membership = membership_of(request)
+    stored = episode_admit(
+        actor=membership.user,
+        membership=membership,
+        personal_number=body.personal_number,
+        name=body.name,
+        address=body.address,
+        home_municipality=_organisation(
+            Kind.MUNICIPALITY, "home_municipality", municipality_code=body.home_municipality
+        ),
+        ward=_organisation(Kind.WARD, "ward_id", pk=body.ward_id),
+        care_type=body.care_type,
+        placing_municipality=(
+            _organisation(
+                Kind.MUNICIPALITY,
+                "placing_municipality",
+                municipality_code=body.placing_municipality,
+            )
+            if body.placing_municipality
+            else None
+        ),
+        district=(
+            _organisation(Kind.DISTRICT, "district_id", pk=body.district_id)
+            if body.district_id
+            else None
+        ),
+        primary_care=(
+            _organisation(Kind.PRIMARY_CARE, "primary_care_id", pk=body.primary_care_id)
+            if body.primary_care_id
+            else None
+        ),
+        support_needed=body.support_needed,
+        at=body.at or timezone.now(),
+        idempotency_key=idempotency_key(request),
+    )
+    return Status(201, _event_out(stored))
+
+
+@router.post("/{int:pk}/events", response={201: EventOut}, summary="Record a step")
+def record_event(request: HttpRequest, pk: int, body: EventIn) -> Status:
+    membership = membership_of(request)
+    episode = visible_episode(membership, pk)
+    event = Event(
+        type=body.type,
+        party=body.party,
+        parties=frozenset(body.parties),
+        message=body.message,
+        criterion=body.criterion,
+        estimated_discharge=body.estimated_discharge,
+        support_needed=body.support_needed,
+        municipal_health_care=body.municipal_health_care,
+        sip_needed=body.sip_needed,
+        court_granted=body.court_granted,
+    )
+    stored = episode_record_event(
+        episode=episode,
+        event=event,
+        at=body.at or timezone.now(),
+        membership=membership,
+        expected_version=body.expected_version,
+        idempotency_key=idempotency_key(request),
+    )
+    return Status(201, _event_out(stored))
+
+
+@router.post("/{int:pk}/acknowledgements", response={201: EventOut}, summary="Acknowledge")
+def acknowledge(request: HttpRequest, pk: int, body: AcknowledgeIn) -> Status:
+    membership = membership_of(request)
+    episode = visible_episode(membership, pk)
+    stored = episode_record_event(
+        episode=episode,
+        event=Event(
+            EventType.ACKNOWLEDGED, party=party_of(membership.organisation), message=body.message
+        ),
+        at=body.at or timezone.now(),
+        membership=membership,
+        idempotency_key=idempotency_key(request),
+    )
+    return Status(201, _event_out(stored))
+
+
+@router.post("/{int:pk}/deviations", response={201: dict}, summary="Report a deviation")
+def report_deviation(request: HttpRequest, pk: int, body: DeviationIn) -> Status:
+    membership = membership_of(request)
+    episode = visible_episode(membership, pk)
+    deviation = deviation_report(
+        episode=episode,
+        membership=membership,
+        category=body.category,
+        text=body.text,
+        at=body.at or timezone.now(),
+        idempotency_key=idempotency_key(request),
+    )
+    return Status(201, {"id": deviation.pk, "category": deviation.category, "text": deviation.text})
+
+
+@router.get("/deviations", summary="Deviations on the episodes the caller sees")
+def deviations(request: HttpRequest) -> list[dict[str, Any]]:
+    from utskrivning.episodes.selectors import deviations_visible_to
+
+    membership = membership_of(request)
+    return [
+        {
+            "id": d.pk,
+            "episode_id": d.episode_id,
+            "category": d.category,
+            "text": d.text,
+            "proposed": d.proposed,
+            "organisation_id": d.organisation_id,
+            "created": d.created,
+        }
+        for d in deviations_visible_to(organisation=membership.organisation)
+    ]
+
+
+@router.post("/import", summary="Import an episode file (all or nothing)")
+def import_file(request: HttpRequest, file: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
+    from utskrivning.episodes.imports import import_episode_file
+
+    membership = membership_of(request)
+    result = import_episode_file(data=file.read(), membership=membership)
+    return {"imported": result.imported, "already_stored": result.already_stored}

@@ -1,0 +1,236 @@
+"""The episode file (/work/shared/spec/episodes-csv.md) in and out of the service.
+
+Import is all or nothing: `read_episodes` validates the whole file first, and the rows are stored
+in one transaction. An episode_id already stored is left as it is, so a re-import adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from utskrivning.audit.models import AuditAction
+from utskrivning.audit.services import audit_record
+from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
+from utskrivning.domain.episodes import COLUMNS, read_episodes
+from utskrivning.domain.identity import PersonalNumber
+from utskrivning.domain.process import Event, EventType, Party, replay
+from utskrivning.episodes.models import Episode, EpisodeEvent, Patient
+from utskrivning.episodes.services import DONE, _columns, event_to_payload
+from utskrivning.organisations.models import Kind, Membership, Organisation
+from utskrivning.organisations.permissions import Action, can
+
+EXPORT_COLUMNS = tuple(c for c in COLUMNS if c != "age")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    already_stored: int
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=STOCKHOLM)
+
+
+def _steps(row: dict[str, Any]) -> list[tuple[Event, datetime]]:
+    """The events that explain a row's times, in time order; unknown steps are left out."""
+    admitted = _aware(row["admitted_at"])
+    assert admitted is not None
+    steps: list[tuple[Event, datetime]] = [(Event(EventType.ADMITTED), admitted)]
+    recipients = frozenset({Party.MUNICIPALITY}) | (
+        {Party.PRIMARY_CARE} if row["primary_care_unit"] or row["named_contact_at"] else set()
+    )
+    if (at := _aware(row["admission_notice_at"])) is not None:
+        steps.append(
+            (
+                Event(
+                    EventType.ADMISSION_NOTICE_SENT,
+                    parties=frozenset(recipients),
+                    estimated_discharge=(row["discharged_at"] or at).date(),
+                ),
+                at,
+            )
+        )
+    if (at := _aware(row["named_contact_at"])) is not None:
+        steps.append((Event(EventType.NAMED_CONTACT_APPOINTED), at))
+    if (at := _aware(row["ready_at"])) is not None:
+        steps.append((Event(EventType.READY_DECLARED), at))
+    if (at := _aware(row["discharged_at"])) is not None:
+        steps.append((Event(EventType.DISCHARGED), at))
+        if row["status"] == "done":
+            steps.append((Event(EventType.CLOSED), at))
+    return sorted(steps, key=lambda step: step[1])
+
+
+def _facts_or_columns(row: dict[str, Any]) -> tuple[list[tuple[Event, datetime]], dict[str, Any]]:
+    """The replayable steps and the columns; a history the process would refuse keeps its file
+    values as columns and only the admission as an event (the file is the region's record)."""
+    steps = _steps(row)
+    try:
+        facts = replay(steps)
+        columns = _columns(facts)
+    except Exception:
+        steps = steps[:1]
+        columns = {"state": "discharged" if row["discharged_at"] else "admitted"}
+    columns |= {
+        name: _aware(row[name])
+        for name in (
+            "admission_notice_at",
+            "ready_at",
+            "named_contact_at",
+            "sip_summoned_at",
+            "sip_held_at",
+            "discharged_at",
+        )
+    }
+    columns["ready_declarations"] = row["ready_declarations"] or 0
+    columns["sip_needed"] = row["sip_needed"]
+    columns["status"] = DONE if row["status"] == "done" else ""
+    return steps, columns
+
+
+def import_episode_file(
+    *,
+    data: bytes | Any,
+    region: Organisation | None = None,
+    actor: Any = None,
+    membership: Membership | None = None,
+) -> ImportResult:
+    """Store the file's episodes for `region` (or the membership's); raises `EpisodeFileError`."""
+    if hasattr(data, "read"):
+        data = data.read()
+    if membership is not None:
+        if not can(membership, Action.IMPORT_EPISODES):
+            raise PermissionDenied("Your role may not import episodes.")
+        region = membership.organisation.region
+        actor = membership.user
+    if region is None or region.kind != Kind.REGION:
+        raise PermissionDenied("Episodes are imported for a region.")
+    frame = read_episodes(data, today=timezone.localdate()).frame
+    municipalities = {
+        o.municipality_code: o
+        for o in Organisation.objects.filter(kind=Kind.MUNICIPALITY, parent=region)
+    }
+    wards = {o.name: o for o in Organisation.objects.filter(kind=Kind.WARD, parent__parent=region)}
+    primary_cares = {
+        o.name: o for o in Organisation.objects.filter(kind=Kind.PRIMARY_CARE, parent=region)
+    }
+    fallback_ward = next(iter(wards.values()), None)
+    imported = already = 0
+    with transaction.atomic():
+        stored = set(
+            Episode.objects.filter(external_id__in=frame["episode_id"].to_list()).values_list(
+                "external_id", flat=True
+            )
+        )
+        for row in frame.iter_rows(named=True):
+            if row["episode_id"] in stored:
+                already += 1
+                continue
+            home = municipalities.get(row["municipality"])
+            ward = wards.get(row["unit"] or "", fallback_ward)
+            if home is None or ward is None:
+                from utskrivning.domain.episodes import EpisodeFileError, RowError
+
+                column = "municipality" if home is None else "unit"
+                raise EpisodeFileError(
+                    [RowError(row["line"], column, "not an organisation of the region")]
+                )
+            patient, _ = Patient.objects.get_or_create(
+                personal_number=row["patient_id"],
+                defaults={"name": "", "home_municipality": home},
+            )
+            steps, columns = _facts_or_columns(row)
+            placing = municipalities.get(row["placing_municipality"] or "")
+            episode = Episode.objects.create(
+                patient=patient,
+                external_id=row["episode_id"],
+                ward=ward,
+                home_municipality=home,
+                placing_municipality=placing,
+                primary_care=primary_cares.get(row["primary_care_unit"] or ""),
+                care_type=row["care_type"],
+                admitted_at=_aware(row["admitted_at"]),
+                version=1,
+                **columns,
+            )
+            EpisodeEvent.objects.bulk_create(
+                EpisodeEvent(
+                    episode=episode,
+                    type=event.type.value,
+                    at=at,
+                    actor=actor,
+                    organisation=region,
+                    payload=event_to_payload(event),
+                )
+                for event, at in steps
+            )
+            imported += 1
+            stored.add(row["episode_id"])
+        audit_record(
+            actor=actor,
+            organisation=region,
+            action=AuditAction.IMPORT,
+            obj_type="episode_file",
+            obj_id=f"{imported} episodes",
+            purpose="import of an episode file",
+        )
+    return ImportResult(imported=imported, already_stored=already)
+
+
+def _time(value: datetime | None) -> str:
+    return "" if value is None else to_local_naive(value).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def export_rows(episodes: QuerySet[Episode]) -> list[dict[str, str]]:
+    rows = []
+    for e in episodes.select_related(
+        "patient", "ward", "home_municipality", "placing_municipality", "district", "primary_care"
+    ):
+        rows.append(
+            {
+                "episode_id": e.external_id,
+                "patient_id": e.patient.personal_number,
+                "municipality": e.home_municipality.municipality_code,
+                "placing_municipality": (
+                    e.placing_municipality.municipality_code if e.placing_municipality else ""
+                ),
+                "district": e.district.name if e.district else "",
+                "care_type": e.care_type,
+                "unit": e.ward.name,
+                "primary_care_unit": e.primary_care.name if e.primary_care else "",
+                "admitted_at": _time(e.admitted_at),
+                "admission_notice_at": _time(e.admission_notice_at),
+                "ready_at": _time(e.ready_at),
+                "named_contact_at": _time(e.named_contact_at),
+                "sip_summoned_at": _time(e.sip_summoned_at),
+                "sip_held_at": _time(e.sip_held_at),
+                "discharged_at": _time(e.discharged_at),
+                "ready_declarations": str(e.ready_declarations or ""),
+                "sip_needed": "" if e.sip_needed is None else str(e.sip_needed).lower(),
+                "status": e.status,
+            }
+        )
+    return rows
+
+
+def export_episode_file(*, queryset: QuerySet[Episode]) -> str:
+    """The episodes as an episode file (comma separated, UTF-8, local times)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(export_rows(queryset))
+    return out.getvalue()
+
+
+def patient_numbers(queryset: QuerySet[Episode]) -> list[PersonalNumber]:
+    return [PersonalNumber(n) for n in queryset.values_list("patient__personal_number", flat=True)]

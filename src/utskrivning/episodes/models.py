@@ -1,0 +1,256 @@
+"""The discharge process's records: patients, episodes, their append-only events and messages.
+
+The events are the episode's history, audit trail and outbox; the columns on `Episode` are a
+denormalised copy of the facts that `replay` rebuilds from them, kept in sync by the services so
+the payment engine and the worklists read columns instead of replaying every episode.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from utskrivning.domain.process import DeadlineKind, EpisodeState, EventType, MessageKind, Party
+from utskrivning.organisations.models import Membership, Organisation
+
+
+def _choices(enum: Any) -> list[tuple[str, str]]:
+    return [(member.value, member.value.replace("_", " ")) for member in enum]
+
+
+class CareType(models.TextChoices):
+    SOMATIC = "somatic", _("Somatic")
+    GERIATRIC = "geriatric", _("Geriatric")
+    PSYCHIATRIC = "psychiatric", _("Psychiatric")
+
+
+class Patient(models.Model):
+    # Canonical 12 digits; never logged (the audit log keeps an HMAC of it).
+    personal_number = models.CharField(_("personal number"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    home_municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("home municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Episode(models.Model):
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="episodes"
+    )
+    # The id of the episode file (vårdtillfälle); generated for episodes admitted in the service.
+    external_id = models.CharField(_("episode id"), max_length=64, unique=True)
+    ward = models.ForeignKey(
+        Organisation, verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+"
+    )
+    home_municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("home municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    placing_municipality = models.ForeignKey(
+        Organisation,
+        verbose_name=_("placing municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        Organisation,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    primary_care = models.ForeignKey(
+        Organisation,
+        verbose_name=_("primary care unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    care_type = models.CharField(_("care type"), max_length=16, choices=CareType.choices)
+    state = models.CharField(_("state"), max_length=32, choices=_choices(EpisodeState))
+    admitted_at = models.DateTimeField(_("admitted"))
+    admission_notice_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    ready_declarations = models.PositiveIntegerField(default=0)
+    named_contact_at = models.DateTimeField(null=True, blank=True)
+    sip_needed = models.BooleanField(null=True, blank=True)
+    sip_summoned_at = models.DateTimeField(null=True, blank=True)
+    sip_held_at = models.DateTimeField(null=True, blank=True)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, blank=True)  # "UTFÖRD" when closed
+    version = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("episode")
+        verbose_name_plural = _("episodes")
+        ordering = ("-admitted_at", "-id")
+        indexes = (models.Index(fields=["state"]), models.Index(fields=["discharged_at"]))
+
+    def __str__(self) -> str:
+        return self.external_id
+
+    @property
+    def liable_municipality(self) -> Organisation:
+        return self.placing_municipality or self.home_municipality
+
+
+class AppendOnlyError(RuntimeError):
+    """An attempt to change or remove an episode event."""
+
+
+class EpisodeEventQuerySet(models.QuerySet["EpisodeEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        # The outbox flag is the one column that changes after the fact.
+        if set(kwargs) - {"processed"}:
+            raise AppendOnlyError("episode events cannot be updated")
+        return super().update(**kwargs)
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("episode events cannot be deleted")
+
+
+class EpisodeEvent(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="events")
+    type = models.CharField(_("event"), max_length=40, choices=_choices(EventType))
+    at = models.DateTimeField(_("when"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField(default=dict)  # the `Event`'s details
+    created = models.DateTimeField(default=timezone.now)
+    processed = models.BooleanField(default=False)  # the outbox: notifications sent
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+
+    objects = EpisodeEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("episode event")
+        verbose_name_plural = _("episode events")
+        ordering = ("at", "id")
+        indexes = (models.Index(fields=["processed"], condition=Q(processed=False), name="outbox"),)
+
+    def __str__(self) -> str:
+        return f"{self.episode_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("episode events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("episode events cannot be deleted")
+
+
+class Message(models.Model):
+    """One message to one recipient party; `organisation` is the party's organisation if known."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="messages")
+    event = models.ForeignKey(EpisodeEvent, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(max_length=40, choices=_choices(MessageKind))
+    party = models.CharField(max_length=24, choices=_choices(Party))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("sent_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.party}"
+
+
+class Acknowledgement(models.Model):
+    message = models.OneToOneField(
+        Message, on_delete=models.PROTECT, related_name="acknowledgement"
+    )
+    event = models.ForeignKey(EpisodeEvent, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+
+class DeviationCategory(models.TextChoices):
+    MISSED_DEADLINE = "missed_deadline", _("Missed deadline")
+    STEP_NOT_DONE = "step_not_done", _("Step not done")
+    OTHER = "other", _("Other")
+
+
+class Deviation(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="deviations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    category = models.CharField(max_length=24, choices=DeviationCategory.choices)
+    text = models.TextField(blank=True)
+    event = models.OneToOneField(
+        EpisodeEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="deviation"
+    )
+    proposed = models.BooleanField(default=False)  # by `deviations_propose`, not by a person
+    # For a proposed deviation: the missed deadline, so each is proposed once.
+    deadline_kind = models.CharField(max_length=24, blank=True, choices=_choices(DeadlineKind))
+    deadline_party = models.CharField(max_length=24, blank=True)
+    deadline_due_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-created", "-id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["episode", "deadline_kind", "deadline_party", "deadline_due_at"],
+                condition=Q(proposed=True),
+                name="one_proposal_per_missed_deadline",
+            ),
+        )
+
+
+class ApiToken(models.Model):
+    """A system's credential: the SHA-256 of the key is stored, the key shown once."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name or f"token {self.pk}"

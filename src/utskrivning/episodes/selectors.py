@@ -1,0 +1,252 @@
+"""Reads of episodes: who sees which, the worklists, and the payment engine's input.
+
+Access (issue #3): a ward sees its own episodes and a hospital its wards'; a primary-care unit those
+notified to it; a municipality or district those it is home or placing municipality for and has
+received a notice about.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import polars as pl
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from utskrivning.audit.models import AuditAction, AuditEntry
+from utskrivning.audit.services import patient_reference
+from utskrivning.domain.calendar import STOCKHOLM
+from utskrivning.domain.episodes import read_episodes
+from utskrivning.domain.identity import PersonalNumber
+from utskrivning.domain.payment import PaymentResult, compute_payment
+from utskrivning.domain.payment.explain import Explanation, explain_episode
+from utskrivning.domain.process import (
+    Deadline,
+    EpisodeFacts,
+    Obligation,
+    Party,
+    deadlines,
+    obligations,
+)
+from utskrivning.domain.rulebooks import load_rulebook
+from utskrivning.episodes.imports import export_episode_file
+from utskrivning.episodes.models import Deviation, Episode, EpisodeEvent, Message
+from utskrivning.episodes.services import episode_facts_of
+from utskrivning.organisations.models import Kind, Organisation
+
+_RELATED = ("patient", "ward", "home_municipality", "placing_municipality", "district")
+
+
+def _notified(party: Party, organisation: Organisation) -> Exists:
+    return Exists(
+        Message.objects.filter(episode=OuterRef("pk"), party=party.value, organisation=organisation)
+    )
+
+
+def episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]:
+    episodes = Episode.objects.select_related(*_RELATED, "primary_care")
+    kind = organisation.kind
+    if kind == Kind.WARD:
+        return episodes.filter(ward=organisation)
+    if kind == Kind.HOSPITAL:
+        return episodes.filter(ward__parent=organisation)
+    if kind == Kind.PRIMARY_CARE:
+        return episodes.filter(
+            Exists(
+                Message.objects.filter(
+                    episode=OuterRef("pk"),
+                    party=Party.PRIMARY_CARE.value,
+                    organisation=organisation,
+                )
+            )
+        )
+    if kind == Kind.MUNICIPALITY:
+        # The notice went to the liable municipality's organisation (or its district).
+        notified = Exists(
+            Message.objects.filter(episode=OuterRef("pk"), party=Party.MUNICIPALITY.value).filter(
+                Q(organisation=organisation) | Q(organisation__parent=organisation)
+            )
+        )
+        return episodes.filter(
+            Q(home_municipality=organisation) | Q(placing_municipality=organisation)
+        ).filter(notified)
+    if kind == Kind.DISTRICT:
+        return episodes.filter(district=organisation).filter(
+            _notified(Party.MUNICIPALITY, organisation)
+        )
+    return episodes.none()
+
+
+def _audit_reads(
+    episodes: list[Episode], *, actor: Any, organisation: Organisation, purpose: str
+) -> None:
+    """One entry per patient read, in one query."""
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            user=user,
+            organisation=organisation,
+            action=AuditAction.READ,
+            obj_type="episode",
+            obj_id=str(e.pk),
+            patient_ref=patient_reference(PersonalNumber(e.patient.personal_number)),
+            purpose=purpose,
+        )
+        for e in episodes
+    )
+
+
+def episode_facts(*, episode: Episode) -> EpisodeFacts:
+    return episode_facts_of(episode)
+
+
+def episode_frame(*, queryset: QuerySet[Episode]) -> pl.DataFrame:
+    """The episodes in the normalised shape of `read_episodes`, so the engine runs on them.
+
+    Written as an episode file and read back: the one reader defines the shape and the rules.
+    """
+    return read_episodes(export_episode_file(queryset=queryset).encode()).frame
+
+
+def _rulebook_for(organisation: Organisation) -> Any:
+    region = organisation.region
+    if region is None:
+        return None
+    return load_rulebook(region.rulebook_id)
+
+
+def episode_explanation(
+    *, episode: Episode, now: datetime, rulebook: Any = None
+) -> Explanation | None:
+    rulebook = rulebook or _rulebook_for(episode.ward)
+    if rulebook is None:
+        return None
+    frame = episode_frame(queryset=Episode.objects.filter(pk=episode.pk))
+    return explain_episode(frame.row(0, named=True), rulebook, now=now)
+
+
+@dataclass
+class WorklistRow:
+    episode: Episode
+    state: str
+    facts: EpisodeFacts
+    obligations: list[Obligation]
+    deadlines_coming: list[Deadline] = field(default_factory=list)
+    deadlines_missed: list[Deadline] = field(default_factory=list)
+    explanation: Explanation | None = None
+
+    @property
+    def ready_days(self) -> int:
+        return self.explanation.ready_days if self.explanation else 0
+
+
+def worklist_for(
+    *, organisation: Organisation, now: datetime, actor: Any = None
+) -> list[WorklistRow]:
+    """The episodes in progress the organisation sees; a constant number of queries."""
+    episodes = list(
+        episodes_visible_to(organisation=organisation)
+        .filter(status="")
+        .prefetch_related(Prefetch("events", queryset=EpisodeEvent.objects.order_by("at", "id")))
+        .order_by("admitted_at", "id")
+    )
+    if not episodes:
+        return []
+    rulebook = _rulebook_for(organisation)
+    frame = episode_frame(queryset=Episode.objects.filter(pk__in=[e.pk for e in episodes]))
+    by_id = {row["episode_id"]: row for row in frame.iter_rows(named=True)}
+    party = _party(organisation)
+    rows = []
+    for episode in episodes:
+        facts = episode_facts_of(episode)
+        owed = obligations(facts, now, party=party) if party else obligations(facts, now)
+        due = [d for d in deadlines(facts, now) if d.met_at is None]
+        rows.append(
+            WorklistRow(
+                episode=episode,
+                state=episode.state,
+                facts=facts,
+                obligations=owed,
+                deadlines_coming=[d for d in due if not d.missed],
+                deadlines_missed=[d for d in due if d.missed],
+                explanation=(
+                    explain_episode(by_id[episode.external_id], rulebook, now=now)
+                    if rulebook
+                    else None
+                ),
+            )
+        )
+    _audit_reads(episodes, actor=actor, organisation=organisation, purpose="worklist")
+    return rows
+
+
+def _party(organisation: Organisation) -> Party | None:
+    from utskrivning.episodes.services import party_of
+
+    return party_of(organisation)
+
+
+def episode_detail(*, episode: Episode, organisation: Organisation, actor: Any, now: datetime):
+    """The episode page's data; audited as a read."""
+    _audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
+    facts = episode_facts_of(episode)
+    return {
+        "episode": episode,
+        "facts": facts,
+        "events": list(episode.events.order_by("at", "id")),
+        "deadlines": deadlines(facts, now),
+        "obligations": obligations(facts, now),
+        "explanation": episode_explanation(episode=episode, now=now),
+    }
+
+
+def _month_bounds(month: str) -> tuple[datetime, datetime]:
+    year, number = (int(part) for part in month.split("-"))
+    start = datetime(year, number, 1, tzinfo=STOCKHOLM)
+    end = start + timedelta(days=monthrange(year, number)[1])
+    return start, end
+
+
+def _liable_episodes(municipality: Organisation, month: str) -> QuerySet[Episode]:
+    start, end = _month_bounds(month)
+    # Dalarna's rule looks back two months, so three months before are given to the engine too.
+    back = (start.replace(day=1) - timedelta(days=95)).replace(day=1)
+    liable = Q(placing_municipality=municipality) | Q(
+        placing_municipality__isnull=True, home_municipality=municipality
+    )
+    if municipality.kind == Kind.DISTRICT:
+        liable = Q(district=municipality)
+    return Episode.objects.filter(liable, discharged_at__gte=back, discharged_at__lt=end)
+
+
+def invoice_basis(*, municipality: Organisation, month: str) -> PaymentResult:
+    """The engine's invoice basis for one municipality and month from the service's episodes."""
+    rulebook = _rulebook_for(municipality)
+    frame = episode_frame(queryset=_liable_episodes(municipality, month))
+    result = compute_payment(frame, rulebook, months=[month])
+    code = municipality.municipality_code or (
+        municipality.parent.municipality_code if municipality.parent else ""
+    )
+    return PaymentResult(
+        rulebook=result.rulebook,
+        invoice_frame=result.invoice_frame.filter(pl.col("liable_municipality") == code),
+        line_frame=result.line_frame.filter(pl.col("liable_municipality") == code),
+    )
+
+
+def episodes_csv(*, municipality: Organisation, month: str) -> str:
+    start, _end = _month_bounds(month)
+    queryset = _liable_episodes(municipality, month).filter(discharged_at__gte=start)
+    return export_episode_file(queryset=queryset)
+
+
+def deviations_visible_to(*, organisation: Organisation) -> QuerySet[Deviation]:
+    return Deviation.objects.filter(
+        episode__in=episodes_visible_to(organisation=organisation)
+    ).select_related("episode", "organisation")
+
+
+def month_of(day: date) -> str:
+    return day.strftime("%Y-%m")

@@ -1,0 +1,546 @@
+"""Writes on episodes: each one checks the role, the access and the process, then stores the event.
+
+The process's rules are `domain.process`'s: the service replays the stored events, lets `apply`
+decide, and writes the event, its messages, the audit entry and the denormalised columns in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from utskrivning.audit.models import AuditAction
+from utskrivning.audit.services import audit_record
+from utskrivning.domain.identity import PersonalNumber, parse_personal_number
+from utskrivning.domain.process import (
+    EpisodeFacts,
+    Event,
+    EventType,
+    HomeCriterion,
+    MessageKind,
+    Party,
+    TransitionError,
+    apply,
+    deadlines,
+    replay,
+)
+from utskrivning.episodes.models import (
+    Acknowledgement,
+    CareType,
+    Deviation,
+    DeviationCategory,
+    Episode,
+    EpisodeEvent,
+    Message,
+    Patient,
+)
+from utskrivning.organisations.models import Kind, Membership, Organisation
+from utskrivning.organisations.permissions import Action, can
+from utskrivning.payment.models import DisputeOutcome, DisputeStatus, InvoiceDispute
+
+DONE = "UTFÖRD"
+
+
+class ProcessError(TransitionError):
+    """The process refuses the step; `reason` is the domain's sentence (a TransitionError too)."""
+
+
+class ConflictError(Exception):
+    """The episode changed since the caller read it (optimistic concurrency)."""
+
+
+class NotVisibleError(PermissionDenied):
+    """The organisation may not see this episode; the API answers 404, not 403."""
+
+
+# Which permission each step needs (organisations.permissions holds the role table).
+EVENT_ACTIONS: dict[EventType, Action] = {
+    EventType.ADMITTED: Action.ADMIT,
+    EventType.SUPPORT_NEED_ASSESSED: Action.SEND_ADMISSION_NOTICE,
+    EventType.ADMISSION_NOTICE_SENT: Action.SEND_ADMISSION_NOTICE,
+    EventType.ESTIMATED_DISCHARGE_CHANGED: Action.CHANGE_ESTIMATED_DISCHARGE,
+    EventType.READY_DECLARED: Action.DECLARE_READY,
+    EventType.READY_WITHDRAWN: Action.WITHDRAW_READY,
+    EventType.NAMED_CONTACT_APPOINTED: Action.APPOINT_NAMED_CONTACT,
+    EventType.CONSENT_RECORDED: Action.RECORD_CONSENT,
+    # Any party judges whether the patient needs both parties' support.
+    EventType.SIP_NEED_ASSESSED: Action.RECORD_CONSENT,
+    EventType.SIP_SUMMONED: Action.SUMMON_SIP,
+    EventType.SIP_HELD: Action.RECORD_SIP_HELD,
+    EventType.HEMGANGSKLAR_CHECKED: Action.RECORD_HEMGANGSKLAR,
+    EventType.DISCHARGE_NOTICE_SENT: Action.SEND_DISCHARGE_NOTICE,
+    EventType.DISCHARGED: Action.DISCHARGE,
+    EventType.CLOSED: Action.CLOSE,
+    EventType.ACKNOWLEDGED: Action.ACKNOWLEDGE,
+    EventType.DEVIATION_REPORTED: Action.REPORT_DEVIATION,
+    # The ward's physician files the plan with the application and records the decision.
+    EventType.COORDINATED_CARE_PLAN_RECORDED: Action.DECLARE_READY,
+    EventType.COURT_DECISION_RECORDED: Action.DECLARE_READY,
+}
+# Steps a party takes for itself: the event's `party` must be the acting organisation's.
+OWN_PARTY_EVENTS = frozenset(
+    {EventType.CONSENT_RECORDED, EventType.ACKNOWLEDGED, EventType.DEVIATION_REPORTED}
+)
+
+PARTY_OF_KIND = {
+    Kind.WARD: Party.INPATIENT_CARE,
+    Kind.HOSPITAL: Party.INPATIENT_CARE,
+    Kind.PRIMARY_CARE: Party.PRIMARY_CARE,
+    Kind.MUNICIPALITY: Party.MUNICIPALITY,
+    Kind.DISTRICT: Party.MUNICIPALITY,
+}
+
+
+def party_of(organisation: Organisation) -> Party | None:
+    return PARTY_OF_KIND.get(Kind(organisation.kind))
+
+
+# --- the Event as JSON -------------------------------------------------------------------------
+
+
+def event_to_payload(event: Event) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if event.party is not None:
+        payload["party"] = event.party.value
+    if event.parties:
+        payload["parties"] = sorted(p.value for p in event.parties)
+    if event.message is not None:
+        payload["message"] = event.message.value
+    if event.criterion is not None:
+        payload["criterion"] = event.criterion.value
+    if event.estimated_discharge is not None:
+        payload["estimated_discharge"] = event.estimated_discharge.isoformat()
+    if not event.support_needed:
+        payload["support_needed"] = False
+    if event.municipal_health_care:
+        payload["municipal_health_care"] = True
+    if event.sip_needed is not None:
+        payload["sip_needed"] = event.sip_needed
+    if event.court_granted is not None:
+        payload["court_granted"] = event.court_granted
+    return payload
+
+
+def event_from_payload(type_: str, payload: dict[str, Any]) -> Event:
+    estimate = payload.get("estimated_discharge")
+    return Event(
+        type=EventType(type_),
+        party=Party(payload["party"]) if payload.get("party") else None,
+        parties=frozenset(Party(p) for p in payload.get("parties", ())),
+        message=MessageKind(payload["message"]) if payload.get("message") else None,
+        criterion=HomeCriterion(payload["criterion"]) if payload.get("criterion") else None,
+        estimated_discharge=date.fromisoformat(estimate) if estimate else None,
+        support_needed=payload.get("support_needed", True),
+        municipal_health_care=payload.get("municipal_health_care", False),
+        sip_needed=payload.get("sip_needed"),
+        court_granted=payload.get("court_granted"),
+    )
+
+
+def episode_facts_of(episode: Episode) -> EpisodeFacts:
+    """Replay the stored events in the order they were recorded, as `apply` accepted them.
+
+    Not by `at`: a receipt or a correction may be recorded with an earlier time than a step
+    stored before it, and the process judged it against the facts as they stood then.
+    Uses a prefetched `events` when there is one.
+    """
+    events = sorted(episode.events.all(), key=lambda e: e.pk)
+    return replay((event_from_payload(e.type, e.payload), e.at) for e in events)
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _columns(facts: EpisodeFacts) -> dict[str, Any]:
+    return {
+        "state": facts.state.value if facts.state else "",
+        "admission_notice_at": facts.admission_notice_at,
+        "ready_at": facts.ready_at,
+        "ready_declarations": facts.ready_declarations,
+        "named_contact_at": facts.named_contact_at,
+        "sip_needed": facts.sip_needed,
+        "sip_summoned_at": facts.sip_summoned_at,
+        "sip_held_at": facts.sip_held_at,
+        "discharged_at": facts.discharged_at,
+        "status": DONE if facts.closed_at is not None else "",
+    }
+
+
+def _recipient(episode: Episode, party: Party) -> Organisation | None:
+    if party is Party.MUNICIPALITY:
+        return episode.district or episode.placing_municipality or episode.home_municipality
+    if party is Party.PRIMARY_CARE:
+        return episode.primary_care
+    return episode.ward
+
+
+def _patient_number(episode: Episode) -> PersonalNumber:
+    return PersonalNumber(episode.patient.personal_number)
+
+
+def _check_may_act(membership: Membership, episode: Episode, event: Event) -> None:
+    from utskrivning.episodes.selectors import episodes_visible_to
+
+    if not can(membership, EVENT_ACTIONS[event.type]):
+        raise PermissionDenied("Your role may not take this step.")
+    organisation = membership.organisation
+    if not episodes_visible_to(organisation=organisation).filter(pk=episode.pk).exists():
+        # Primary care acts on a notice addressed to it by the notice's own step.
+        raise NotVisibleError("No such episode.")
+    if event.type in OWN_PARTY_EVENTS and event.party != party_of(organisation):
+        raise PermissionDenied("An organisation acts for its own party only.")
+
+
+def _existing(idempotency_key: str | None) -> EpisodeEvent | None:
+    if idempotency_key is None:
+        return None
+    return EpisodeEvent.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def _store(
+    *,
+    episode: Episode,
+    event: Event,
+    at: datetime,
+    new_messages: tuple[Any, ...],
+    membership: Membership | None,
+    actor: Any,
+    idempotency_key: str | None,
+) -> EpisodeEvent | None:
+    """Write the event, its messages and receipts; None when the key was used meanwhile."""
+    try:
+        with transaction.atomic():
+            stored = EpisodeEvent.objects.create(
+                episode=episode,
+                type=event.type.value,
+                at=at,
+                actor=actor,
+                organisation=membership.organisation if membership else None,
+                membership=membership,
+                payload=event_to_payload(event),
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        return None
+    for message in new_messages:
+        Message.objects.bulk_create(
+            Message(
+                episode=episode,
+                event=stored,
+                kind=message.kind.value,
+                party=party.value,
+                organisation=_recipient(episode, party),
+                sent_at=at,
+            )
+            for party in sorted(message.recipients)
+        )
+    if event.type is EventType.ACKNOWLEDGED and event.party is not None:
+        for message in Message.objects.filter(
+            episode=episode,
+            kind=event.message,
+            party=event.party,
+            sent_at__lte=at,
+            acknowledgement__isnull=True,
+        ):
+            Acknowledgement.objects.create(
+                message=message,
+                event=stored,
+                user=actor,
+                organisation=membership.organisation if membership else None,
+                at=at,
+            )
+    return stored
+
+
+def episode_record_event(
+    *,
+    episode: Episode,
+    event: Event,
+    at: datetime,
+    membership: Membership,
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> EpisodeEvent:
+    """Record one step of the process on `episode`; see the module docstring.
+
+    `expected_version` None means the version read here: a concurrent write still conflicts.
+    """
+    with transaction.atomic():
+        # Checked first, so a key cannot be used to read someone else's stored event.
+        _check_may_act(membership, episode, event)
+        if (existing := _existing(idempotency_key)) is not None:
+            return existing
+        current = Episode.objects.select_related(
+            "patient", "ward", "home_municipality", "placing_municipality", "district"
+        ).get(pk=episode.pk)
+        version = current.version if expected_version is None else expected_version
+        if current.version != version:
+            raise ConflictError("The episode has changed; reload it and try again.")
+        before = episode_facts_of(current)
+        try:
+            _, after = apply(before, event, at)
+        except TransitionError as refused:
+            raise ProcessError(refused.reason) from None
+        actor = membership.user
+        stored = _store(
+            episode=current,
+            event=event,
+            at=at,
+            # `apply` appends the messages a step sends; receipts keep the list's length.
+            new_messages=after.messages[len(before.messages) :],
+            membership=membership,
+            actor=actor,
+            idempotency_key=idempotency_key,
+        )
+        if stored is None:  # the same key won a race: the first one's event stands
+            return EpisodeEvent.objects.get(idempotency_key=idempotency_key)
+        updated = Episode.objects.filter(pk=current.pk, version=version).update(
+            version=F("version") + 1, **_columns(after)
+        )
+        if updated == 0:
+            raise ConflictError("The episode has changed; reload it and try again.")
+        audit_record(
+            actor=actor,
+            organisation=membership.organisation,
+            action=AuditAction.WRITE,
+            obj_type="episode",
+            obj_id=current.pk,
+            patient_id=_patient_number(current),
+            purpose=f"episode event {event.type.value}",
+        )
+        episode.refresh_from_db()
+        return stored
+
+
+def episode_admit(
+    *,
+    actor: Any,
+    membership: Membership,
+    personal_number: str,
+    name: str,
+    address: str,
+    home_municipality: Organisation,
+    ward: Organisation,
+    care_type: str,
+    placing_municipality: Organisation | None = None,
+    district: Organisation | None = None,
+    primary_care: Organisation | None = None,
+    at: datetime,
+    support_needed: bool = True,
+    external_id: str | None = None,
+    idempotency_key: str | None = None,
+) -> EpisodeEvent:
+    """Admit a patient to `ward`: the patient (created or updated), the episode, its first event."""
+    if not can(membership, Action.ADMIT):
+        raise PermissionDenied("Your role may not take this step.")
+    if ward.kind != Kind.WARD or (
+        membership.organisation_id != ward.pk and membership.organisation_id != ward.parent_id
+    ):
+        raise PermissionDenied("A ward admits to itself only.")
+    try:
+        number = parse_personal_number(personal_number, today=timezone.localdate(at))
+    except ValueError as error:
+        raise ValidationError({"personal_number": str(error)}) from None
+    if care_type not in CareType.values:
+        raise ValidationError({"care_type": "Unknown care type."})
+    if home_municipality.kind != Kind.MUNICIPALITY:
+        raise ValidationError({"home_municipality": "Not a municipality."})
+    if placing_municipality is not None and placing_municipality.kind != Kind.MUNICIPALITY:
+        raise ValidationError({"placing_municipality": "Not a municipality."})
+    if district is not None and district.kind != Kind.DISTRICT:
+        raise ValidationError({"district": "Not a district."})
+    if primary_care is not None and primary_care.kind != Kind.PRIMARY_CARE:
+        raise ValidationError({"primary_care": "Not a primary care unit."})
+    event = Event(EventType.ADMITTED, support_needed=support_needed)
+    with transaction.atomic():
+        if (existing := _existing(idempotency_key)) is not None:
+            return existing
+        try:
+            _, facts = apply(EpisodeFacts(), event, at)
+        except TransitionError as refused:
+            raise ProcessError(refused.reason) from None
+        patient, _ = Patient.objects.update_or_create(
+            personal_number=number.canonical,
+            defaults={"name": name, "address": address, "home_municipality": home_municipality},
+        )
+        episode = Episode.objects.create(
+            patient=patient,
+            external_id=external_id or uuid.uuid4().hex,
+            ward=ward,
+            home_municipality=home_municipality,
+            placing_municipality=placing_municipality,
+            district=district,
+            primary_care=primary_care,
+            care_type=care_type,
+            admitted_at=at,
+            version=1,
+            **_columns(facts),
+        )
+        stored = _store(
+            episode=episode,
+            event=event,
+            at=at,
+            new_messages=facts.messages,
+            membership=membership,
+            actor=actor,
+            idempotency_key=idempotency_key,
+        )
+        if stored is None:
+            # The same key won a race; roll this episode back and answer with the first.
+            transaction.set_rollback(True)
+            return EpisodeEvent.objects.get(idempotency_key=idempotency_key)
+        audit_record(
+            actor=actor,
+            organisation=membership.organisation,
+            action=AuditAction.WRITE,
+            obj_type="episode",
+            obj_id=episode.pk,
+            patient_id=number,
+            purpose="admission",
+        )
+        return stored
+
+
+# --- deviations --------------------------------------------------------------------------------
+
+
+def deviation_report(
+    *,
+    episode: Episode,
+    membership: Membership,
+    category: str,
+    text: str,
+    at: datetime,
+    idempotency_key: str | None = None,
+) -> Deviation:
+    """A party reports a deviation: the process's event and the deviation's category and text."""
+    if category not in DeviationCategory.values:
+        raise ValidationError({"category": "Unknown category."})
+    party = party_of(membership.organisation)
+    with transaction.atomic():
+        stored = episode_record_event(
+            episode=episode,
+            event=Event(EventType.DEVIATION_REPORTED, party=party),
+            at=at,
+            membership=membership,
+            idempotency_key=idempotency_key,
+        )
+        deviation, _ = Deviation.objects.get_or_create(
+            event=stored,
+            defaults={
+                "episode": episode,
+                "organisation": membership.organisation,
+                "user": membership.user,
+                "category": category,
+                "text": text,
+            },
+        )
+        return deviation
+
+
+def deviations_propose(*, now: datetime) -> list[Deviation]:
+    """Propose a deviation once for each missed deadline of the episodes still in progress."""
+    created: list[Deviation] = []
+    episodes = Episode.objects.exclude(status=DONE).prefetch_related("events")
+    with transaction.atomic():
+        for episode in episodes:
+            for deadline in deadlines(episode_facts_of(episode), now):
+                if not deadline.missed:
+                    continue
+                deviation, new = Deviation.objects.get_or_create(
+                    episode=episode,
+                    proposed=True,
+                    deadline_kind=deadline.kind.value,
+                    deadline_party=deadline.party.value,
+                    deadline_due_at=deadline.due_at,
+                    defaults={
+                        "category": DeviationCategory.MISSED_DEADLINE,
+                        "organisation": _recipient(episode, deadline.party),
+                        "text": f"{deadline.kind.value} due {deadline.due_at:%Y-%m-%d %H:%M}",
+                    },
+                )
+                if new:
+                    created.append(deviation)
+    return created
+
+
+# --- disputes ----------------------------------------------------------------------------------
+
+
+def dispute_open(
+    *,
+    membership: Membership,
+    month: str,
+    text: str,
+    episode: Episode | None = None,
+    municipality: Organisation | None = None,
+) -> InvoiceDispute:
+    """A municipality questions its invoice basis for `month`, or one episode's line on it."""
+    if not can(membership, Action.DISPUTE_INVOICE):
+        raise PermissionDenied("Your role may not take this step.")
+    own = membership.organisation
+    municipality = own if own.kind == Kind.MUNICIPALITY else own.parent
+    if municipality is None:
+        raise PermissionDenied("No municipality.")
+    if episode is not None and episode.liable_municipality.pk != municipality.pk:
+        raise NotVisibleError("No such episode.")
+    if not text.strip():
+        raise ValidationError({"text": "Say what is questioned."})
+    region = municipality.region
+    with transaction.atomic():
+        return InvoiceDispute.objects.create(
+            municipality=municipality,
+            month=month,
+            rulebook_id=region.rulebook_id if region else "",
+            episode=episode,
+            text=text,
+            opened_by=membership.user,
+        )
+
+
+def dispute_answer(
+    *, membership: Membership, dispute: InvoiceDispute, answer: str, outcome: str, at: datetime
+) -> InvoiceDispute:
+    """The region answers a dispute with its outcome; once."""
+    if not can(membership, Action.ANSWER_DISPUTE):
+        raise PermissionDenied("Your role may not take this step.")
+    if dispute.municipality.region != membership.organisation:
+        raise NotVisibleError("No such dispute.")
+    if outcome not in DisputeOutcome.values:
+        raise ValidationError({"outcome": "Unknown outcome."})
+    if not answer.strip():
+        raise ValidationError({"answer": "Give the answer."})
+    with transaction.atomic():
+        updated = InvoiceDispute.objects.filter(pk=dispute.pk, status=DisputeStatus.OPEN).update(
+            status=DisputeStatus.ANSWERED,
+            answer=answer,
+            outcome=outcome,
+            answered_by=membership.user,
+            answered_at=at,
+        )
+        if updated == 0:
+            raise ConflictError("The dispute is already answered.")
+        dispute.refresh_from_db()
+        return dispute
+
+
+__all__ = [
+    "ConflictError",
+    "NotVisibleError",
+    "ProcessError",
+    "deviation_report",
+    "deviations_propose",
+    "dispute_answer",
+    "dispute_open",
+    "episode_admit",
+    "episode_record_event",
+]

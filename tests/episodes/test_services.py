@@ -1,0 +1,202 @@
+"""The process's rules through the service: stored once, refused with the domain's reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from utskrivning.audit.models import AuditEntry
+from utskrivning.domain.process import Event, EventType, MessageKind, Party
+from utskrivning.episodes.models import (
+    Acknowledgement,
+    Deviation,
+    Episode,
+    EpisodeEvent,
+    Message,
+    Patient,
+)
+from utskrivning.episodes.services import (
+    ConflictError,
+    ProcessError,
+    deviation_report,
+    deviations_propose,
+    episode_record_event,
+)
+
+from .conftest import ADMITTED, PERSONAL_NUMBER
+
+H = timedelta(hours=1)
+
+
+def test_admission_stores_patient_episode_event_and_audit(cast):
+    episode = cast.admit()
+    assert episode.state == "admitted"
+    assert episode.version == 1
+    assert Patient.objects.get().personal_number == "191212121212"
+    assert list(episode.events.values_list("type", flat=True)) == ["admitted"]
+    entry = AuditEntry.objects.get(action="write")
+    assert entry.patient_ref and PERSONAL_NUMBER not in entry.purpose
+
+
+def test_admission_refuses_an_invalid_personal_number_naming_the_field(cast):
+    with pytest.raises(ValidationError) as error:
+        cast.admit(personal_number="19121212-1213")
+    assert "personal_number" in error.value.message_dict
+    assert not Episode.objects.exists()
+
+
+def test_admission_notice_sends_a_message_to_each_recipient(cast):
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    episode.refresh_from_db()
+    assert episode.state == "notified"
+    assert episode.admission_notice_at == ADMITTED + H
+    assert episode.version == 2
+    messages = Message.objects.order_by("party")
+    assert [(m.party, m.organisation) for m in messages] == [
+        ("municipality", cast.municipality_a),
+        ("primary_care", cast.primary_care),
+    ]
+
+
+def test_a_refused_step_raises_the_domains_reason_and_writes_nothing(cast):
+    episode = cast.admit()
+    with pytest.raises(ProcessError) as refused:
+        episode_record_event(
+            episode=episode,
+            event=Event(EventType.CLOSED),
+            at=ADMITTED + H,
+            membership=cast.nurse,
+        )
+    assert refused.value.reason == "Only a discharged episode can be closed."
+    assert EpisodeEvent.objects.count() == 1
+
+
+def test_discharge_needs_a_named_care_contact_when_primary_care_was_notified(cast):
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    ready = Event(EventType.READY_DECLARED)
+    episode_record_event(
+        episode=episode, event=ready, at=ADMITTED + 2 * H, membership=cast.physician
+    )
+    with pytest.raises(ProcessError):
+        episode_record_event(
+            episode=episode,
+            event=Event(EventType.DISCHARGED),
+            at=ADMITTED + 3 * H,
+            membership=cast.nurse,
+        )
+    episode_record_event(
+        episode=episode,
+        event=Event(EventType.NAMED_CONTACT_APPOINTED),
+        at=ADMITTED + 3 * H,
+        membership=cast.head,
+    )
+    episode_record_event(
+        episode=episode,
+        event=Event(EventType.DISCHARGED),
+        at=ADMITTED + 4 * H,
+        membership=cast.nurse,
+    )
+    episode_record_event(
+        episode=episode, event=Event(EventType.CLOSED), at=ADMITTED + 5 * H, membership=cast.nurse
+    )
+    episode.refresh_from_db()
+    assert episode.state == "closed"
+    assert episode.status == "UTFÖRD"
+    assert episode.ready_at == ADMITTED + 2 * H
+    assert episode.named_contact_at == ADMITTED + 3 * H
+    assert episode.discharged_at == ADMITTED + 4 * H
+
+
+def test_the_same_idempotency_key_twice_stores_one_event(cast):
+    episode = cast.admit()
+    first = cast.notify(episode, ADMITTED + H, idempotency_key="k-1")
+    again = cast.notify(episode, ADMITTED + H, idempotency_key="k-1")
+    assert first.pk == again.pk
+    assert EpisodeEvent.objects.filter(type="admission_notice_sent").count() == 1
+    assert Message.objects.count() == 2
+    episode.refresh_from_db()
+    assert episode.version == 2
+
+
+def test_admission_with_the_same_key_twice_creates_one_episode(cast):
+    first = cast.admit(idempotency_key="adm-1")
+    second = cast.admit(idempotency_key="adm-1")
+    assert first.pk == second.pk
+    assert Episode.objects.count() == 1
+
+
+def test_a_stale_version_conflicts_and_writes_nothing(cast):
+    episode = cast.admit()
+    with pytest.raises(ConflictError):
+        cast.notify(episode, ADMITTED + H, expected_version=0)
+    assert EpisodeEvent.objects.count() == 1
+    cast.notify(episode, ADMITTED + H, expected_version=1)
+    episode.refresh_from_db()
+    assert episode.version == 2
+
+
+def test_acknowledgement_records_the_receipt(cast):
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    episode_record_event(
+        episode=episode,
+        event=Event(
+            EventType.ACKNOWLEDGED, party=Party.MUNICIPALITY, message=MessageKind.ADMISSION_NOTICE
+        ),
+        at=ADMITTED + 2 * H,
+        membership=cast.officer_a,
+    )
+    ack = Acknowledgement.objects.get()
+    assert ack.message.party == "municipality"
+    assert ack.organisation == cast.municipality_a
+
+
+def test_a_party_acknowledges_for_itself_only(cast):
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    with pytest.raises(PermissionDenied):
+        episode_record_event(
+            episode=episode,
+            event=Event(
+                EventType.ACKNOWLEDGED,
+                party=Party.PRIMARY_CARE,
+                message=MessageKind.ADMISSION_NOTICE,
+            ),
+            at=ADMITTED + 2 * H,
+            membership=cast.officer_a,
+        )
+
+
+def test_missed_deadlines_are_proposed_once(cast):
+    episode = cast.admit()
+    later = ADMITTED + timedelta(days=3)
+    first = deviations_propose(now=later)
+    assert first and all(d.category == "missed_deadline" and d.proposed for d in first)
+    assert deviations_propose(now=later) == []
+    assert Deviation.objects.filter(episode=episode).count() == len(first)
+
+
+def test_a_reported_deviation_is_an_event_and_a_deviation(cast):
+    episode = cast.admit()
+    deviation = deviation_report(
+        episode=episode,
+        membership=cast.nurse,
+        category="step_not_done",
+        text="Ingen läkemedelslista",
+        at=ADMITTED + H,
+        idempotency_key="dev-1",
+    )
+    again = deviation_report(
+        episode=episode,
+        membership=cast.nurse,
+        category="step_not_done",
+        text="Ingen läkemedelslista",
+        at=ADMITTED + H,
+        idempotency_key="dev-1",
+    )
+    assert deviation.pk == again.pk
+    assert deviation.event.type == "deviation_reported"
