@@ -30,10 +30,15 @@ def migrate() -> None:
 
 
 def seed_demo() -> list[DemoLogin]:
-    """The demo data, idempotent: organisations and users now; seeding episodes hooks in here."""
+    """The demo data, idempotent: the region, its users, a few hundred episodes in every state."""
+    from django.utils import timezone
+
+    from utskrivning.episodes.demo import seed_demo_episodes
     from utskrivning.organisations.demo import seed_demo_organisations
 
-    return seed_demo_organisations()
+    logins = seed_demo_organisations()
+    seed_demo_episodes(count=300, now=timezone.now())
+    return logins
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
