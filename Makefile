@@ -2,13 +2,17 @@
 UV := python3 -m uv
 EPISODES := build/demo-episodes.csv
 
-.PHONY: setup run test test-db lint format bench
+.PHONY: setup run payment-demo test test-db lint format bench
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	@$(UV) sync --frozen --quiet
 
+# The coordination service with a demo region on SQLite (DATABASE_URL for PostgreSQL).
 run: setup
+	@$(UV) run utskrivning demo
+
+payment-demo: setup
 	@mkdir -p build
 	@$(UV) run utskrivning demo-data --episodes 2000 --year 2020 --seed 1 --output $(EPISODES)
 	@$(UV) run utskrivning payment --rulebook dalarna-2020 --episodes $(EPISODES)
