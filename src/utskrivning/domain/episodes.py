@@ -74,6 +74,7 @@ _DATETIME = pl.Datetime("us")
 _TEXT_COLUMNS = tuple(name for name in COLUMNS if name not in TIME_COLUMNS)
 _ROW = "\x00row"  # Polars' row index while scanning: no header has this name
 _SAMPLE = 1000  # rows read first, to pick each time column's layout
+_BLOCK = 1 << 22  # bytes counted at a time
 # ISO 8601 as spreadsheets and systems write it; `[0-9]`, as `\d` would match other scripts.
 _TIME_PATTERN = (
     r"(?i)^(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
@@ -228,7 +229,12 @@ def _read(
 
 
 def _newlines(data: _Buffer) -> int:
-    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n")))
+    # In blocks: a comparison of the whole file at once would hold a byte per byte of it.
+    bytes_ = np.frombuffer(data, dtype=np.uint8)
+    return sum(
+        int(np.count_nonzero(bytes_[start : start + _BLOCK] == ord("\n")))
+        for start in range(0, len(bytes_), _BLOCK)
+    )
 
 
 def _record_lines(data: _Buffer) -> pl.Series:
@@ -474,7 +480,8 @@ def _validate(frame: pl.DataFrame, checks: list[_Check]) -> tuple[pl.DataFrame, 
     if not frame.get_column("bad").any():
         if frame.get_column("empty").any():
             frame = frame.filter(~pl.col("empty"))
-        return frame.select(_OUTPUT), []
+        # Lazily: an eager select over the parse's many chunks costs a copy of the frame.
+        return frame.lazy().select(_OUTPUT).collect(), []
     bad = frame.filter("bad").with_columns(
         flag.fill_null(False).alias(f"!{i}") for i, (_, flag, _) in enumerate(checks)
     )

@@ -54,21 +54,35 @@ def _holidays(episodes: pl.DataFrame) -> list[date]:
     return non_working_days(first, last + _GRACE_REACH)
 
 
+_PRECONDITIONS = (reasons.MISSING_ADMISSION_NOTICE, reasons.MISSING_READINESS,
+                  reasons.MISSING_NAMED_CONTACT, reasons.MISSING_SIP_SUMMONS)  # fmt: skip
+
+
+def _precondition_texts(template: str) -> pl.Series:
+    """The text for each set of failed preconditions, indexed by the set as bits; 0: none."""
+    texts = [
+        ", ".join(text for bit, text in enumerate(_PRECONDITIONS) if failed >> bit & 1)
+        for failed in range(1 << len(_PRECONDITIONS))
+    ]
+    return pl.Series([template.format(text) if text else None for text in texts], dtype=pl.String)
+
+
+# Looked up, not built per row: joining and formatting strings cost more than the counting.
+_FAILED_REASONS = _precondition_texts(reasons.PRECONDITIONS_FAILED)
+
+
 def _failed_preconditions() -> pl.Expr:
+    """The failed preconditions as bits, in the order of `_PRECONDITIONS`."""
     checks = [
-        (pl.col("check_admission_notice") & pl.col("admission_notice_at").is_null(),
-         reasons.MISSING_ADMISSION_NOTICE),
-        (pl.col("check_readiness") & pl.col("ready_at").is_null(), reasons.MISSING_READINESS),
-        (pl.col("check_named_contact") & pl.col("primary_care_unit").is_not_null()
-         & pl.col("named_contact_at").is_null(), reasons.MISSING_NAMED_CONTACT),
-        (pl.col("check_sip_summoned") & pl.col("sip_needed")
-         & pl.col("sip_summoned_at").is_null(), reasons.MISSING_SIP_SUMMONS),
+        pl.col("check_admission_notice") & pl.col("admission_notice_at").is_null(),
+        pl.col("check_readiness") & pl.col("ready_at").is_null(),
+        pl.col("check_named_contact") & pl.col("primary_care_unit").is_not_null()
+        & pl.col("named_contact_at").is_null(),
+        pl.col("check_sip_summoned") & pl.col("sip_needed") & pl.col("sip_summoned_at").is_null(),
     ]  # fmt: skip
-    return pl.concat_str(
-        [pl.when(failed).then(pl.lit(text)) for failed, text in checks],
-        separator=", ",
-        ignore_nulls=True,
-    ).replace("", None)
+    return pl.sum_horizontal(
+        failed.fill_null(False).cast(pl.UInt8) * (1 << bit) for bit, failed in enumerate(checks)
+    )
 
 
 LINE_COLUMNS = ["line", "episode_id", "care_type", "liable_municipality", "liable_district",
@@ -128,7 +142,7 @@ def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl
         last_grace_day=pl.when(pl.col("weekdays") & (pl.col("grace_days") > 0)).then(
             last_grace_day
         ),
-        failed_preconditions=_failed_preconditions(),
+        failed_bits=_failed_preconditions(),
     )
     grace_billable = (
         pl.when(pl.col("ready_days") <= pl.col("grace_days"))
@@ -149,8 +163,8 @@ def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl
          Basis.EXCLUDED, pl.lit(reasons.NEVER_READY), None),
         (pl.col("only_done") & (pl.col("status").fill_null("") != "done"),
          Basis.EXCLUDED, pl.lit(reasons.NOT_DONE), None),
-        (pl.col("failed_preconditions").is_not_null(), Basis.NOT_LIABLE,
-         pl.format(reasons.PRECONDITIONS_FAILED, "failed_preconditions"), None),
+        (pl.col("failed_bits") != 0, Basis.NOT_LIABLE,
+         pl.lit(_FAILED_REASONS).gather("failed_bits"), None),
         (pl.col("exclude_zero") & (pl.col("ready_days") == 0),
          Basis.EXCLUDED, pl.lit(reasons.ZERO_DAY), None),
         (over, Basis.INDIVIDUAL,
