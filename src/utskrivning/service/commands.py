@@ -30,15 +30,19 @@ def migrate() -> None:
 
 
 def seed_demo() -> list[DemoLogin]:
-    """The demo data, idempotent: the region, its users, a few hundred episodes in every state."""
+    """The demo region and its users, idempotent (episodes come after: `seed_episodes`)."""
+    from utskrivning.organisations.demo import seed_demo_organisations
+
+    return seed_demo_organisations()
+
+
+def seed_episodes(count: int = 300) -> int:
+    """A few hundred demo episodes in every state, through the services; kept when re-run."""
     from django.utils import timezone
 
     from utskrivning.episodes.demo import seed_demo_episodes
-    from utskrivning.organisations.demo import seed_demo_organisations
 
-    logins = seed_demo_organisations()
-    seed_demo_episodes(count=300, now=timezone.now())
-    return logins
+    return seed_demo_episodes(count=count, now=timezone.now())
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
@@ -55,6 +59,8 @@ def demo_main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
 
     migrate()
     logins = seed_demo()
+    print("Seeding demo episodes (the first start takes a minute)…", flush=True)
+    seed_episodes()
     print(f"Demo at http://{_address(host, port)}/ — log in as (password {DEMO_PASSWORD!r}):")
     for login in logins:
         print(f"  {login.username:<16} {login.role.label!s:<32} {login.organisation}")
