@@ -1,3 +1,4 @@
+"""Swedish first (issue #3): English only when the user chooses it."""
 
 
 def test_an_english_browser_still_gets_swedish_until_the_user_switches(client):
