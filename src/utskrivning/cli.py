@@ -222,3 +222,31 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     from utskrivning.service.commands import serve as serve_service
 
     serve_service(host, port)
+
+
+@app.command("api-token")
+def api_token(
+    username: Annotated[str, typer.Option("--username", help="The user the system acts as.")],
+    name: Annotated[str, typer.Option("--name", help="Which system holds the key.")],
+    organisation: Annotated[
+        str | None, typer.Option("--organisation", help="Organisation name, if several.")
+    ] = None,
+) -> None:
+    """Issue an API key for a system (Bearer token); it is printed once and only its hash kept."""
+    from utskrivning.service.commands import setup
+
+    setup()
+    from utskrivning.episodes.services import api_token_issue
+    from utskrivning.organisations.models import Membership
+
+    memberships = Membership.objects.filter(user__username=username, user__is_active=True)
+    if organisation is not None:
+        memberships = memberships.filter(organisation__name=organisation)
+    found = list(memberships.select_related("organisation")[:2])
+    if len(found) != 1:
+        names = ", ".join(m.organisation.name for m in memberships.select_related("organisation"))
+        raise _fail(
+            f"{username!r} has {len(found) or 'no'} matching membership(s)"
+            + (f" ({names}): pass --organisation" if names else "")
+        )
+    print(api_token_issue(membership=found[0], name=name))

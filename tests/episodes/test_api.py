@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 
-from utskrivning.episodes.api import hash_key
-from utskrivning.episodes.models import ApiToken, Episode, EpisodeEvent
+from utskrivning.episodes.models import Episode, EpisodeEvent
+from utskrivning.episodes.services import api_token_issue
 
 from .conftest import ADMITTED
 
 
 def token_for(membership) -> str:
-    key = secrets.token_urlsafe(24)
-    ApiToken.objects.create(membership=membership, key_hash=hash_key(key))
-    return key
+    return api_token_issue(membership=membership, name="test system")
 
 
 def auth(membership) -> dict[str, str]:
@@ -221,3 +217,18 @@ def test_import_over_the_api_is_all_or_nothing(client, cast):
         **auth(cast.nurse),
     )
     assert denied.status_code == 403
+
+
+def test_a_key_issued_on_the_command_line_opens_the_api(client, cast):
+    from typer.testing import CliRunner
+
+    from utskrivning.cli import app
+
+    result = CliRunner().invoke(
+        app, ["api-token", "--username", cast.officer_a.user.username, "--name", "Lifecare"]
+    )
+    assert result.exit_code == 0, result.stderr
+    key = result.stdout.strip()
+    response = client.get("/api/episodes/worklist", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert client.get("/api/episodes/worklist", HTTP_AUTHORIZATION="Bearer nope").status_code == 401

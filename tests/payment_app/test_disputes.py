@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 import pytest
@@ -10,9 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from episodes.conftest import Cast, fast_password_hasher  # noqa: F401
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.episodes.api import hash_key
-from utskrivning.episodes.models import ApiToken
-from utskrivning.episodes.services import ConflictError, dispute_answer, dispute_open
+from utskrivning.episodes.services import (
+    ConflictError,
+    api_token_issue,
+    dispute_answer,
+    dispute_open,
+)
 from utskrivning.payment.models import InvoiceDispute
 
 NOW = datetime(2026, 11, 3, 10, 0, tzinfo=STOCKHOLM)
@@ -71,8 +73,7 @@ def test_an_unknown_outcome_names_the_field(cast):
 
 
 def _auth(membership) -> dict[str, str]:
-    key = secrets.token_urlsafe(16)
-    ApiToken.objects.create(membership=membership, key_hash=hash_key(key))
+    key = api_token_issue(membership=membership, name="test system")
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 

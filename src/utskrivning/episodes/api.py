@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from utskrivning.domain.process import (
     Party,
     allowed_events,
 )
-from utskrivning.episodes.models import ApiToken, Episode
+from utskrivning.episodes.models import ApiToken, Episode, token_hash
 from utskrivning.episodes.services import (
     NotVisibleError,
     deviation_report,
@@ -35,17 +34,13 @@ from utskrivning.organisations.sessions import current_membership
 # --- authentication ----------------------------------------------------------------------------
 
 
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <key>` for systems; the key's membership acts."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
         found = (
             ApiToken.objects.select_related("membership__user", "membership__organisation")
-            .filter(key_hash=hash_key(token))
+            .filter(key_hash=token_hash(token))
             .first()
         )
         if found is None or not found.membership.user.is_active:

@@ -7,6 +7,7 @@ the payment engine and the worklists read columns instead of replaying every epi
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -242,6 +243,11 @@ class Deviation(models.Model):
                 name="one_proposal_per_missed_deadline",
             ),
         )
+
+
+def token_hash(key: str) -> str:
+    """A key is long and random, so a plain SHA-256 suffices (no password stretching)."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class ApiToken(models.Model):
