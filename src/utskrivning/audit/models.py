@@ -7,18 +7,15 @@ migrate as the owner and serve as a role that is not.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.audit.append_only import AppendOnlyError, AppendOnlyModel
 from utskrivning.organisations.models import Organisation
 
-
-class AppendOnlyError(RuntimeError):
-    """An attempt to change or remove an audit entry."""
+__all__ = ["AppendOnlyError", "AuditAction", "AuditEntry"]
 
 
 class AuditAction(models.TextChoices):
@@ -32,15 +29,9 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logout")
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit entries cannot be updated")
+class AuditEntry(AppendOnlyModel):
+    history_name = "audit entries"
 
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("audit entries cannot be deleted")
-
-
-class AuditEntry(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # PROTECT: a user or organisation with a history is deactivated, never deleted.
     user = models.ForeignKey(
@@ -68,8 +59,6 @@ class AuditEntry(models.Model):
     path = models.CharField(_("request path"), max_length=2000, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
-    objects = AuditEntryQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -78,11 +67,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.obj_type} {self.obj_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit entries cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("audit entries cannot be deleted")

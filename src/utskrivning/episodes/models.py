@@ -8,7 +8,7 @@ the payment engine and the worklists read columns instead of replaying every epi
 from __future__ import annotations
 
 import hashlib
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.audit.append_only import AppendOnlyModel
 from utskrivning.domain.process import DeadlineKind, EpisodeState, EventType, MessageKind, Party
 from utskrivning.organisations.models import Membership, Organisation
 
@@ -118,22 +119,11 @@ class Episode(models.Model):
         return self.placing_municipality or self.home_municipality
 
 
-class AppendOnlyError(RuntimeError):
-    """An attempt to change or remove an episode event."""
+class EpisodeEvent(AppendOnlyModel):
+    history_name = "episode events"
+    # The outbox flag is the one column that changes after the fact.
+    mutable = frozenset({"processed"})
 
-
-class EpisodeEventQuerySet(models.QuerySet["EpisodeEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        # The outbox flag is the one column that changes after the fact.
-        if set(kwargs) - {"processed"}:
-            raise AppendOnlyError("episode events cannot be updated")
-        return super().update(**kwargs)
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("episode events cannot be deleted")
-
-
-class EpisodeEvent(models.Model):
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(_("event"), max_length=40, choices=_choices(EventType))
     at = models.DateTimeField(_("when"))
@@ -155,8 +145,6 @@ class EpisodeEvent(models.Model):
     processed = models.BooleanField(default=False)  # the outbox: notifications sent
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
 
-    objects = EpisodeEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("episode event")
         verbose_name_plural = _("episode events")
@@ -165,14 +153,6 @@ class EpisodeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode_id} {self.type} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("episode events cannot be updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("episode events cannot be deleted")
 
 
 class Message(models.Model):
