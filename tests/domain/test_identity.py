@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from utskrivning.domain.identity import (
     canonical_personal_number,
+    check_digit,
     looks_like_personal_number,
     parse_personal_number,
     personal_number_errors,
@@ -194,3 +195,10 @@ def test_birth_date_of_a_number_born_on_leap_day() -> None:
     number = parse_personal_number(f"{nine[:6]}-{nine[6:]}{luhn_digit(nine)}", today=TODAY)
     assert number.birth_date == date(2000, 2, 29)
     assert number.birth_date + timedelta(days=1) == date(2000, 3, 1)
+
+
+def test_check_digit_completes_a_number_that_parses() -> None:
+    head = "121212121"
+    number = f"19{head}{check_digit(head)}"
+    assert number == "191212121212"
+    assert parse_personal_number(number, today=date(2026, 1, 1)).canonical == number

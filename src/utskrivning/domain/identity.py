@@ -74,12 +74,21 @@ class PersonalNumber:
         return f"PersonalNumber('{self}')"
 
 
-def _luhn_ok(ten_digits: str) -> bool:
+def _luhn_sum(digits: str) -> int:
     total = 0
-    for i, ch in enumerate(ten_digits):
+    for i, ch in enumerate(digits):
         product = int(ch) * (2 - i % 2)
         total += product - 9 if product > 9 else product
-    return total % 10 == 0
+    return total
+
+
+def _luhn_ok(ten_digits: str) -> bool:
+    return _luhn_sum(ten_digits) % 10 == 0
+
+
+def check_digit(nine_digits: str) -> int:
+    """The Luhn digit that completes YYMMDDNNN, for tools that make valid numbers (demo data)."""
+    return (10 - _luhn_sum(nine_digits) % 10) % 10
 
 
 def looks_like_personal_number(text: str) -> bool:

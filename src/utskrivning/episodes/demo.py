@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from utskrivning.domain.identity import check_digit
 from utskrivning.domain.process import Event, EventType, HomeCriterion, MessageKind, Party
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.services import (
@@ -41,18 +42,10 @@ STREETS = ("Storgatan", "Kyrkogatan", "Skolvägen", "Åsgatan", "Slaggatan", "Va
 H = timedelta(hours=1)
 
 
-def _luhn(digits: str) -> int:
-    total = 0
-    for index, char in enumerate(digits):
-        product = int(char) * (2 if index % 2 == 0 else 1)
-        total += product // 10 + product % 10
-    return (10 - total % 10) % 10
-
-
 def demo_personal_number(rng: random.Random) -> str:
     born = date(1925, 1, 1) + timedelta(days=rng.randrange(365 * 75))
     head = f"{born:%y%m%d}{rng.randrange(1000):03d}"
-    return f"{born:%Y%m%d}{head[6:]}{_luhn(head)}"
+    return f"{born:%Y%m%d}{head[6:]}{check_digit(head)}"
 
 
 def _member(kind_role: Role, organisation: Organisation) -> Membership:
