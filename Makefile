@@ -37,7 +37,9 @@ format: setup
 bench: setup
 	@$(UV) run python benchmarks/payment.py
 
-# Debian's chromium for the Playwright browser tests (tests/browser skip without it).
+# Debian's chromium for the Playwright browser tests (tests/browser skip without it), and
+# poppler's pdftoppm/pdftotext, with which the report tests open the PDFs we write.
 .PHONY: browsers
 browsers:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@(command -v chromium && command -v pdftoppm) >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils)
