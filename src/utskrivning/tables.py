@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 import polars as pl
+from rich.markup import escape
 from rich.table import Table
 
+from utskrivning.domain.indicators import INDICATORS
 from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
 from utskrivning.domain.rulebooks import Rulebook
@@ -97,3 +99,46 @@ def rulebook_table(rulebooks: Iterable[Rulebook]) -> Table:
         period = f"{rulebook.valid_from} – {rulebook.valid_to or ''}"
         table.add_row(rulebook.id, rulebook.region, period, rulebook.summary)
     return table
+
+
+_KEY_TITLES = {"municipality": "Kommun", "unit": "Klinik", "primary_care_unit": "Vårdcentral"}
+_CARE_TITLES = {"somatic": "somatisk", "psychiatric": "psykiatrisk", "all": "alla"}
+
+
+def _indicator_value(unit: str, value: float | None) -> str:
+    """Shares as per cent, means with two decimals, counts and days whole: Swedish style."""
+    if value is None:
+        return "–"
+    if unit == "share":
+        return f"{value * 100:.1f} %".replace(".", ",")
+    if unit == "mean":
+        return f"{value:.2f}".replace(".", ",")
+    return sek(int(value))
+
+
+def _count(value: float | None) -> str:
+    return "" if value is None else sek(int(value))
+
+
+def indicator_rich(table: pl.DataFrame, *, by: str, skipped_rows: int = 0) -> Table:
+    """The indicator table with Swedish titles, a section per month, key and care type."""
+    result = Table(title="Indikatorer för samverkan vid utskrivning")
+    for name in ("Månad", _KEY_TITLES[by], "Vård", "Indikator", "Täljare", "Nämnare", "Värde"):
+        result.add_column(
+            name, justify="right" if name in ("Täljare", "Nämnare", "Värde") else "left"
+        )
+    last = list(INDICATORS)[-1]
+    for row in table.iter_rows(named=True):
+        indicator = INDICATORS[row["indicator"]]
+        key = escape(row["key"])  # a clinic's name from the file, not markup
+        if by == "municipality" and key:
+            key = f"{key} {municipality_name(key)}"
+        result.add_row(
+            row["month"], key, _CARE_TITLES[row["care"]], indicator.title_sv,
+            _count(row["numerator"]), _count(row["denominator"]),
+            _indicator_value(indicator.unit, row["value"]),
+            end_section=row["indicator"] == last,
+        )  # fmt: skip
+    if skipped_rows:
+        result.caption = f"{skipped_rows} ogiltiga rader utelämnade (--skip-invalid)"
+    return result
