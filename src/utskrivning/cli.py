@@ -1,4 +1,4 @@
-"""The `utskrivning` command: payment runs, rulebooks and demo data from the shell.
+"""The `utskrivning` command: payment runs, indicators, rulebooks and demo data from the shell.
 
 Its options are a public contract (issue #2): tests outside the project call it exactly so.
 Exit status 2 means bad input (an episode file with errors, an unknown rulebook, a bad month).
@@ -16,12 +16,21 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
+from utskrivning.domain.indicators import export as indicator_export
+from utskrivning.domain.indicators import indicator_table
 from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
 from utskrivning.domain.payment.export import to_csv, to_json_dict, write_xlsx
 from utskrivning.domain.rulebooks import RulebookError, available_rulebooks, load_rulebook
-from utskrivning.tables import compare_frame, compare_rich, invoice_table, rulebook_table
+from utskrivning.tables import (
+    compare_frame,
+    compare_rich,
+    indicator_rich,
+    invoice_table,
+    rulebook_table,
+)
 
 app = typer.Typer(no_args_is_help=True, help="Samverkan vid utskrivning (Lag 2017:612).")
 payment_app = typer.Typer(help="Payment liability (betalningsansvar) per rulebook.")
@@ -35,6 +44,12 @@ def _stdout() -> Console:
 
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class By(StrEnum):
+    MUNICIPALITY = "municipality"
+    UNIT = "unit"
+    PRIMARY_CARE_UNIT = "primary_care_unit"
 
 
 class Format(StrEnum):
@@ -106,6 +121,24 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _xlsx_path(output: Path | None) -> Path:
+    if output is None:
+        raise _fail("--format xlsx needs --output FILE")
+    return output
+
+
+def _print(table: Table, output: Path | None) -> None:
+    if output is None:
+        _stdout().print(table)
+    else:
+        with output.open("w", encoding="utf-8") as handle:
+            Console(file=handle, width=220).print(table)
+
+
 EpisodesOpt = Annotated[Path, typer.Option("--episodes", help="Episode file (episodes-csv.md).")]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM; default every month.")]
 RateOpt = Annotated[str | None, typer.Option("--day-rate", help="SEK per day, overrides all.")]
@@ -133,19 +166,13 @@ def payment(
     months, rate = _months(month), _rate(day_rate)
     result = _run(rulebook, _episodes(episodes, skip_invalid), months, rate)
     if format is Format.JSON:
-        _emit(json.dumps(to_json_dict(result), ensure_ascii=False, indent=1) + "\n", output)
+        _emit(_json(to_json_dict(result)), output)
     elif format is Format.CSV:
         _emit(to_csv(result), output)
     elif format is Format.XLSX:
-        if output is None:
-            raise _fail("--format xlsx needs --output FILE")
-        write_xlsx(result, output)
+        write_xlsx(result, _xlsx_path(output))
     else:
-        if output is None:
-            _stdout().print(invoice_table(result))
-        else:
-            with output.open("w", encoding="utf-8") as handle:
-                Console(file=handle, width=220).print(invoice_table(result))
+        _print(invoice_table(result), output)
 
 
 @payment_app.command("compare")
@@ -166,15 +193,37 @@ def compare(
     data = _episodes(episodes, skip_invalid)
     table = compare_frame({rid: _run(rid, data, months, rate) for rid in ids})
     if format is Format.JSON:
-        _emit(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1) + "\n", output)
+        _emit(_json(table.to_dicts()), output)
     elif format is Format.CSV:
         _emit(table.write_csv(), output)
     elif format is Format.XLSX:
-        if output is None:
-            raise _fail("--format xlsx needs --output FILE")
-        table.write_excel(output, worksheet="Jämförelse")
+        table.write_excel(_xlsx_path(output), worksheet="Jämförelse")
     else:
         _stdout().print(compare_rich(table, ids))
+
+
+@app.command("indicators")
+def indicators(
+    episodes: EpisodesOpt,
+    by: Annotated[By, typer.Option("--by", help="Group by this key.")] = By.MUNICIPALITY,
+    month: MonthOpt = None,
+    format: FormatOpt = Format.TABLE,
+    output: OutputOpt = None,
+    skip_invalid: SkipOpt = False,
+) -> None:
+    """The follow-up indicators (docs/indicators.md) per month, key and care type."""
+    months = _months(month)
+    data = _episodes(episodes, skip_invalid)
+    table = indicator_table(data.frame, by=by.value, months=months)
+    if format is Format.JSON:
+        document = indicator_export.to_json_dict(table, by=by.value, skipped_rows=data.skipped_rows)
+        _emit(_json(document), output)
+    elif format is Format.CSV:
+        _emit(indicator_export.to_csv(table), output)
+    elif format is Format.XLSX:
+        indicator_export.write_xlsx(table, _xlsx_path(output))
+    else:
+        _print(indicator_rich(table, by=by.value, skipped_rows=data.skipped_rows), output)
 
 
 @app.command("rulebooks")
@@ -222,6 +271,19 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
     from utskrivning.service.commands import serve as serve_service
 
     serve_service(host, port)
+
+
+@app.command("worker")
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    interval: Annotated[
+        float, typer.Option("--interval", min=1, help="Seconds between passes.")
+    ] = 60.0,
+) -> None:
+    """The background work: outbox events, proposed deviations, queued imports (docs/process.md)."""
+    from utskrivning.service.commands import worker as run_worker
+
+    run_worker(once=once, interval=interval)
 
 
 @app.command("api-token")

@@ -9,13 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from episodes.conftest import Cast, fast_password_hasher  # noqa: F401
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.episodes.services import (
-    ConflictError,
-    api_token_issue,
-    dispute_answer,
-    dispute_open,
-)
+from utskrivning.episodes.services import ConflictError, api_token_issue
 from utskrivning.payment.models import InvoiceDispute
+from utskrivning.payment.services import dispute_answer, dispute_open
 
 NOW = datetime(2026, 11, 3, 10, 0, tzinfo=STOCKHOLM)
 
@@ -33,11 +29,11 @@ def test_a_municipality_opens_and_the_region_answers(cast):
     answered = dispute_answer(
         membership=cast.finance_region,
         dispute=dispute,
-        answer="Korrigerat",
-        outcome="corrected",
+        answer="Underlaget stämmer inte",
+        outcome="upheld",
         at=NOW,
     )
-    assert (answered.status, answered.outcome) == ("answered", "corrected")
+    assert (answered.status, answered.outcome) == ("answered", "upheld")
     with pytest.raises(ConflictError):
         dispute_answer(
             membership=cast.finance_region,

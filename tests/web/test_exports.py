@@ -9,9 +9,10 @@ import pytest
 
 from utskrivning.domain.demo import generate_episodes
 from utskrivning.domain.episodes import read_episodes
-from utskrivning.domain.payment import compute_payment
+from utskrivning.domain.payment import PaymentResult, compute_payment
 from utskrivning.domain.payment.export import write_xlsx
 from utskrivning.domain.rulebooks import load_rulebook
+from utskrivning.payment.selectors import DisputedBasis
 from utskrivning.web.pdf import invoice_pdf
 
 
@@ -22,14 +23,19 @@ def result():
     return compute_payment(episodes.frame, load_rulebook("dalarna-2020"), months=["2020-03"])
 
 
+def _undisputed(result):
+    return DisputedBasis(original=result, corrected=None, disputes=[], corrections=[])
+
+
 def test_the_pdf_is_a_pdf_with_the_title(result):
-    content = invoice_pdf("Fakturaunderlag Falun 2020-03", result.invoices(), printed=_now())
+    content = invoice_pdf("Fakturaunderlag Falun 2020-03", _undisputed(result), printed=_now())
     assert content.startswith(b"%PDF")
     assert b"Fakturaunderlag Falun 2020-03" in content
 
 
-def test_an_empty_month_still_makes_a_pdf():
-    assert invoice_pdf("Tom", [], printed=_now()).startswith(b"%PDF")
+def test_an_empty_month_still_makes_a_pdf(result):
+    empty = PaymentResult(result.rulebook, result.invoice_frame.clear(), result.line_frame.clear())
+    assert invoice_pdf("Tom", _undisputed(empty), printed=_now()).startswith(b"%PDF")
 
 
 def test_the_xlsx_opens_with_both_sheets(result):

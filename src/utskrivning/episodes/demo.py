@@ -18,7 +18,6 @@ from utskrivning.domain.process import Event, EventType, HomeCriterion, MessageK
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.services import (
     ProcessError,
-    deviations_propose,
     episode_admit,
     episode_record_event,
 )
@@ -40,6 +39,7 @@ FIRST_NAMES = ("Anna", "Karl", "Maria", "Erik", "Elsa", "Lars", "Ingrid", "Nils"
 LAST_NAMES = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson")
 STREETS = ("Storgatan", "Kyrkogatan", "Skolvägen", "Åsgatan", "Slaggatan", "Vasagatan")
 H = timedelta(hours=1)
+FALUN = "2080"
 
 
 def demo_personal_number(rng: random.Random) -> str:
@@ -59,8 +59,9 @@ def _member(kind_role: Role, organisation: Organisation) -> Membership:
     return membership
 
 
-def _steps(care_type: str, target: str) -> list[tuple[EventType, Role, Event, float]]:
-    """The steps up to `target`: (type, role, event, hours after admission)."""
+def _steps(target: str, wait: float = 0) -> list[tuple[EventType, Role, Event, float]]:
+    """The steps up to `target`: (type, role, event, hours after admission); the steps after
+    readiness come `wait` hours later, the days a municipality may have to pay for."""
     notice = Event(
         EventType.ADMISSION_NOTICE_SENT,
         parties=frozenset({Party.MUNICIPALITY, Party.PRIMARY_CARE}),
@@ -87,17 +88,17 @@ def _steps(care_type: str, target: str) -> list[tuple[EventType, Role, Event, fl
         return steps
     for offset, criterion in enumerate(HomeCriterion):
         checked = Event(EventType.HEMGANGSKLAR_CHECKED, criterion=criterion)
-        steps.append((checked.type, Role.PHYSICIAN, checked, 74 + offset * 0.1))
+        steps.append((checked.type, Role.PHYSICIAN, checked, wait + 74 + offset * 0.1))
     if target == "home_ready":
         return steps
     notice_out = Event(EventType.DISCHARGE_NOTICE_SENT)
-    steps.append((notice_out.type, Role.PHYSICIAN, notice_out, 96))
+    steps.append((notice_out.type, Role.PHYSICIAN, notice_out, wait + 96))
     if target == "discharge_notified":
         return steps
-    steps.append((EventType.DISCHARGED, Role.PHYSICIAN, Event(EventType.DISCHARGED), 110))
+    steps.append((EventType.DISCHARGED, Role.PHYSICIAN, Event(EventType.DISCHARGED), wait + 110))
     if target == "discharged":
         return steps
-    steps.append((EventType.CLOSED, Role.PHYSICIAN, Event(EventType.CLOSED), 112))
+    steps.append((EventType.CLOSED, Role.PHYSICIAN, Event(EventType.CLOSED), wait + 112))
     return steps
 
 
@@ -107,6 +108,7 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
     wards = list(Organisation.objects.filter(kind=Kind.WARD, parent__parent=region))
     units = list(Organisation.objects.filter(kind=Kind.PRIMARY_CARE, parent=region))
     municipalities = list(Organisation.objects.filter(kind=Kind.MUNICIPALITY, parent=region))
+    falun = next(m for m in municipalities if m.municipality_code == FALUN)
     existing = set(
         Episode.objects.filter(external_id__startswith="DEMO-").values_list(
             "external_id", flat=True
@@ -131,13 +133,17 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
         )
         # Older episodes got further; spread over the last ~two months.
         admitted = now - timedelta(days=5 + rng.randrange(55), hours=rng.randrange(24))
-        steps = _steps(care_type, target) if target != "admitted" else []
+        # Most wait a day or two after readiness; one in five more than seven days, which
+        # Dalarna §11 bills individually, so the demo's invoice basis has amounts to show.
+        wait = rng.uniform(0, 48) if rng.random() < 0.8 else rng.uniform(8 * 24, 11 * 24)
+        steps = _steps(target, wait) if target != "admitted" else []
         members = {
             Role.PHYSICIAN: _member(Role.PHYSICIAN, ward),
         }
         unit = rng.choice(units)
         members[Role.PRIMARY_CARE_HEAD] = _member(Role.PRIMARY_CARE_HEAD, unit)
-        home = rng.choice(municipalities)
+        # Falun has the county hospital and the demo case officer: a quarter of the patients.
+        home = falun if rng.random() < 0.25 else rng.choice(municipalities)
         with transaction.atomic():
             episode = episode_admit(
                 actor=None,
@@ -186,5 +192,4 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
                         idempotency_key=f"{external_id}-ack",
                     )
         created += 1
-    deviations_propose(now=now)
     return created

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,10 +21,10 @@ from django.utils import timezone
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
-from utskrivning.domain.episodes import COLUMNS, read_episodes
+from utskrivning.domain.episodes import COLUMNS, EpisodeFileError, RowError, read_episodes
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.process import Event, EventType, Party, replay
-from utskrivning.episodes.models import Episode, EpisodeEvent, Patient
+from utskrivning.episodes.models import Episode, EpisodeEvent, ImportStatus, Patient
 from utskrivning.episodes.services import DONE, _columns, event_to_payload
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
@@ -98,93 +99,176 @@ def _facts_or_columns(row: dict[str, Any]) -> tuple[list[tuple[Event, datetime]]
     return steps, columns
 
 
-def import_episode_file(
-    *,
-    data: bytes | Any,
-    region: Organisation | None = None,
-    actor: Any = None,
-    membership: Membership | None = None,
-) -> ImportResult:
-    """Store the file's episodes for `region` (or the membership's); raises `EpisodeFileError`."""
-    if hasattr(data, "read"):
-        data = data.read()
-    if membership is not None:
-        if not can(membership, Action.IMPORT_EPISODES):
-            raise PermissionDenied("Your role may not import episodes.")
-        region = membership.organisation.region
-        actor = membership.user
-    if region is None or region.kind != Kind.REGION:
-        raise PermissionDenied("Episodes are imported for a region.")
-    frame = read_episodes(data, today=timezone.localdate()).frame
-    municipalities = {
-        o.municipality_code: o
-        for o in Organisation.objects.filter(kind=Kind.MUNICIPALITY, parent=region)
-    }
-    wards = {o.name: o for o in Organisation.objects.filter(kind=Kind.WARD, parent__parent=region)}
-    primary_cares = {
-        o.name: o for o in Organisation.objects.filter(kind=Kind.PRIMARY_CARE, parent=region)
-    }
-    fallback_ward = next(iter(wards.values()), None)
-    imported = already = 0
+Progress = Callable[[ImportStatus, int, int], None]  # phase, rows done, rows in the file
+
+
+def _no_progress(phase: ImportStatus, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class _Planned:
+    """One row ready to store: its episode (without patient yet) and its events."""
+
+    patient_id: str
+    home: Organisation
+    episode: Episode
+    steps: list[tuple[Event, datetime]]
+
+
+@dataclass
+class _Organisations:
+    municipalities: dict[str, Organisation]
+    wards: dict[str, Organisation]
+    primary_cares: dict[str, Organisation]
+
+    @classmethod
+    def of(cls, region: Organisation) -> _Organisations:
+        return cls(
+            {
+                o.municipality_code: o
+                for o in Organisation.objects.filter(kind=Kind.MUNICIPALITY, parent=region)
+            },
+            {o.name: o for o in Organisation.objects.filter(kind=Kind.WARD, parent__parent=region)},
+            {o.name: o for o in Organisation.objects.filter(kind=Kind.PRIMARY_CARE, parent=region)},
+        )
+
+
+def _plan(row: dict[str, Any], orgs: _Organisations) -> _Planned | RowError:
+    home = orgs.municipalities.get(row["municipality"])
+    if home is None:
+        return RowError(row["line"], "municipality", "not an organisation of the region")
+    ward = orgs.wards.get(row["unit"] or "", next(iter(orgs.wards.values()), None))
+    if ward is None:
+        return RowError(row["line"], "unit", "not an organisation of the region")
+    steps, columns = _facts_or_columns(row)
+    episode = Episode(
+        external_id=row["episode_id"],
+        ward=ward,
+        home_municipality=home,
+        placing_municipality=orgs.municipalities.get(row["placing_municipality"] or ""),
+        primary_care=orgs.primary_cares.get(row["primary_care_unit"] or ""),
+        care_type=row["care_type"],
+        admitted_at=_aware(row["admitted_at"]),
+        version=1,
+        **columns,
+    )
+    return _Planned(row["patient_id"], home, episode, steps)
+
+
+def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
+    """Store the planned rows in one transaction; returns how many (others may have meanwhile).
+
+    Ids are read back by their unique keys rather than from `bulk_create`, which returns them
+    on PostgreSQL and recent SQLite only.
+    """
     with transaction.atomic():
         stored = set(
-            Episode.objects.filter(external_id__in=frame["episode_id"].to_list()).values_list(
-                "external_id", flat=True
+            Episode.objects.filter(
+                external_id__in=[p.episode.external_id for p in planned]
+            ).values_list("external_id", flat=True)
+        )
+        fresh = [p for p in planned if p.episode.external_id not in stored]
+        numbers: dict[str, Organisation] = {}
+        for p in fresh:  # a patient's first row gives the home municipality, as a re-import would
+            numbers.setdefault(p.patient_id, p.home)
+        known = set(
+            Patient.objects.filter(personal_number__in=numbers).values_list(
+                "personal_number", flat=True
             )
         )
-        for row in frame.iter_rows(named=True):
-            if row["episode_id"] in stored:
-                already += 1
-                continue
-            home = municipalities.get(row["municipality"])
-            ward = wards.get(row["unit"] or "", fallback_ward)
-            if home is None or ward is None:
-                from utskrivning.domain.episodes import EpisodeFileError, RowError
-
-                column = "municipality" if home is None else "unit"
-                raise EpisodeFileError(
-                    [RowError(row["line"], column, "not an organisation of the region")]
-                )
-            patient, _ = Patient.objects.get_or_create(
-                personal_number=row["patient_id"],
-                defaults={"name": "", "home_municipality": home},
-            )
-            steps, columns = _facts_or_columns(row)
-            placing = municipalities.get(row["placing_municipality"] or "")
-            episode = Episode.objects.create(
-                patient=patient,
-                external_id=row["episode_id"],
-                ward=ward,
-                home_municipality=home,
-                placing_municipality=placing,
-                primary_care=primary_cares.get(row["primary_care_unit"] or ""),
-                care_type=row["care_type"],
-                admitted_at=_aware(row["admitted_at"]),
-                version=1,
-                **columns,
-            )
-            EpisodeEvent.objects.bulk_create(
+        Patient.objects.bulk_create(
+            Patient(personal_number=number, name="", home_municipality=home)
+            for number, home in numbers.items()
+            if number not in known
+        )
+        patients = dict(
+            Patient.objects.filter(personal_number__in=numbers).values_list("personal_number", "pk")
+        )
+        for p in fresh:
+            p.episode.patient_id = patients[p.patient_id]
+        Episode.objects.bulk_create((p.episode for p in fresh), batch_size=500)
+        ids = dict(
+            Episode.objects.filter(
+                external_id__in=[p.episode.external_id for p in fresh]
+            ).values_list("external_id", "pk")
+        )
+        EpisodeEvent.objects.bulk_create(
+            (
                 EpisodeEvent(
-                    episode=episode,
+                    episode_id=ids[p.episode.external_id],
                     type=event.type.value,
                     at=at,
                     actor=actor,
                     organisation=region,
                     payload=event_to_payload(event),
                 )
-                for event, at in steps
-            )
-            imported += 1
-            stored.add(row["episode_id"])
+                for p in fresh
+                for event, at in p.steps
+            ),
+            batch_size=1000,
+        )
         audit_record(
             actor=actor,
             organisation=region,
             action=AuditAction.IMPORT,
             obj_type="episode_file",
-            obj_id=f"{imported} episodes",
+            obj_id=f"{len(fresh)} episodes",
             purpose="import of an episode file",
         )
-    return ImportResult(imported=imported, already_stored=already)
+    return len(fresh)
+
+
+def _importer(
+    region: Organisation | None, actor: Any, membership: Membership | None
+) -> tuple[Organisation, Any]:
+    if membership is not None:
+        if not can(membership, Action.IMPORT_EPISODES):
+            raise PermissionDenied("Your role may not import episodes.")
+        region, actor = membership.organisation.region, membership.user
+    if region is None or region.kind != Kind.REGION:
+        raise PermissionDenied("Episodes are imported for a region.")
+    return region, actor
+
+
+def import_episode_file(
+    *,
+    data: bytes | Any,
+    region: Organisation | None = None,
+    actor: Any = None,
+    membership: Membership | None = None,
+    progress: Progress = _no_progress,
+) -> ImportResult:
+    """Store the file's episodes for `region` (or the membership's); raises `EpisodeFileError`
+    with every bad line. The rows are checked first, outside any transaction, so `progress`
+    can be committed as it goes; then they are stored in one short transaction."""
+    if hasattr(data, "read"):
+        data = data.read()
+    region, actor = _importer(region, actor, membership)
+    progress(ImportStatus.VALIDATING, 0, 0)
+    frame = read_episodes(data, today=timezone.localdate()).frame
+    total = frame.height
+    orgs = _Organisations.of(region)
+    stored = set(
+        Episode.objects.filter(external_id__in=frame["episode_id"].to_list()).values_list(
+            "external_id", flat=True
+        )
+    )
+    planned: list[_Planned] = []
+    errors: list[RowError] = []
+    every = max(1, total // 100)
+    for index, row in enumerate(frame.iter_rows(named=True), start=1):
+        if row["episode_id"] not in stored:
+            result = _plan(row, orgs)
+            (errors if isinstance(result, RowError) else planned).append(result)  # type: ignore[arg-type]
+            stored.add(row["episode_id"])
+        if index % every == 0 or index == total:
+            progress(ImportStatus.PREPARING, index, total)
+    if errors:
+        raise EpisodeFileError(errors)
+    progress(ImportStatus.SAVING, total, total)
+    imported = _save(planned, region, actor)
+    return ImportResult(imported=imported, already_stored=total - imported)
 
 
 def _time(value: datetime | None) -> str:

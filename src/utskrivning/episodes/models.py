@@ -8,6 +8,7 @@ the payment engine and the worklists read columns instead of replaying every epi
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -223,6 +224,50 @@ class Deviation(models.Model):
                 name="one_proposal_per_missed_deadline",
             ),
         )
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    VALIDATING = "validating", _("Checking the file")
+    PREPARING = "preparing", _("Checking the rows")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An episode file being imported in the background, so the page can poll its progress.
+
+    The file is kept only until it is processed (it holds personal numbers); the rows go in in
+    one transaction at the end, so a failed or interrupted job has saved nothing.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    region = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255, blank=True)
+    data = models.BinaryField(default=bytes)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    already_stored = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"line", "column", "reason"}]
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)  # the last sign of life
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.name or self.pk} ({self.status})"
+
+    @property
+    def running(self) -> bool:
+        return self.status not in (ImportStatus.DONE, ImportStatus.FAILED)
 
 
 def token_hash(key: str) -> str:

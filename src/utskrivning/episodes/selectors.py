@@ -79,7 +79,7 @@ def episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]:
     return episodes.none()
 
 
-def _audit_reads(
+def audit_reads(
     episodes: list[Episode], *, actor: Any, organisation: Organisation, purpose: str
 ) -> None:
     """One entry per patient read, in one query."""
@@ -178,7 +178,7 @@ def worklist_for(
                 ),
             )
         )
-    _audit_reads(episodes, actor=actor, organisation=organisation, purpose="worklist")
+    audit_reads(episodes, actor=actor, organisation=organisation, purpose="worklist")
     return rows
 
 
@@ -190,7 +190,7 @@ def _party(organisation: Organisation) -> Party | None:
 
 def episode_detail(*, episode: Episode, organisation: Organisation, actor: Any, now: datetime):
     """The episode page's data; audited as a read."""
-    _audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
+    audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
     facts = episode_facts_of(episode)
     return {
         "episode": episode,
@@ -221,10 +221,21 @@ def _liable_episodes(municipality: Organisation, month: str) -> QuerySet[Episode
     return Episode.objects.filter(liable, discharged_at__gte=back, discharged_at__lt=end)
 
 
-def invoice_basis(*, municipality: Organisation, month: str) -> PaymentResult:
-    """The engine's invoice basis for one municipality and month from the service's episodes."""
+def invoice_episodes(*, municipality: Organisation, month: str) -> pl.DataFrame:
+    """The engine's input for a municipality's month: its liable episodes, history months too."""
+    return episode_frame(queryset=_liable_episodes(municipality, month))
+
+
+def invoice_basis(
+    *, municipality: Organisation, month: str, frame: pl.DataFrame | None = None
+) -> PaymentResult:
+    """The engine's invoice basis for one municipality and month from the service's episodes.
+
+    `frame` is `invoice_episodes`' answer, perhaps corrected by a dispute (payment.corrections).
+    """
     rulebook = _rulebook_for(municipality)
-    frame = episode_frame(queryset=_liable_episodes(municipality, month))
+    if frame is None:
+        frame = invoice_episodes(municipality=municipality, month=month)
     result = compute_payment(frame, rulebook, months=[month])
     code = municipality.municipality_code or (
         municipality.parent.municipality_code if municipality.parent else ""
@@ -236,9 +247,36 @@ def invoice_basis(*, municipality: Organisation, month: str) -> PaymentResult:
     )
 
 
-def episodes_csv(*, municipality: Organisation, month: str) -> str:
+def invoice_lines_audit(
+    *,
+    municipality: Organisation,
+    month: str,
+    external_ids: list[str],
+    actor: Any,
+    organisation: Organisation,
+    purpose: str,
+) -> None:
+    """Each episode line of a basis is a patient's data: its read is audited, in one query."""
+    episodes = list(
+        _liable_episodes(municipality, month)
+        .filter(external_id__in=external_ids)
+        .select_related("patient")
+    )
+    audit_reads(episodes, actor=actor, organisation=organisation, purpose=purpose)
+
+
+def episodes_csv(
+    *, municipality: Organisation, month: str, actor: Any, organisation: Organisation
+) -> str:
+    """The month's episode file: every patient in it is read, so each is audited."""
     start, _end = _month_bounds(month)
     queryset = _liable_episodes(municipality, month).filter(discharged_at__gte=start)
+    audit_reads(
+        list(queryset.select_related("patient")),
+        actor=actor,
+        organisation=organisation,
+        purpose="episode file download",
+    )
     return export_episode_file(queryset=queryset)
 
 

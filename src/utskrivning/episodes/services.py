@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from utskrivning.audit.models import AuditAction
@@ -46,7 +46,6 @@ from utskrivning.episodes.models import (
 )
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
-from utskrivning.payment.models import DisputeOutcome, DisputeStatus, InvoiceDispute
 
 DONE = "UTFÖRD"
 
@@ -450,12 +449,24 @@ def deviation_report(
         return deviation
 
 
-def deviations_propose(*, now: datetime) -> list[Deviation]:
-    """Propose a deviation once for each missed deadline of the episodes still in progress."""
+PROPOSE_BATCH = 200
+
+
+def _propose_for(episodes: QuerySet[Episode], now: datetime) -> list[Deviation]:
+    """One transaction for these episodes; the unique proposal per missed deadline makes a rerun
+    (after a crash, or by a second worker at the same time) add only what is missing."""
     created: list[Deviation] = []
-    episodes = Episode.objects.exclude(status=DONE).prefetch_related("events")
+    events = Prefetch(
+        "events", queryset=EpisodeEvent.objects.only("episode", "type", "at", "payload")
+    )
     with transaction.atomic():
-        for episode in episodes:
+        for episode in (
+            episodes.exclude(status=DONE)
+            .select_related(
+                "ward", "home_municipality", "placing_municipality", "district", "primary_care"
+            )
+            .prefetch_related(events)
+        ):
             for deadline in deadlines(episode_facts_of(episode), now):
                 if not deadline.missed:
                     continue
@@ -476,64 +487,56 @@ def deviations_propose(*, now: datetime) -> list[Deviation]:
     return created
 
 
-# --- disputes ----------------------------------------------------------------------------------
+def deviations_propose(*, now: datetime, batch: int = PROPOSE_BATCH) -> list[Deviation]:
+    """Propose a deviation once for each missed deadline of the episodes still in progress.
+
+    Deadlines pass with time, not only with events, so every open episode is looked at; in
+    batches by id, so memory holds one batch's events and no transaction spans the whole table.
+    """
+    created: list[Deviation] = []
+    open_ids = Episode.objects.exclude(status=DONE).order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while ids := list(open_ids.filter(pk__gt=last)[:batch]):
+        created += _propose_for(Episode.objects.filter(pk__in=ids), now)
+        last = ids[-1]
+    return created
 
 
-def dispute_open(
-    *,
-    membership: Membership,
-    month: str,
-    text: str,
-    episode: Episode | None = None,
-    municipality: Organisation | None = None,
-) -> InvoiceDispute:
-    """A municipality questions its invoice basis for `month`, or one episode's line on it."""
-    if not can(membership, Action.DISPUTE_INVOICE):
-        raise PermissionDenied("Your role may not take this step.")
-    own = membership.organisation
-    municipality = own if own.kind == Kind.MUNICIPALITY else own.parent
-    if municipality is None:
-        raise PermissionDenied("No municipality.")
-    if episode is not None and episode.liable_municipality.pk != municipality.pk:
-        raise NotVisibleError("No such episode.")
-    if not text.strip():
-        raise ValidationError({"text": "Say what is questioned."})
-    region = municipality.region
+# --- outbox ------------------------------------------------------------------------------------
+
+OUTBOX_BATCH = 200
+
+
+def outbox_process_batch(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
+    """Process one batch of unprocessed events; returns how many (0 when the outbox is empty).
+
+    An event's messages and receipts are written with it (`_store`), so what is left to do after
+    the fact is to propose deviations for its episode's missed deadlines, and to set the flag.
+    Both in one transaction: a crash leaves the batch unprocessed and nothing half-done. On
+    PostgreSQL `skip_locked` gives concurrent workers disjoint batches; SQLite has one writer at
+    a time and Django leaves the lock out there.
+    """
     with transaction.atomic():
-        return InvoiceDispute.objects.create(
-            municipality=municipality,
-            month=month,
-            rulebook_id=region.rulebook_id if region else "",
-            episode=episode,
-            text=text,
-            opened_by=membership.user,
+        taken = list(
+            EpisodeEvent.objects.filter(processed=False)
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "episode_id")[:batch]
+        )
+        if not taken:
+            return 0
+        _propose_for(Episode.objects.filter(pk__in={episode for _, episode in taken}), now)
+        return EpisodeEvent.objects.filter(pk__in=[pk for pk, _ in taken], processed=False).update(
+            processed=True
         )
 
 
-def dispute_answer(
-    *, membership: Membership, dispute: InvoiceDispute, answer: str, outcome: str, at: datetime
-) -> InvoiceDispute:
-    """The region answers a dispute with its outcome; once."""
-    if not can(membership, Action.ANSWER_DISPUTE):
-        raise PermissionDenied("Your role may not take this step.")
-    if dispute.municipality.region != membership.organisation:
-        raise NotVisibleError("No such dispute.")
-    if outcome not in DisputeOutcome.values:
-        raise ValidationError({"outcome": "Unknown outcome."})
-    if not answer.strip():
-        raise ValidationError({"answer": "Give the answer."})
-    with transaction.atomic():
-        updated = InvoiceDispute.objects.filter(pk=dispute.pk, status=DisputeStatus.OPEN).update(
-            status=DisputeStatus.ANSWERED,
-            answer=answer,
-            outcome=outcome,
-            answered_by=membership.user,
-            answered_at=at,
-        )
-        if updated == 0:
-            raise ConflictError("The dispute is already answered.")
-        dispute.refresh_from_db()
-        return dispute
+def outbox_drain(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
+    """Process every event waiting, batch by batch; returns how many."""
+    total = 0
+    while done := outbox_process_batch(now=now, batch=batch):
+        total += done
+    return total
 
 
 __all__ = [
@@ -542,10 +545,10 @@ __all__ = [
     "ProcessError",
     "deviation_report",
     "deviations_propose",
-    "dispute_answer",
-    "dispute_open",
     "episode_admit",
     "episode_record_event",
+    "outbox_drain",
+    "outbox_process_batch",
 ]
 
 

@@ -32,6 +32,7 @@ class Action(StrEnum):
     IMPORT_EPISODES = "import_episodes"
     VIEW_INVOICES = "view_invoices"
     VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_FOLLOWUP = "view_followup"
 
 
 WARD_STAFF = frozenset({Role.WARD_NURSE, Role.PHYSICIAN})
@@ -67,6 +68,11 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
     Action.IMPORT_EPISODES: (frozenset({Role.FINANCE, Role.ADMINISTRATOR}), REGIONAL),
     Action.VIEW_INVOICES: (frozenset({Role.FINANCE, Role.ANALYST}), ANYWHERE),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
+    # Follow-up (Dalarna §12): the region's analysis and finance staff, a municipality its own.
+    Action.VIEW_FOLLOWUP: (
+        frozenset({Role.FINANCE, Role.ANALYST, Role.ADMINISTRATOR}),
+        REGIONAL | MUNICIPAL,
+    ),
 }
 
 

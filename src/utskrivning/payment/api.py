@@ -1,8 +1,8 @@
-"""Invoice basis and disputes over the API."""
+"""Invoice basis and disputes over the API: the same services and selectors as the UI."""
 
 from __future__ import annotations
 
-import re
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,34 +11,21 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from utskrivning.episodes.api import AUTH, membership_of
-from utskrivning.episodes.services import NotVisibleError, dispute_answer, dispute_open
+from utskrivning.episodes.models import Episode
+from utskrivning.episodes.selectors import invoice_lines_audit
+from utskrivning.episodes.services import NotVisibleError
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.models import InvoiceDispute
+from utskrivning.payment.selectors import (
+    DisputedBasis,
+    dispute_out,
+    disputed_invoice_basis,
+    disputes_visible_to,
+)
+from utskrivning.payment.services import checked_month, dispute_answer, dispute_open
 
 router = Router(tags=["payment"], auth=AUTH)
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def _month(month: str) -> str:
-    if not _MONTH.fullmatch(month):
-        raise ValidationError({"month": "A month is YYYY-MM."})
-    return month
-
-
-def _dispute_out(d: InvoiceDispute) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "municipality": d.municipality.municipality_code,
-        "month": d.month,
-        "rulebook_id": d.rulebook_id,
-        "episode_id": d.episode_id,
-        "text": d.text,
-        "status": d.status,
-        "answer": d.answer,
-        "outcome": d.outcome,
-        "answered_at": d.answered_at,
-    }
 
 
 def _may_see(own: Organisation, municipality: Organisation) -> bool:
@@ -50,8 +37,6 @@ def _may_see(own: Organisation, municipality: Organisation) -> bool:
 
 @router.get("/invoice-basis/{code}/{month}", summary="A municipality's invoice basis for a month")
 def invoice_basis(request: HttpRequest, code: str, month: str) -> dict[str, Any]:
-    from utskrivning.episodes.selectors import invoice_basis as basis
-
     membership = membership_of(request)
     if not can(membership, Action.VIEW_INVOICES):
         raise PermissionDenied("Your role may not view invoices.")
@@ -60,16 +45,43 @@ def invoice_basis(request: HttpRequest, code: str, month: str) -> dict[str, Any]
     ).first()
     if municipality is None or not _may_see(membership.organisation, municipality):
         raise NotVisibleError("No such municipality.")
-    result = basis(municipality=municipality, month=_month(month))
-    disputes = InvoiceDispute.objects.filter(municipality=municipality, month=month)
+    basis = disputed_invoice_basis(municipality=municipality, month=checked_month(month))
+    invoice_lines_audit(
+        municipality=municipality,
+        month=month,
+        external_ids=basis.episode_ids(),
+        actor=request.user,
+        organisation=membership.organisation,
+        purpose="invoice basis (API)",
+    )
     return {
         "municipality": code,
         "month": month,
-        "rulebook": result.rulebook.id,
-        "invoices": result.invoice_frame.to_dicts(),
-        "lines": result.line_frame.to_dicts(),
-        "disputes": [_dispute_out(d) for d in disputes.select_related("municipality")],
+        "rulebook": basis.original.rulebook.id,
+        "invoices": basis.original.invoice_frame.to_dicts(),
+        "lines": basis.original.line_frame.to_dicts(),
+        "corrected": _corrected(basis),
+        "disputes": [dispute_out(d) for d in basis.disputes],
     }
+
+
+def _corrected(basis: DisputedBasis) -> dict[str, Any] | None:
+    """The basis the answered corrections give, and the disputes whose corrections it applies."""
+    if basis.corrected is None:
+        return None
+    return {
+        "invoices": basis.corrected.invoice_frame.to_dicts(),
+        "lines": basis.corrected.line_frame.to_dicts(),
+        "corrections": [dispute_out(d) for d in basis.corrections],
+    }
+
+
+@router.get("/disputes", summary="The disputes the caller's organisation sees, open ones first")
+def disputes(request: HttpRequest) -> list[dict[str, Any]]:
+    membership = membership_of(request)
+    if not can(membership, Action.VIEW_INVOICES):
+        raise PermissionDenied("Your role may not view invoices.")
+    return [dispute_out(d) for d in disputes_visible_to(organisation=membership.organisation)]
 
 
 class DisputeIn(Schema):
@@ -81,22 +93,29 @@ class DisputeIn(Schema):
 class AnswerIn(Schema):
     answer: str
     outcome: str
+    correction: str = ""  # with outcome "corrected": "exclude" or "ready_at"
+    corrected_episode_id: int | None = None  # for a dispute of the whole month
+    corrected_ready_at: datetime | None = None
+
+
+def _episode(pk: int | None, field: str) -> Episode | None:
+    if pk is None:
+        return None
+    episode = Episode.objects.select_related("patient").filter(pk=pk).first()
+    if episode is None:
+        raise ValidationError({field: "No such episode."})
+    return episode
 
 
 @router.post("/disputes", response={201: dict}, summary="Question an invoice or an episode on it")
 def open_dispute(request: HttpRequest, body: DisputeIn) -> Status:
-    from utskrivning.episodes.models import Episode
-
-    membership = membership_of(request)
-    episode = None
-    if body.episode_id is not None:
-        episode = Episode.objects.filter(pk=body.episode_id).first()
-        if episode is None:
-            raise ValidationError({"episode_id": "No such episode."})
     dispute = dispute_open(
-        membership=membership, month=_month(body.month), text=body.text, episode=episode
+        membership=membership_of(request),
+        month=body.month,
+        text=body.text,
+        episode=_episode(body.episode_id, "episode_id"),
     )
-    return Status(201, _dispute_out(dispute))
+    return Status(201, dispute_out(dispute))
 
 
 @router.post("/disputes/{int:pk}/answer", summary="The region answers a dispute")
@@ -111,5 +130,8 @@ def answer_dispute(request: HttpRequest, pk: int, body: AnswerIn) -> dict[str, A
         answer=body.answer,
         outcome=body.outcome,
         at=timezone.now(),
+        correction=body.correction,
+        corrected_episode=_episode(body.corrected_episode_id, "corrected_episode_id"),
+        corrected_ready_at=body.corrected_ready_at,
     )
-    return _dispute_out(answered)
+    return dispute_out(answered)

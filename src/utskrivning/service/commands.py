@@ -7,6 +7,8 @@ imported inside the functions because they can only be imported after `django.se
 from __future__ import annotations
 
 import os
+import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import django
@@ -45,6 +47,42 @@ def seed_episodes(count: int = 300) -> int:
     return seed_demo_episodes(count=count, now=timezone.now())
 
 
+def worker_pass() -> str:
+    """One pass of the background work: the outbox, the deviations that time alone made due, and
+    import jobs whose web process ended before or while running them. Returns what it did."""
+    from django.utils import timezone
+
+    from utskrivning.episodes.import_jobs import import_jobs_fail_stale, import_jobs_run_queued
+    from utskrivning.episodes.services import deviations_propose, outbox_drain
+
+    now = timezone.now()
+    events = outbox_drain(now=now)
+    proposed = len(deviations_propose(now=now))
+    imports = import_jobs_run_queued()
+    stale = import_jobs_fail_stale(now=now)
+    return (
+        f"{events} event(s) processed, {proposed} deviation(s) proposed, "
+        f"{imports} import(s) run, {stale} interrupted import(s) ended"
+    )
+
+
+def worker(*, once: bool = False, interval: float = 60.0) -> None:
+    """Run `worker_pass` once, or every `interval` seconds until interrupted.
+
+    Several workers may run at once (PostgreSQL hands them disjoint batches); each pass is
+    idempotent, so a worker stopped mid-pass loses nothing: the next one does the rest.
+    """
+    setup()
+    try:
+        while True:
+            print(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {worker_pass()}", flush=True)
+            if once:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass  # a pass cut short was rolled back whole; the next one does it again
+
+
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Migrate, then run Django's development server in this process (no autoreloader)."""
     setup()
@@ -61,6 +99,8 @@ def demo_main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     logins = seed_demo()
     print("Seeding demo episodes (the first start takes a minute)…", flush=True)
     seed_episodes()
+    # The seeded events' follow-up, so the demo opens with its missed deadlines proposed.
+    print(f"Background work: {worker_pass()}", flush=True)
     print(f"Demo at http://{_address(host, port)}/ — log in as (password {DEMO_PASSWORD!r}):")
     for login in logins:
         print(f"  {login.username:<16} {login.role.label!s:<32} {login.organisation}")

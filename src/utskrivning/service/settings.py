@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "utskrivning.episodes",
     "utskrivning.payment",
     "utskrivning.web",
+    "utskrivning.followup",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,13 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+# Request size: a JSON message is a few kB, so 1 MB of body (files aside) is plenty, and Django
+# answers more with RequestDataTooBig (the API: 413). Uploads above 2.5 MB stream to a temporary
+# file instead of memory; the episode file's own limit (50 MB) is checked by the import.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Internationalisation: Swedish first, English available; times stored in UTC.
 LANGUAGE_CODE = "sv"

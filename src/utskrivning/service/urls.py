@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("utskrivning.organisations.urls")),
     path("api/", include("utskrivning.service.api")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("followup/", include("utskrivning.followup.urls")),
     path("", include("utskrivning.web.urls")),
 ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from utskrivning.domain.identity import parse_personal_number
+from utskrivning.episodes.models import DeviationCategory
 from utskrivning.organisations.models import Kind, Organisation
+from utskrivning.payment.models import Correction, DisputeOutcome
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -64,3 +69,84 @@ class AdmitForm(forms.Form):
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
         return text
+
+
+class DeviationForm(forms.Form):
+    """A party's own report; missed deadlines are proposed by `deviations_propose` instead."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=DeviationCategory.choices)
+    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DisputeForm(forms.Form):
+    """The municipality's question: of the line of `episode` (its file id), else of the month."""
+
+    text = forms.CharField(label=_("What is questioned"), widget=forms.Textarea(attrs={"rows": 3}))
+    episode = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class AnswerForm(forms.Form):
+    """The region's answer; a `corrected` outcome states its correction (the service checks it)."""
+
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=DisputeOutcome.choices, widget=forms.RadioSelect
+    )
+    correction = forms.ChoiceField(
+        label=_("Correction"),
+        choices=[("", _("No correction")), *Correction.choices],
+        required=False,
+    )
+    corrected_episode = forms.CharField(label=_("Corrected episode"), required=False)
+    corrected_ready_at = forms.DateTimeField(
+        label=_("Corrected readiness time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class FollowupForm(forms.Form):
+    """The follow-up's filters: a period of whole months and perhaps one category."""
+
+    start = forms.DateField(
+        label=_("From month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    end = forms.DateField(
+        label=_("To month"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("All categories")), *DeviationCategory.choices],
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+    def period(self, today: date) -> tuple[date, date]:
+        """[first day, first day after): the given months, else the last twelve up to today's."""
+        start, end = (
+            (self.cleaned_data["start"], self.cleaned_data["end"])
+            if self.is_bound and self.is_valid()
+            else (_months_back(today.replace(day=1), 11), today.replace(day=1))
+        )
+        return start, _months_back(end, -1)
+
+    @property
+    def chosen_category(self) -> str:
+        if not (self.is_bound and self.is_valid()):
+            return ""
+        return str(self.cleaned_data.get("category") or "")
+
+
+def _months_back(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)

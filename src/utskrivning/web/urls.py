@@ -1,6 +1,6 @@
 from django.urls import path
 
-from utskrivning.web.views import episode, imports, invoices, worklist
+from utskrivning.web.views import deviations, disputes, episode, imports, invoices, worklist
 
 app_name = "web"
 
@@ -9,10 +9,17 @@ urlpatterns = [
     path("episodes/new/", episode.admit, name="admit"),
     path("episodes/<int:pk>/", episode.detail, name="episode"),
     path("episodes/<int:pk>/events/", episode.record_event, name="record_event"),
+    path("episodes/<int:pk>/deviations/", episode.report_deviation, name="report_deviation"),
+    path("deviations/", deviations.followup, name="deviations"),
+    path("deviations/deviations.csv", deviations.followup_csv, name="deviations_csv"),
+    path("disputes/", disputes.disputes, name="disputes"),
+    path("disputes/<int:pk>/answer/", disputes.answer, name="dispute_answer"),
     path("invoices/", invoices.current, name="invoices_current"),
     path("invoices/<str:code>/<str:month>/", invoices.basis, name="invoices"),
+    path("invoices/<str:code>/<str:month>/disputes/", invoices.dispute, name="invoices_dispute"),
     path("invoices/<str:code>/<str:month>/basis.xlsx", invoices.xlsx, name="invoices_xlsx"),
     path("invoices/<str:code>/<str:month>/basis.pdf", invoices.pdf, name="invoices_pdf"),
     path("invoices/<str:code>/<str:month>/episodes.csv", invoices.csv, name="invoices_csv"),
     path("import/", imports.upload, name="import"),
+    path("import/<uuid:pk>/", imports.job, name="import_job"),
 ]

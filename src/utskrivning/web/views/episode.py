@@ -13,22 +13,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from utskrivning.domain.process import (
+    EventType,
     HomeCriterion,
     TransitionError,
 )
+from utskrivning.episodes.deviation_followup import episode_deviations
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
 from utskrivning.episodes.services import (
     ConflictError,
     NotVisibleError,
+    deviation_report,
     episode_admit,
     episode_record_event,
 )
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.web.actions import FormError, event_from_post, offers
-from utskrivning.web.forms import AdmitForm
+from utskrivning.web.forms import AdmitForm, DeviationForm
 from utskrivning.web.views.common import membership_required, party_of
+from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
 
 def _episode(membership: Membership, pk: int) -> Episode:
@@ -59,6 +63,9 @@ def _context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, 
         "offers": offers(membership, facts, awaiting=bool(awaiting)),
         "criteria": sorted(set(HomeCriterion) - facts.home_criteria),
         "awaiting": awaiting,
+        "deviations": episode_deviations(episode=episode),
+        "may_report_deviation": can(membership, Action.REPORT_DEVIATION),
+        "deviation_form": DeviationForm(),
         **extra,
     }
 
@@ -98,6 +105,35 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     # htmx swaps only 2xx answers; a plain form post gets the refusal's proper status.
     htmx = bool(request.headers.get("HX-Request"))
     return render(request, "web/episode.html", context, status=422 if error and not htmx else 200)
+
+
+@membership_required
+@require_POST
+def report_deviation(request: HttpRequest, pk: int) -> HttpResponse:
+    """A party reports a deviation on the episode: an event on its timeline and a deviation."""
+    membership = request.membership  # type: ignore[attr-defined]
+    episode = _episode(membership, pk)
+    form = DeviationForm(request.POST)
+    reported = form.is_valid() and attempt(
+        form,
+        lambda: deviation_report(
+            episode=episode,
+            membership=membership,
+            category=form.cleaned_data["category"],
+            text=form.cleaned_data["text"],
+            at=timezone.now(),
+        ),
+    )
+    if reported and not is_htmx(request):
+        return redirect("web:episode", pk=pk)
+    episode.refresh_from_db()
+    extra = (
+        {"recorded": EventType.DEVIATION_REPORTED}
+        if reported
+        else {"deviation_form": form, "error": _("The deviation was not reported.")}
+    )
+    context = _context(request, episode, **extra)
+    return render(request, "web/episode.html", context, status=refused_status(request, form))
 
 
 @membership_required

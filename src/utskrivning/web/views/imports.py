@@ -1,34 +1,67 @@
-"""Importing an episode file: all of it or, when any line is wrong, nothing and the errors."""
+"""Importing an episode file: all of it or, when any line is wrong, nothing and the errors.
+
+With htmx the upload answers at once with a job that a thread runs and the page polls every
+second; without JavaScript the same job runs within the request and the answer is its result.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from uuid import UUID
 
-from utskrivning.domain.episodes import EpisodeFileError
-from utskrivning.episodes.imports import import_episode_file
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from utskrivning.episodes import import_jobs
+from utskrivning.episodes.models import ImportJob, ImportStatus
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.web.forms import ImportForm
 from utskrivning.web.views.common import membership_required
 
 
+def _page(request: HttpRequest, form: ImportForm, job: ImportJob | None) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    # A plain form post that failed answers 422, as a form with errors does.
+    failed = job is not None and job.status == ImportStatus.FAILED
+    status = 422 if failed and not request.headers.get("HX-Request") else 200
+    context = {"membership": membership, "form": form, "job": job}
+    return render(request, "web/import.html", context, status=status)
+
+
+def _importer(request: HttpRequest) -> None:
+    if not can(request.membership, Action.IMPORT_EPISODES):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
 @membership_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    if not can(membership, Action.IMPORT_EPISODES):
-        raise PermissionDenied
+    _importer(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"membership": membership, "form": form, "imported": None, "errors": []}
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = import_episode_file(data=form.cleaned_data["file"], membership=membership)
-        except EpisodeFileError as error:
-            context["errors"] = error.errors
-            status = 422 if not request.headers.get("HX-Request") else 200
-        else:
-            context["imported"] = result.imported
-    return render(request, "web/import.html", context, status=status)
+    if request.method != "POST" or not form.is_valid():
+        return _page(request, form, None)
+    upload_file = request.FILES["file"]
+    job = import_jobs.import_job_create(
+        membership=request.membership,  # type: ignore[attr-defined]
+        data=form.cleaned_data["file"],
+        name=upload_file.name or "",
+    )
+    if request.headers.get("HX-Request"):
+        # After the commit, so the thread's own connection finds the job.
+        transaction.on_commit(lambda: import_jobs.import_job_start(job))
+    else:
+        import_jobs.import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+    return _page(request, ImportForm(), job)
+
+
+@membership_required
+@require_GET
+def job(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """One import job's progress or result; the running page asks for it every second."""
+    _importer(request)
+    region = request.membership.organisation.region  # type: ignore[attr-defined]
+    found = get_object_or_404(ImportJob.objects.defer("data"), pk=pk, region=region)
+    return _page(request, ImportForm(), found)

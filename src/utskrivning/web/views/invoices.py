@@ -1,4 +1,8 @@
-"""A municipality's invoice basis for a month, on screen and as XLSX, PDF and the episode file."""
+"""A municipality's invoice basis for a month, on screen and as XLSX, PDF and the episode file.
+
+The basis is shown as the engine computed it and, beside it, as the region's answers to the
+municipality's disputes correct it; the municipality's finance questions the month or a line here.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from utskrivning.domain.payment import PaymentResult
-from utskrivning.domain.payment.export import write_xlsx
-from utskrivning.episodes.selectors import episodes_csv, invoice_basis
-from utskrivning.organisations.models import Organisation
+from utskrivning.episodes.selectors import episodes_csv, invoice_lines_audit
+from utskrivning.organisations.models import Membership, Organisation
+from utskrivning.organisations.permissions import Action, can
+from utskrivning.payment.export import write_disputed_xlsx
+from utskrivning.payment.models import InvoiceDispute
+from utskrivning.payment.selectors import (
+    DisputedBasis,
+    disputed_invoice_basis,
+    episode_by_file_id,
+)
+from utskrivning.payment.services import dispute_open
+from utskrivning.web.forms import DisputeForm
 from utskrivning.web.pdf import invoice_pdf
 from utskrivning.web.views.common import (
     invoice_municipality,
@@ -24,6 +37,7 @@ from utskrivning.web.views.common import (
     membership_required,
     municipality_of,
 )
+from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,9 +49,27 @@ def _month(month: str) -> str:
     return month
 
 
-def _basis(request: HttpRequest, code: str, month: str) -> tuple[Organisation, PaymentResult]:
-    municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
-    return municipality, invoice_basis(municipality=municipality, month=_month(month))
+def _basis(
+    request: HttpRequest, municipality: Organisation, month: str, purpose: str
+) -> DisputedBasis:
+    """The disputed basis; its episode lines are patient data, so their read is audited."""
+    membership = request.membership  # type: ignore[attr-defined]
+    basis = disputed_invoice_basis(municipality=municipality, month=_month(month))
+    invoice_lines_audit(
+        municipality=municipality,
+        month=month,
+        external_ids=basis.episode_ids(),
+        actor=request.user,
+        organisation=membership.organisation,
+        purpose=purpose,
+    )
+    return basis
+
+
+def may_dispute(membership: Membership, municipality: Organisation) -> bool:
+    """The municipality's own finance staff question its basis (Dalarna §11)."""
+    own = municipality_of(membership.organisation)
+    return can(membership, Action.DISPUTE_INVOICE) and own is not None and own == municipality
 
 
 def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -74,41 +106,93 @@ def _municipalities(membership: Any) -> Any:
     ).order_by("name")
 
 
-@membership_required
-def basis(request: HttpRequest, code: str, month: str) -> HttpResponse:
-    municipality, result = _basis(request, code, month)
+def _page(
+    request: HttpRequest,
+    municipality: Organisation,
+    month: str,
+    form: DisputeForm | None = None,
+    opened: InvoiceDispute | None = None,
+) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    basis = _basis(request, municipality, month, "invoice basis")
     context = {
-        "membership": request.membership,  # type: ignore[attr-defined]
+        "membership": membership,
         "municipality": municipality,
         "month": month,
-        "invoices": result.invoices(),
+        "basis": basis,
+        "invoices": basis.invoices(),
+        "may_dispute": may_dispute(membership, municipality),
+        "form": form or DisputeForm(),
+        "opened": opened,
     }
-    return render(request, "web/invoices.html", context)
+    status = refused_status(request, form) if form is not None else 200
+    return render(request, "web/invoices.html", context, status=status)
+
+
+@membership_required
+def basis(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
+    return _page(request, municipality, month)
+
+
+@membership_required
+@require_POST
+def dispute(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    """Question the month's basis, or one episode line on it (the form's `episode`)."""
+    membership = request.membership  # type: ignore[attr-defined]
+    municipality = invoice_municipality(membership, code)
+    if not may_dispute(membership, municipality):
+        raise PermissionDenied
+    form = DisputeForm(request.POST)
+    opened = None
+    if form.is_valid():
+        named = form.cleaned_data["episode"]
+        episode = episode_by_file_id(named)
+        if named and episode is None:
+            form.add_error(None, _("No such episode."))
+        else:
+            opened = attempt(
+                form,
+                lambda: dispute_open(
+                    membership=membership,
+                    month=_month(month),
+                    text=form.cleaned_data["text"],
+                    episode=episode,
+                ),
+            )
+            if opened is not None and not is_htmx(request):
+                return redirect("web:invoices", code=code, month=month)
+    return _page(request, municipality, month, None if opened else form, opened)
 
 
 @membership_required
 def xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
-    _, result = _basis(request, code, month)
+    municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
     out = io.BytesIO()
-    write_xlsx(result, out)
+    write_disputed_xlsx(_basis(request, municipality, month, "invoice basis download"), out)
     return _attachment(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
 
 
 @membership_required
 def pdf(request: HttpRequest, code: str, month: str) -> HttpResponse:
-    municipality, result = _basis(request, code, month)
+    municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
+    basis = _basis(request, municipality, month, "invoice basis download")
     title = _("Invoice basis %(municipality)s %(month)s") % {
         "municipality": municipality.name,
         "month": month,
     }
-    content = invoice_pdf(
-        title, result.invoices(), printed=datetime.now(tz=timezone.get_current_timezone())
-    )
+    content = invoice_pdf(title, basis, printed=datetime.now(tz=timezone.get_current_timezone()))
     return _attachment(content, "application/pdf", f"fakturaunderlag-{code}-{month}.pdf")
 
 
 @membership_required
 def csv(request: HttpRequest, code: str, month: str) -> HttpResponse:
     municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
-    text = episodes_csv(municipality=municipality, month=_month(month))
+    membership = request.membership  # type: ignore[attr-defined]
+    text = episodes_csv(
+        municipality=municipality,
+        month=_month(month),
+        actor=request.user,
+        organisation=membership.organisation,
+    )
     return _attachment(text, "text/csv; charset=utf-8", f"episoder-{code}-{month}.csv")

@@ -1,0 +1,75 @@
+"""The dashboard's filters, from GET parameters, so every view of the figures is a plain link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.core.exceptions import BadRequest
+from django.http import QueryDict
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from utskrivning.followup import months
+
+# A region's three years is already tens of thousands of episodes read and audited per request.
+MAX_MONTHS = 36
+DEFAULT_MONTHS = 12
+
+
+class Care(StrEnum):
+    """The indicators' care groups (Västmanland §3.2: somatic and psychiatric separately)."""
+
+    ALL = "all"
+    SOMATIC = "somatic"
+    PSYCHIATRIC = "psychiatric"
+
+
+CARE_LABELS = {
+    Care.ALL: _("All care types"),
+    Care.SOMATIC: _("Somatic care"),
+    Care.PSYCHIATRIC: _("Psychiatric care"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    first: str
+    last: str
+    care: Care = Care.ALL
+    organisation: int | None = None
+
+    @property
+    def months(self) -> list[str]:
+        return months.months_between(self.first, self.last)
+
+    def query(self) -> str:
+        """The filters as a query string, for download links and the htmx URL."""
+        params = {"from": self.first, "to": self.last, "care": self.care.value}
+        if self.organisation is not None:
+            params["organisation"] = str(self.organisation)
+        return urlencode(params)
+
+
+def _month(params: QueryDict, name: str, default: str) -> str:
+    value = params.get(name) or default
+    if not months.MONTH.fullmatch(value):
+        raise BadRequest(f"{name}: not a month (YYYY-MM)")
+    return value
+
+
+def parse_filters(params: QueryDict, *, today: date) -> Filters:
+    """The filters given, the last twelve months and all care types by default."""
+    last = _month(params, "to", months.current(today))
+    first = _month(params, "from", months.shift(last, 1 - DEFAULT_MONTHS))
+    if not 0 < len(months.months_between(first, last)) <= MAX_MONTHS:
+        raise BadRequest(f"the period must be 1 to {MAX_MONTHS} months, from before to")
+    try:
+        care = Care(params.get("care") or Care.ALL)
+    except ValueError:
+        raise BadRequest("care: all, somatic or psychiatric") from None
+    organisation = params.get("organisation") or None
+    if organisation is not None and not organisation.isdigit():
+        raise BadRequest("organisation: an organisation's number")
+    return Filters(first, last, care, int(organisation) if organisation else None)

@@ -1,0 +1,38 @@
+"""Months as "YYYY-MM" text, the indicators' and the engine's key, and the periods built of them."""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date, datetime, timedelta
+
+from utskrivning.domain.calendar import STOCKHOLM
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def shift(month: str, by: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last`, both included; none when `last` comes first."""
+    out: list[str] = []
+    month = first
+    while month <= last:
+        out.append(month)
+        month = shift(month, 1)
+    return out
+
+
+def current(today: date) -> str:
+    return today.strftime("%Y-%m")
+
+
+def bounds(first: str, last: str) -> tuple[datetime, datetime]:
+    """Local midnight at the start of `first` and after the end of `last`."""
+    start = datetime(int(first[:4]), int(first[5:7]), 1, tzinfo=STOCKHOLM)
+    year, number = int(last[:4]), int(last[5:7])
+    end = datetime(year, number, 1, tzinfo=STOCKHOLM) + timedelta(days=monthrange(year, number)[1])
+    return start, end

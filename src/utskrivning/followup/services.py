@@ -1,0 +1,103 @@
+"""The dashboard's figures for a membership and its filters: read, audit, compute, lay out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+from utskrivning.domain.indicators import episode_measures, indicator_table
+from utskrivning.domain.rulebooks import Rulebook, load_rulebook
+from utskrivning.followup import charts as geometry
+from utskrivning.followup.figures import (
+    Figure,
+    IndicatorRow,
+    distribution,
+    indicator_rows,
+    ranking,
+    trend,
+)
+from utskrivning.followup.filters import Filters
+from utskrivning.followup.selectors import Scope, followup_frame, followup_scope
+from utskrivning.followup.thresholds import month_thresholds
+from utskrivning.organisations.models import Membership
+
+CHARTS = ("trend", "ranking", "distribution")
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    filters: Filters
+    rulebook: Rulebook | None
+    figures: dict[str, list[Figure]]  # per chart id
+    indicators: list[IndicatorRow]
+    table: pl.DataFrame  # `indicator_table` of the filters' months, for the report's parts
+
+    @cached_property
+    def charts(self) -> dict[str, geometry.Chart]:
+        return {
+            "trend": geometry.trend_chart(self.figures["trend"]),
+            "ranking": geometry.bar_chart("ranking", self.figures["ranking"]),
+            "distribution": geometry.bar_chart(
+                "distribution", self.figures["distribution"], whole=True
+            ),
+        }
+
+    @property
+    def outside_agreement(self) -> list[str]:
+        """Months whose threshold is the nearest stage's: the rulebook is not in force then."""
+        return [f.key for f in self.figures["trend"] if f.threshold and not f.threshold_in_force]
+
+
+def region_rulebook(scope: Scope) -> Rulebook | None:
+    region = scope.region
+    return load_rulebook(region.rulebook_id) if region is not None else None
+
+
+def dashboard_of(
+    frame: pl.DataFrame,
+    *,
+    scope: Scope,
+    filters: Filters,
+    english: bool,
+    trend_months: list[str] | None = None,
+) -> Dashboard:
+    """The figures of an already read frame; the trend may look further back than the rest
+    (the monthly report: one month's ranking, a year's trend)."""
+    months = filters.months
+    trend_months = trend_months or months
+    wide = indicator_table(frame, by="municipality", months=sorted({*trend_months, *months}))
+    table = wide.filter(pl.col("month").is_in(months))
+    rulebook = region_rulebook(scope)
+    thresholds = month_thresholds(rulebook, trend_months, filters.care)
+    care = filters.care
+    return Dashboard(
+        scope=scope,
+        filters=filters,
+        rulebook=rulebook,
+        figures={
+            "trend": trend(wide, months=trend_months, care=care, thresholds=thresholds),
+            "ranking": ranking(table, care=care),
+            "distribution": distribution(episode_measures(frame), months=months, care=care),
+        },
+        indicators=indicator_rows(table, care=care, english=english),
+        table=table,
+    )
+
+
+def dashboard_for(
+    *, membership: Membership | None, filters: Filters, actor: Any, english: bool
+) -> Dashboard:
+    """The membership's dashboard; PermissionDenied if it may not see follow-up or the filter."""
+    scope = followup_scope(membership=membership, organisation_id=filters.organisation)
+    frame = followup_frame(
+        scope=scope,
+        first=filters.first,
+        last=filters.last,
+        actor=actor,
+        purpose="follow-up dashboard (aggregated indicators)",
+    )
+    return dashboard_of(frame, scope=scope, filters=filters, english=english)

@@ -1,0 +1,25 @@
+"""The follow-up templates' number formats (see `followup.formatting`)."""
+
+from __future__ import annotations
+
+from django import template
+
+from utskrivning.followup import formatting
+
+register = template.Library()
+
+
+@register.filter
+def plain(value: float | None) -> str:
+    return formatting.plain(value)
+
+
+@register.filter
+def shown(value: float | None, unit: str = "mean") -> str:
+    return formatting.shown(value, unit)
+
+
+@register.filter
+def points(line: tuple[tuple[float, float], ...]) -> str:
+    """An SVG `points` attribute, never localised (a decimal comma would break it)."""
+    return " ".join(f"{formatting.plain(x)},{formatting.plain(y)}" for x, y in line)

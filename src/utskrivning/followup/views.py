@@ -1,0 +1,86 @@
+"""The dashboard (a page, or its figures alone for htmx), each chart's data, the monthly report."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+
+from utskrivning.followup import downloads, months
+from utskrivning.followup.filters import CARE_LABELS, parse_filters
+from utskrivning.followup.report import REPORT_FORMATS, monthly_report_for
+from utskrivning.followup.selectors import narrowing_choices
+from utskrivning.followup.services import CHARTS, Dashboard, dashboard_for
+from utskrivning.web.views.common import membership_required
+
+
+def _english() -> bool:
+    return translation.get_language() == "en"
+
+
+def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _dashboard(request: HttpRequest) -> Dashboard:
+    filters = parse_filters(request.GET, today=timezone.localdate())
+    return dashboard_for(
+        membership=request.membership,  # type: ignore[attr-defined]
+        filters=filters,
+        actor=request.user,
+        english=_english(),
+    )
+
+
+@membership_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = _dashboard(request)
+    context = {
+        "membership": request.membership,  # type: ignore[attr-defined]
+        "dashboard": board,
+        "filters": board.filters,
+        "cares": CARE_LABELS.items(),
+        "choices": narrowing_choices(board.scope.organisation),
+    }
+    # htmx swaps in the figures alone; restoring history it wants the whole page again.
+    partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    response = render(
+        request, "followup/_figures.html" if partial else "followup/dashboard.html", context
+    )
+    patch_vary_headers(response, ["HX-Request"])  # one URL, two bodies: caches must tell them apart
+    return response
+
+
+@membership_required
+def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in (*CHARTS, "indicators"):
+        raise Http404
+    board = _dashboard(request)
+    text = (
+        downloads.indicators_csv(board.indicators)
+        if chart == "indicators"
+        else downloads.figures_csv(board.figures[chart])
+    )
+    name = f"{chart}-{board.scope.target.pk}-{board.filters.first}-{board.filters.last}.csv"
+    return _attachment(text, "text/csv; charset=utf-8", name)
+
+
+@membership_required
+def report(request: HttpRequest, pk: int, month: str, fmt: str) -> HttpResponse:
+    if fmt not in REPORT_FORMATS or not months.MONTH.fullmatch(month):
+        raise Http404
+    content = monthly_report_for(
+        membership=request.membership,  # type: ignore[attr-defined]
+        organisation_id=pk,
+        month=month,
+        fmt=fmt,
+        actor=request.user,
+        english=_english(),
+        printed=timezone.localtime(),
+    )
+    return _attachment(content, REPORT_FORMATS[fmt], f"uppfoljning-{pk}-{month}.{fmt}")

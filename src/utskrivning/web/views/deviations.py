@@ -1,0 +1,61 @@
+"""The deviation follow-up (Stockholm §11–12): counts and list of what the organisation may see."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from utskrivning.episodes.deviation_followup import deviation_followup, deviations_csv
+from utskrivning.organisations.models import Kind
+from utskrivning.web.forms import FollowupForm
+from utskrivning.web.views.common import membership_required
+
+
+def _filters(request: HttpRequest) -> tuple[FollowupForm, date, date, str]:
+    form = FollowupForm(request.GET if "start" in request.GET else None)
+    start, end = form.period(timezone.localdate())
+    return form, start, end, form.chosen_category
+
+
+@membership_required
+def followup(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    form, start, end, category = _filters(request)
+    context: dict[str, Any] = {
+        "membership": membership,
+        "form": form,
+        "start": start,
+        "last": end - timedelta(days=1),  # the period's last month, for the month inputs
+        "category": category,
+        "followup": deviation_followup(
+            organisation=membership.organisation,
+            start=start,
+            end=end,
+            category=category,
+            actor=request.user,
+        ),
+        # The region's staff see no episode page: the list names the episode without a link.
+        "links": membership.organisation.kind != Kind.REGION,
+    }
+    return render(request, "web/deviations.html", context, status=400 if form.errors else 200)
+
+
+@membership_required
+def followup_csv(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    _form, start, end, category = _filters(request)
+    text = deviations_csv(
+        organisation=membership.organisation,
+        start=start,
+        end=end,
+        category=category,
+        actor=request.user,
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"avvikelser-{start:%Y-%m}-{end - timedelta(days=1):%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
