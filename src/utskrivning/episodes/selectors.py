@@ -30,7 +30,7 @@ from utskrivning.domain.process import (
     deadlines,
     obligations,
 )
-from utskrivning.domain.rulebooks import load_rulebook
+from utskrivning.domain.rulebooks import CountyAverage, load_rulebook
 from utskrivning.episodes.imports import export_episode_file
 from utskrivning.episodes.models import Deviation, Episode, EpisodeEvent, Message
 from utskrivning.episodes.services import episode_facts_of
@@ -221,9 +221,44 @@ def _liable_episodes(municipality: Organisation, month: str) -> QuerySet[Episode
     return Episode.objects.filter(liable, discharged_at__gte=back, discharged_at__lt=end)
 
 
+def _county_window(rulebook: Any, month: str) -> tuple[datetime, datetime] | None:
+    """The discharge window of a county-average threshold in force in `month`, if one is."""
+    start, _end = _month_bounds(month)
+    if rulebook is None or not rulebook.in_force(start.date()):
+        return None
+    rules = [
+        stage.threshold
+        for group in rulebook.groups
+        if (stage := group.stage_for(start.date())) is not None
+        and isinstance(stage.threshold, CountyAverage)
+    ]
+    if not rules:
+        return None
+    first = min(rule.county_average_from for rule in rules)
+    last = max(rule.county_average_to for rule in rules)
+    return (
+        datetime(first.year, first.month, first.day, tzinfo=STOCKHOLM),
+        datetime(last.year, last.month, last.day, tzinfo=STOCKHOLM) + timedelta(days=1),
+    )
+
+
 def invoice_episodes(*, municipality: Organisation, month: str) -> pl.DataFrame:
-    """The engine's input for a municipality's month: its liable episodes, history months too."""
-    return episode_frame(queryset=_liable_episodes(municipality, month))
+    """The engine's input for a municipality's month: its liable episodes, history months too.
+
+    A county-average threshold (Stockholm 2020, stage 2) is the whole county's figure, so the
+    region's episodes of its window go in as well; `invoice_basis` keeps only this unit's lines.
+    """
+    queryset = _liable_episodes(municipality, month)
+    region = municipality.region
+    window = _county_window(_rulebook_for(municipality), month)
+    if window is not None and region is not None:
+        county = Q(placing_municipality__parent=region) | Q(
+            placing_municipality__isnull=True, home_municipality__parent=region
+        )
+        queryset = queryset | Episode.objects.filter(
+            county, discharged_at__gte=window[0], discharged_at__lt=window[1]
+        )
+    return episode_frame(queryset=queryset.distinct())
 
 
 def invoice_basis(
@@ -240,10 +275,13 @@ def invoice_basis(
     code = municipality.municipality_code or (
         municipality.parent.municipality_code if municipality.parent else ""
     )
+    mine = pl.col("liable_municipality") == code
+    if municipality.kind == Kind.DISTRICT:
+        mine &= pl.col("liable_district") == municipality.name
     return PaymentResult(
         rulebook=result.rulebook,
-        invoice_frame=result.invoice_frame.filter(pl.col("liable_municipality") == code),
-        line_frame=result.line_frame.filter(pl.col("liable_municipality") == code),
+        invoice_frame=result.invoice_frame.filter(mine),
+        line_frame=result.line_frame.filter(mine),
     )
 
 
