@@ -19,12 +19,13 @@ from rich.console import Console
 from rich.table import Table
 
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
+from utskrivning.domain.indicators import baseline_comparison, indicator_table
 from utskrivning.domain.indicators import export as indicator_export
-from utskrivning.domain.indicators import indicator_table
 from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
 from utskrivning.domain.payment.export import to_csv, to_json_dict, write_xlsx
 from utskrivning.domain.rulebooks import RulebookError, available_rulebooks, load_rulebook
 from utskrivning.tables import (
+    baseline_rich,
     compare_frame,
     compare_rich,
     indicator_rich,
@@ -202,28 +203,49 @@ def compare(
         _stdout().print(compare_rich(table, ids))
 
 
+BaselineOpt = Annotated[
+    int | None,
+    typer.Option("--baseline", min=1900, max=2100,
+                 help="Compare with this year: each year, or --month with its month then."),
+]  # fmt: skip
+
+
 @app.command("indicators")
 def indicators(
     episodes: EpisodesOpt,
     by: Annotated[By, typer.Option("--by", help="Group by this key.")] = By.MUNICIPALITY,
     month: MonthOpt = None,
+    baseline: BaselineOpt = None,
     format: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
     skip_invalid: SkipOpt = False,
 ) -> None:
-    """The follow-up indicators (docs/indicators.md) per month, key and care type."""
+    """The follow-up indicators (docs/indicators.md) per month, key and care type; with
+    --baseline, each year (or the --month) beside the baseline year's (docs/followup.md)."""
     months = _months(month)
     data = _episodes(episodes, skip_invalid)
-    table = indicator_table(data.frame, by=by.value, months=months)
+    if baseline is None:
+        table = indicator_table(data.frame, by=by.value, months=months)
+    else:
+        # The whole file: the baseline year's months are read as well as the compared ones.
+        table = baseline_comparison(
+            indicator_table(data.frame, by=by.value), baseline_year=baseline, months=months
+        )
     if format is Format.JSON:
-        document = indicator_export.to_json_dict(table, by=by.value, skipped_rows=data.skipped_rows)
+        document = indicator_export.to_json_dict(
+            table, by=by.value, skipped_rows=data.skipped_rows, baseline_year=baseline
+        )
         _emit(_json(document), output)
     elif format is Format.CSV:
         _emit(indicator_export.to_csv(table), output)
     elif format is Format.XLSX:
         indicator_export.write_xlsx(table, _xlsx_path(output))
-    else:
+    elif baseline is None:
         _print(indicator_rich(table, by=by.value, skipped_rows=data.skipped_rows), output)
+    else:
+        rich = baseline_rich(table, by=by.value, baseline_year=baseline,
+                             skipped_rows=data.skipped_rows)  # fmt: skip
+        _print(rich, output)
 
 
 @app.command("rulebooks")

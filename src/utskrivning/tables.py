@@ -53,9 +53,7 @@ def invoice_table(result: PaymentResult) -> Table:
         )
     table.columns[0].footer = f"{len(invoices)} fakturaunderlag"
     table.columns[-1].footer = sek(total)
-    if result.skipped_rows:
-        table.caption = f"{result.skipped_rows} ogiltiga rader utelämnade (--skip-invalid)"
-    return table
+    return _skipped(table, result.skipped_rows)
 
 
 def compare_frame(results: dict[str, PaymentResult]) -> pl.DataFrame:
@@ -120,6 +118,17 @@ def _count(value: float | None) -> str:
     return "" if value is None else sek(int(value))
 
 
+def _skipped(table: Table, skipped_rows: int) -> Table:
+    if skipped_rows:
+        table.caption = f"{skipped_rows} ogiltiga rader utelämnade (--skip-invalid)"
+    return table
+
+
+def _key(key: str, by: str) -> str:
+    text = escape(key)  # a clinic's name from the file, not markup
+    return f"{text} {municipality_name(key)}" if by == "municipality" and key else text
+
+
 def indicator_rich(table: pl.DataFrame, *, by: str, skipped_rows: int = 0) -> Table:
     """The indicator table with Swedish titles, a section per month, key and care type."""
     result = Table(title="Indikatorer för samverkan vid utskrivning")
@@ -130,15 +139,44 @@ def indicator_rich(table: pl.DataFrame, *, by: str, skipped_rows: int = 0) -> Ta
     last = list(INDICATORS)[-1]
     for row in table.iter_rows(named=True):
         indicator = INDICATORS[row["indicator"]]
-        key = escape(row["key"])  # a clinic's name from the file, not markup
-        if by == "municipality" and key:
-            key = f"{key} {municipality_name(key)}"
         result.add_row(
-            row["month"], key, _CARE_TITLES[row["care"]], indicator.title_sv,
+            row["month"], _key(row["key"], by), _CARE_TITLES[row["care"]], indicator.title_sv,
             _count(row["numerator"]), _count(row["denominator"]),
             _indicator_value(indicator.unit, row["value"]),
             end_section=row["indicator"] == last,
         )  # fmt: skip
-    if skipped_rows:
-        result.caption = f"{skipped_rows} ogiltiga rader utelämnade (--skip-invalid)"
-    return result
+    return _skipped(result, skipped_rows)
+
+
+_CHANGES = {"better": "[green]bättre[/]", "worse": "[bold red]sämre[/]", "unchanged": "oförändrad"}
+
+
+def _difference(unit: str, value: float | None) -> str:
+    """Signed, in the value's own unit; a share's difference in percentage points."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    if unit == "share":
+        return f"{sign}{abs(value) * 100:.1f} p.e.".replace(".", ",", 1)
+    return sign + _indicator_value(unit, abs(value))
+
+
+def baseline_rich(
+    comparison: pl.DataFrame, *, by: str, baseline_year: int, skipped_rows: int = 0
+) -> Table:
+    """`baseline_comparison` with Swedish titles: the period, the baseline, better or worse."""
+    result = Table(title=f"Indikatorer jämförda med basåret {baseline_year}")
+    for name in ("Period", _KEY_TITLES[by], "Vård", "Indikator"):
+        result.add_column(name)
+    for name in ("Värde", str(baseline_year), "Skillnad", "Förändring"):
+        result.add_column(name, justify="right")
+    last = list(INDICATORS)[-1]
+    for row in comparison.iter_rows(named=True):
+        unit = INDICATORS[row["indicator"]].unit
+        result.add_row(
+            row["period"], _key(row["key"], by), _CARE_TITLES[row["care"]],
+            INDICATORS[row["indicator"]].title_sv, _indicator_value(unit, row["value"]),
+            _indicator_value(unit, row["baseline_value"]), _difference(unit, row["difference"]),
+            _CHANGES.get(row["change"], "–"), end_section=row["indicator"] == last,
+        )  # fmt: skip
+    return _skipped(result, skipped_rows)

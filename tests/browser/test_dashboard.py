@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from playwright.sync_api import expect
 
-from followup.data import episode_file
+from followup.data import BASELINE_EPISODES, episode_file
 from service.factories import (
     HospitalFactory,
     MembershipFactory,
@@ -34,6 +34,7 @@ def region_finance():
     for code in ("2080", "2081"):
         MunicipalityFactory(municipality_code=code, parent=region)
     import_episode_file(data=episode_file(), region=region)
+    import_episode_file(data=episode_file(BASELINE_EPISODES, first=101), region=region)
     return MembershipFactory(user__username="ekonom", organisation=region, role=Role.FINANCE)
 
 
@@ -74,3 +75,22 @@ def test_the_charts_show_the_indicators_and_follow_the_care_filter(page, region_
     assert _figures(page, "trend") == pytest.approx(_expected("psychiatric", "month"))
     assert _figures(page, "trend") == {"2020-03": 10.0}
     assert "care=psychiatric" in page.url
+
+
+def test_a_baseline_year_sets_the_period_beside_it(page, region_finance):
+    """February–March 2020, 22 ready days over 6 episodes, beside 2017's 21 over 4."""
+    log_in(page, "ekonom", "/followup/")
+    page.goto("/followup/?from=2020-02&to=2020-03")
+    expect(page.locator("#section-baseline")).to_have_count(0)
+    page.get_by_label("Basår").fill("2017")
+    page.get_by_label("Basår").press("Enter")
+    mean = page.locator('#section-baseline tr[data-key="mean_ready_days"]')
+    expect(mean).to_have_attribute("data-change", "better")
+    assert float(mean.get_attribute("data-value")) == pytest.approx(22 / 6, abs=1e-4)
+    assert float(mean.get_attribute("data-baseline")) == pytest.approx(21 / 4)
+    expect(mean.locator("td.change")).to_have_text("Bättre")
+    worse = page.locator('#section-baseline tr[data-key="2081"]')
+    expect(worse).to_have_attribute("data-change", "worse")
+    assert "baseline=2017" in page.url
+    pdf = page.get_by_role("link", name="PDF")
+    assert pdf.get_attribute("href").endswith("?baseline=2017")

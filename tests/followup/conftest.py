@@ -11,7 +11,7 @@ from utskrivning.episodes.imports import import_episode_file
 from utskrivning.organisations.models import Membership, Role
 from web import conftest as web
 
-from .data import episode_file
+from .data import BASELINE_EPISODES, episode_file
 
 # The web tests' fixtures, shared rather than copied (a conftest's fixtures are its module's names).
 fast_password_hasher = web.fast_password_hasher
@@ -22,6 +22,12 @@ nurse, officer_a, region_finance, login = web.nurse, web.officer_a, web.region_f
 @pytest.fixture
 def episodes(region, ward, falun, borlange) -> None:
     import_episode_file(data=episode_file(), region=region)
+
+
+@pytest.fixture
+def baseline_episodes(episodes, region) -> None:
+    """2017's episodes beside 2020's, imported as a second file."""
+    import_episode_file(data=episode_file(BASELINE_EPISODES, first=101), region=region)
 
 
 @pytest.fixture

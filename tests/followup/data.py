@@ -1,5 +1,6 @@
-"""A small hand-made episode file, Region Dalarna, February and March 2020: each episode's
-national ready days worked out by hand beside it. Shared with tests/browser/test_dashboard.py."""
+"""A small hand-made episode file, Region Dalarna, February and March 2020, and one of the
+baseline year 2017: each episode's national ready days worked out by hand beside it. Shared with
+tests/browser/test_dashboard.py."""
 
 from __future__ import annotations
 
@@ -25,11 +26,20 @@ EPISODES = (
     ("B2", "2081", "geriatric", "2020-03-05 08:00", "2020-03-06 09:00", "2020-03-06 16:00"),  # 0
     ("B3", "2081", "somatic", "2020-03-20 08:00", "", ""),  # still in hospital: in no month
 )
+# The baseline year 2017, other patients: February and March against 2020's, May outside them.
+BASELINE_EPISODES = (
+    ("G1", "2080", "somatic", "2017-03-01 08:00", "2017-03-02 10:00", "2017-03-08 12:00"),  # 6
+    ("G2", "2080", "psychiatric", "2017-03-01 08:00", "2017-03-01 10:00", "2017-03-13 09:00"),  # 12
+    ("G3", "2081", "somatic", "2017-03-02 08:00", "2017-03-03 10:00", "2017-03-04 12:00"),  # 1
+    ("G4", "2080", "somatic", "2017-02-08 08:00", "2017-02-10 10:00", "2017-02-12 10:00"),  # 2
+    ("G5", "2081", "somatic", "2017-05-01 08:00", "2017-05-02 10:00", "2017-05-22 10:00"),  # 20
+)
 
 
-def episode_file() -> bytes:
+def episode_file(episodes: tuple[tuple[str, ...], ...] = EPISODES, *, first: int = 1) -> bytes:
+    """`episodes` as an episode file; patients numbered from `first`, one per episode."""
     rows = [HEADER]
-    for n, (eid, code, care, admitted, ready, discharged) in enumerate(EPISODES, start=1):
+    for n, (eid, code, care, admitted, ready, discharged) in enumerate(episodes, start=first):
         notice = admitted[:11] + "09:30"
         status = "UTFÖRD" if discharged else ""
         rows.append(

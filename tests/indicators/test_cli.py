@@ -156,3 +156,72 @@ def test_table_prints_a_clinic_name_with_brackets_as_written(tmp_path: Path) -> 
     code, out, _ = run("--episodes", str(path), "--by", "unit")
     assert code == 0
     assert "Avd [/b] 3" in out
+
+
+@pytest.fixture
+def years(tmp_path: Path) -> Path:
+    """Falun: March 2017 4 and 2 ready days (mean 3), May 2017 6; March 2020 1 day, April 3."""
+    path = tmp_path / "years.csv"
+    stays = [("2017-03-01", "2017-03-05"), ("2017-03-10", "2017-03-12"),
+             ("2017-05-01", "2017-05-07"), ("2020-03-01", "2020-03-02"),
+             ("2020-04-01", "2020-04-04")]  # fmt: skip
+    path.write_text(
+        csv_text(*(episode(admitted_at=f"{ready} 08:00", ready_at=f"{ready} 10:00",
+                           discharged_at=f"{out} 10:00") for ready, out in stays)),
+        encoding="utf-8",
+    )  # fmt: skip
+    return path
+
+
+def _mean(rows: list[dict]) -> dict:
+    [row] = [r for r in rows if r["indicator"] == "mean_ready_days" and r["care"] == "all"]
+    return row
+
+
+def test_baseline_compares_each_year_with_the_baseline_year(years: Path) -> None:
+    code, out, _ = run("--episodes", str(years), "--baseline", "2017", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["baseline_year"], data["by"]) == (2017, "municipality")
+    assert {r["period"] for r in data["comparison"]} == {"2020"}
+    # 2020: 4 days over 2 episodes; 2017: 12 days over 3.
+    mean = _mean(data["comparison"])
+    assert (mean["value"], mean["baseline_value"], mean["difference"]) == (2.0, 4.0, -2.0)
+    assert (mean["baseline_numerator"], mean["baseline_denominator"]) == (12.0, 3.0)
+    assert mean["change"] == "better"
+
+
+def test_baseline_with_a_month_takes_the_same_month_of_the_baseline_year(years: Path) -> None:
+    code, out, _ = run("--episodes", str(years), "--baseline", "2017", "--month", "2020-03",
+                       "--format", "json")  # fmt: skip
+    assert code == 0
+    mean = _mean(json.loads(out)["comparison"])
+    # March 2020: 1 day over 1; March 2017: 6 days over 2.
+    assert (mean["period"], mean["value"], mean["baseline_value"]) == ("2020-03", 1.0, 3.0)
+
+
+def test_baseline_as_csv_xlsx_and_table(years: Path, tmp_path: Path) -> None:
+    code, out, _ = run("--episodes", str(years), "--baseline", "2017", "--format", "csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("period,key,care,indicator,title_sv,unit,numerator,denominator,value,"
+                        "baseline_numerator,baseline_denominator,baseline_value,difference,"
+                        "change")  # fmt: skip
+    assert "2020,2080,all,ready_days,Summa utskrivningsklara dagar,days,4.0,,4.0,12.0,,12.0," \
+           "-8.0,better" in lines  # fmt: skip
+    output = tmp_path / "baseline.xlsx"
+    code, _, _ = run("--episodes", str(years), "--baseline", "2017", "--format", "xlsx",
+                     "--output", str(output))  # fmt: skip
+    assert code == 0
+    rows = list(openpyxl.load_workbook(output)["Jämförelse"].iter_rows(values_only=True))
+    mean = next(r for r in rows if r[3] == "mean_ready_days" and r[2] == "all")
+    assert mean[8:] == (2, 12, 3, 4, -2, "better")  # value, baseline n, d, value, diff
+    code, out, _ = run("--episodes", str(years), "--baseline", "2017")
+    assert code == 0
+    assert "basåret 2017" in out
+    assert "2,00" in out and "4,00" in out and "−2,00" in out and "bättre" in out
+
+
+def test_baseline_outside_the_years_is_refused(years: Path) -> None:
+    code, out, _ = run("--episodes", str(years), "--baseline", "17")
+    assert (code, out) == (2, "")

@@ -74,13 +74,13 @@ def test_baseline_comparison_recomputes_the_yearly_mean() -> None:
                          discharged_at="2019-05-04 10:00")]  # fmt: skip
     table = table_of(*episodes)
     comparison = baseline_comparison(table, baseline_year=2017)
-    assert set(comparison["year"]) == {"2019"}
+    assert set(comparison["period"]) == {"2019"}
     mean = comparison.filter(indicator="mean_ready_days", care="all").row(0, named=True)
     assert (mean["numerator"], mean["denominator"], mean["value"]) == (3, 2, 1.5)
     assert (mean["baseline_numerator"], mean["baseline_denominator"]) == (6, 2)
     assert mean["baseline_value"] == 3
     assert mean["difference"] == -1.5
-    assert mean["improved"] is True
+    assert (mean["improved"], mean["change"]) == (True, "better")
     days = comparison.filter(indicator="ready_days", care="all").row(0, named=True)
     assert (days["value"], days["baseline_value"], days["denominator"]) == (3, 6, None)
     unique = comparison.filter(indicator="unique_closed_episodes", care="all").row(0, named=True)
@@ -94,6 +94,54 @@ def test_baseline_missing_for_a_key_leaves_it_empty() -> None:
         key="1980", indicator="episodes", care="all"
     )
     assert row.select("value", "baseline_value", "improved").row(0) == (1, None, None)
+
+
+def _stay(ready: str, days: int, **cells: str) -> dict[str, str]:
+    start = date.fromisoformat(ready)
+    return episode(admitted_at=f"{start} 08:00", ready_at=f"{start} 10:00",
+                   discharged_at=f"{start + timedelta(days=days)} 10:00", **cells)  # fmt: skip
+
+
+def test_a_period_is_compared_with_the_same_months_of_the_baseline_year() -> None:
+    # 2017: March 4 ready days (notice sent), May 2 days; 2020: March 1 day, April 3 days.
+    table = table_of(
+        _stay("2017-03-01", 4, admission_notice_at="2017-03-01 09:00"),
+        _stay("2017-05-01", 2),
+        _stay("2020-03-01", 1),
+        _stay("2020-04-01", 3),
+    )
+    comparison = baseline_comparison(table, baseline_year=2017, months=["2020-04", "2020-03"])
+    assert set(comparison["period"]) == {"2020-03–2020-04"}
+
+    def row(indicator: str) -> dict:
+        return comparison.filter(indicator=indicator, care="all").row(0, named=True)
+
+    # March and April 2020: 4 days over 2 episodes; March and April 2017: 4 days over 1 (May
+    # is outside the months compared).
+    mean = row("mean_ready_days")
+    assert (mean["value"], mean["baseline_value"], mean["difference"]) == (2, 4, -2)
+    assert mean["change"] == "better"
+    days = row("ready_days")
+    assert (days["value"], days["baseline_value"], days["change"]) == (4, 4, "unchanged")
+    notices = row("admission_notices")  # 0 of 2 against 1 of 1: higher is better
+    assert (notices["value"], notices["baseline_value"], notices["change"]) == (0, 1, "worse")
+    assert row("episodes")["change"] is None  # a count with no better direction
+
+
+def test_one_month_against_a_baseline_year_without_it_has_no_verdict() -> None:
+    table = table_of(_stay("2017-05-01", 2), _stay("2020-03-01", 1))
+    mean = baseline_comparison(table, baseline_year=2017, months=["2020-03"]).filter(
+        indicator="mean_ready_days", care="all"
+    )
+    assert mean.select("period", "value", "baseline_value", "change").row(0) == (
+        "2020-03", 1, None, None,
+    )  # fmt: skip
+
+
+def test_more_than_twelve_months_have_no_same_months_to_compare() -> None:
+    months = [f"2020-{m:02d}" for m in range(1, 13)] + ["2021-01"]
+    with pytest.raises(ValueError, match="1 to 12 months"):
+        baseline_comparison(table_of(_stay("2020-03-01", 1)), baseline_year=2017, months=months)
 
 
 @st.composite

@@ -11,11 +11,13 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.domain.indicators.table import BASELINE_MONTHS
 from utskrivning.followup import months
 
 # A region's three years is already tens of thousands of episodes read and audited per request.
 MAX_MONTHS = 36
 DEFAULT_MONTHS = 12
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class Care(StrEnum):
@@ -39,6 +41,7 @@ class Filters:
     last: str
     care: Care = Care.ALL
     organisation: int | None = None
+    baseline: int | None = None  # the year to compare with, none when not chosen
 
     @property
     def months(self) -> list[str]:
@@ -49,6 +52,8 @@ class Filters:
         params = {"from": self.first, "to": self.last, "care": self.care.value}
         if self.organisation is not None:
             params["organisation"] = str(self.organisation)
+        if self.baseline is not None:
+            params["baseline"] = str(self.baseline)
         return urlencode(params)
 
 
@@ -57,6 +62,16 @@ def _month(params: QueryDict, name: str, default: str) -> str:
     if not months.MONTH.fullmatch(value):
         raise BadRequest(f"{name}: not a month (YYYY-MM)")
     return value
+
+
+def parse_baseline(params: QueryDict) -> int | None:
+    """The baseline year asked for (`baseline=2017`), None when empty."""
+    value = params.get("baseline") or None
+    if value is None:
+        return None
+    if not (value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR):
+        raise BadRequest(f"baseline: a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return int(value)
 
 
 def parse_filters(params: QueryDict, *, today: date) -> Filters:
@@ -72,4 +87,9 @@ def parse_filters(params: QueryDict, *, today: date) -> Filters:
     organisation = params.get("organisation") or None
     if organisation is not None and not organisation.isdigit():
         raise BadRequest("organisation: an organisation's number")
-    return Filters(first, last, care, int(organisation) if organisation else None)
+    baseline = parse_baseline(params)
+    if baseline is not None and len(months.months_between(first, last)) > BASELINE_MONTHS:
+        raise BadRequest(
+            f"a baseline comparison takes a period of at most {BASELINE_MONTHS} months"
+        )
+    return Filters(first, last, care, int(organisation) if organisation else None, baseline)

@@ -1,5 +1,6 @@
 """The steering group's monthly report: a year's trend, the month's indicators and charts, the
-payment summary under the region's rulebook, and what the other shipped rulebooks would charge.
+payment summary under the region's rulebook, what the other shipped rulebooks would charge, and,
+when a baseline year is chosen, the year to date beside the same months of the baseline year.
 
 One frame is read (and audited) for all parts, so the parts agree with each other.
 """
@@ -17,12 +18,18 @@ from utskrivning.domain.payment import Invoice, PaymentError, PaymentResult, com
 from utskrivning.domain.payment.stages import month_start
 from utskrivning.domain.rulebooks import Rulebook, available_rulebooks
 from utskrivning.followup import months as month_texts
+from utskrivning.followup.baseline import Baseline, baseline_of
 from utskrivning.followup.figures import IndicatorRow, indicator_rows
 from utskrivning.followup.filters import Care, Filters
 from utskrivning.followup.report_pdf import report_pdf
 from utskrivning.followup.report_xlsx import report_xlsx
 from utskrivning.followup.selectors import Scope, followup_frame, followup_scope
-from utskrivning.followup.services import Dashboard, dashboard_of
+from utskrivning.followup.services import (
+    Dashboard,
+    baseline_year_frame,
+    county_frame,
+    dashboard_of,
+)
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.tables import compare_frame
 
@@ -50,6 +57,7 @@ class MonthlyReport:
     invoices: list[Invoice]
     comparison: pl.DataFrame  # `tables.compare_frame`: municipality, month, an id's column each
     runs: list[RulebookRun]
+    baseline: Baseline | None = None  # the year to date beside the baseline year's months
 
     @property
     def rulebook(self) -> Rulebook | None:
@@ -96,16 +104,35 @@ def _what_if(
     return results, runs
 
 
+def year_to_date(month: str) -> list[str]:
+    """January to `month`: the steadier figure to set beside a baseline than one month alone."""
+    return month_texts.months_between(f"{month[:4]}-01", month)
+
+
+def trend_months(month: str) -> list[str]:
+    return month_texts.months_between(month_texts.shift(month, 1 - TREND_MONTHS), month)
+
+
 def monthly_report(
-    frame: pl.DataFrame, *, scope: Scope, month: str, english: bool, printed: datetime
+    frame: pl.DataFrame,
+    *,
+    scope: Scope,
+    month: str,
+    english: bool,
+    printed: datetime,
+    baseline_frame: pl.DataFrame | None = None,
+    baseline_year: int | None = None,
+    county: pl.DataFrame | None = None,
 ) -> MonthlyReport:
-    trend_months = month_texts.months_between(month_texts.shift(month, 1 - TREND_MONTHS), month)
+    """`frame` covers the trend's year; `baseline_frame` the baseline year's, when one is asked;
+    `county` the region's episodes of a county-average threshold's window (`county_frame`)."""
     board = dashboard_of(
         frame,
         scope=scope,
         filters=Filters(month, month),
         english=english,
-        trend_months=trend_months,
+        trend_months=trend_months(month),
+        county=county,
     )
     indicators = {care: indicator_rows(board.table, care=care, english=english) for care in Care}
     invoices: list[Invoice] = []
@@ -127,6 +154,18 @@ def monthly_report(
         invoices=invoices,
         comparison=comparison,
         runs=runs,
+        baseline=(
+            baseline_of(
+                frame,
+                baseline_frame,
+                months=year_to_date(month),
+                year=baseline_year,
+                care=Care.ALL,
+                english=english,
+            )
+            if baseline_year is not None and baseline_frame is not None
+            else None
+        ),
     )
 
 
@@ -135,6 +174,7 @@ def monthly_report_for(
     membership: Membership | None,
     organisation_id: int,
     month: str,
+    baseline: int | None,
     fmt: str,
     actor: Any,
     english: bool,
@@ -148,5 +188,14 @@ def monthly_report_for(
     frame = followup_frame(
         scope=scope, first=first, last=month, actor=actor, purpose="follow-up monthly report"
     )
-    report = monthly_report(frame, scope=scope, month=month, english=english, printed=printed)
+    report = monthly_report(
+        frame,
+        scope=scope,
+        month=month,
+        english=english,
+        printed=printed,
+        baseline_frame=baseline_year_frame(scope=scope, year=baseline, actor=actor),
+        baseline_year=baseline,
+        county=county_frame(scope=scope, months=trend_months(month), care=Care.ALL, actor=actor),
+    )
     return report_pdf(report) if fmt == "pdf" else report_xlsx(report)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -24,7 +25,7 @@ from reportlab.platypus import (
 
 from utskrivning.followup.charts import Chart
 from utskrivning.followup.filters import CARE_LABELS, Care
-from utskrivning.followup.formatting import shown
+from utskrivning.followup.formatting import change, difference, shown
 from utskrivning.tables import days, sek
 
 if TYPE_CHECKING:
@@ -131,6 +132,36 @@ def _comparison(report: MonthlyReport) -> Flowable:
     return _table(rows)
 
 
+def _baseline(report: MonthlyReport) -> list[Flowable]:
+    """The year to date beside the baseline year's months: every indicator, then the mean per
+    municipality (Stockholm: "i samtliga kommuner")."""
+    baseline = report.baseline
+    if baseline is None:
+        return []
+    styles = getSampleStyleSheet()
+    heading = _("Compared with the baseline year %(year)s") % {"year": baseline.year}
+    note = _("%(period)s beside the same months of %(year)s, all care types.") % {
+        "period": baseline.period,
+        "year": baseline.year,
+    }
+    parts: list[Flowable] = [
+        Paragraph(heading, styles["Heading2"]),
+        Paragraph(note, styles["Normal"]),
+    ]
+    header = [baseline.period, str(baseline.year), _("Difference"), pgettext("baseline", "Change")]
+    tables = ((_("Indicator"), baseline.indicators),
+              (pgettext("ranking", "Municipality"), baseline.municipalities))  # fmt: skip
+    for first, rows in tables:
+        table = [[first, *header]]
+        table += [
+            [r.label, shown(r.value, r.unit), shown(r.baseline, r.unit),
+             difference(r.difference, r.unit), change(r.change)]
+            for r in rows
+        ]  # fmt: skip
+        parts += [_table(table), Spacer(1, 8)]
+    return parts
+
+
 def _chart_titles() -> list[tuple[str, str]]:
     return [
         ("trend", _("Mean ready days per month")),
@@ -140,13 +171,19 @@ def _chart_titles() -> list[tuple[str, str]]:
 
 
 def _outside_note(report: MonthlyReport) -> list[Flowable]:
-    months = report.dashboard.outside_agreement
-    if not months:
-        return []
-    text = _(
-        "The rulebook is not in force in %(months)s: the threshold shown is the nearest period's."
-    ) % {"months": ", ".join(months)}
-    return [Paragraph(text, getSampleStyleSheet()["Normal"])]
+    """Under the trend, as on the page: which threshold the dashed line is, where not plain."""
+    board, notes = report.dashboard, []
+    if board.outside_agreement:
+        notes.append(
+            _(
+                "The rulebook is not in force in %(months)s: the threshold shown is the nearest "
+                "period's."
+            )
+            % {"months": ", ".join(board.outside_agreement)}
+        )
+    if board.county_note:
+        notes.append(board.county_note)
+    return [Paragraph(escape(text), getSampleStyleSheet()["Normal"]) for text in notes]
 
 
 def report_pdf(report: MonthlyReport) -> bytes:
@@ -167,6 +204,7 @@ def report_pdf(report: MonthlyReport) -> bytes:
         Spacer(1, 8),
         Paragraph(_("Indicators"), styles["Heading2"]),
         _indicators(report),
+        *_baseline(report),
         *(
             KeepTogether([Paragraph(heading, styles["Heading2"]), drawing(board.charts[chart])])
             for chart, heading in _chart_titles()

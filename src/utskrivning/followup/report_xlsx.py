@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 from utskrivning.domain.payment.export import INVOICE_COLUMNS, invoice_dict, safe_cell
+from utskrivning.followup.downloads import BASELINE_COLUMNS
 from utskrivning.followup.figures import Figure
 from utskrivning.followup.filters import Care
 
@@ -78,6 +79,24 @@ def _payment_sheets(workbook: Any, report: MonthlyReport, bold: Any) -> None:
         )  # fmt: skip
 
 
+def _baseline_sheets(workbook: Any, report: MonthlyReport, bold: Any) -> None:
+    """The year to date beside the baseline year: every indicator, the mean per municipality."""
+    baseline = report.baseline
+    if baseline is None:
+        return
+    for name, rows in (("Basår", baseline.indicators),
+                       ("Basår kommuner", baseline.municipalities)):  # fmt: skip
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, [*BASELINE_COLUMNS, "period", "baseline_year"], bold)
+        for row, r in enumerate(rows, start=1):
+            sheet.write_row(
+                row, 0,
+                [safe_cell(r.key), safe_cell(r.label), r.unit, r.value, r.baseline, r.difference,
+                 r.change or "", baseline.period, baseline.year],
+            )  # fmt: skip
+        sheet.freeze_panes(1, 2)
+
+
 def report_xlsx(report: MonthlyReport) -> bytes:
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "in_memory": True})
@@ -86,5 +105,6 @@ def report_xlsx(report: MonthlyReport) -> bytes:
     for name, chart, kind in FIGURE_SHEETS:
         _figures_sheet(workbook, name, report.dashboard.figures[chart], kind, bold)
     _payment_sheets(workbook, report, bold)
+    _baseline_sheets(workbook, report, bold)
     workbook.close()
     return out.getvalue()

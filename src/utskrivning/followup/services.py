@@ -11,6 +11,7 @@ import polars as pl
 from utskrivning.domain.indicators import episode_measures, indicator_table
 from utskrivning.domain.rulebooks import Rulebook, load_rulebook
 from utskrivning.followup import charts as geometry
+from utskrivning.followup.baseline import Baseline, baseline_of
 from utskrivning.followup.figures import (
     Figure,
     IndicatorRow,
@@ -19,9 +20,14 @@ from utskrivning.followup.figures import (
     ranking,
     trend,
 )
-from utskrivning.followup.filters import Filters
+from utskrivning.followup.filters import Care, Filters
 from utskrivning.followup.selectors import Scope, followup_frame, followup_scope
-from utskrivning.followup.thresholds import month_thresholds
+from utskrivning.followup.thresholds import (
+    Threshold,
+    county_note,
+    county_window,
+    month_thresholds,
+)
 from utskrivning.organisations.models import Membership
 
 CHARTS = ("trend", "ranking", "distribution")
@@ -35,6 +41,8 @@ class Dashboard:
     figures: dict[str, list[Figure]]  # per chart id
     indicators: list[IndicatorRow]
     table: pl.DataFrame  # `indicator_table` of the filters' months, for the report's parts
+    baseline: Baseline | None = None  # the period beside the baseline year, when one is chosen
+    thresholds: tuple[Threshold, ...] = ()  # the trend's, per month
 
     @cached_property
     def charts(self) -> dict[str, geometry.Chart]:
@@ -45,6 +53,10 @@ class Dashboard:
                 "distribution", self.figures["distribution"], whole=True
             ),
         }
+
+    @property
+    def county_note(self) -> str | None:
+        return county_note(list(self.thresholds))
 
     @property
     def outside_agreement(self) -> list[str]:
@@ -64,16 +76,24 @@ def dashboard_of(
     filters: Filters,
     english: bool,
     trend_months: list[str] | None = None,
+    baseline_frame: pl.DataFrame | None = None,
+    county: pl.DataFrame | None = None,
 ) -> Dashboard:
     """The figures of an already read frame; the trend may look further back than the rest
-    (the monthly report: one month's ranking, a year's trend)."""
+    (the monthly report: one month's ranking, a year's trend). `baseline_frame` holds the
+    scope's episodes of `filters.baseline`'s year, `county` the region's of a county-average
+    threshold's window (`county_frame`)."""
     months = filters.months
     trend_months = trend_months or months
     wide = indicator_table(frame, by="municipality", months=sorted({*trend_months, *months}))
     table = wide.filter(pl.col("month").is_in(months))
     rulebook = region_rulebook(scope)
-    thresholds = month_thresholds(rulebook, trend_months, filters.care)
+    thresholds = month_thresholds(rulebook, trend_months, filters.care, county=county)
     care = filters.care
+    baseline = None
+    if filters.baseline is not None and baseline_frame is not None:
+        baseline = baseline_of(frame, baseline_frame, months=months, year=filters.baseline,
+                               care=care, english=english)  # fmt: skip
     return Dashboard(
         scope=scope,
         filters=filters,
@@ -85,6 +105,8 @@ def dashboard_of(
         },
         indicators=indicator_rows(table, care=care, english=english),
         table=table,
+        baseline=baseline,
+        thresholds=tuple(thresholds),
     )
 
 
@@ -100,4 +122,41 @@ def dashboard_for(
         actor=actor,
         purpose="follow-up dashboard (aggregated indicators)",
     )
-    return dashboard_of(frame, scope=scope, filters=filters, english=english)
+    return dashboard_of(
+        frame,
+        scope=scope,
+        filters=filters,
+        english=english,
+        baseline_frame=baseline_year_frame(scope=scope, year=filters.baseline, actor=actor),
+        county=county_frame(scope=scope, months=filters.months, care=filters.care, actor=actor),
+    )
+
+
+def county_frame(*, scope: Scope, months: list[str], care: Care, actor: Any) -> pl.DataFrame | None:
+    """The whole region's episodes of a county-average threshold's window, when the trend has
+    one: the threshold is the county's figure whoever looks, and only it is shown."""
+    window = county_window(region_rulebook(scope), months, care)
+    region = scope.region
+    if window is None or region is None:
+        return None
+    return followup_frame(
+        scope=Scope(organisation=scope.organisation, target=region),
+        first=f"{window[0]:%Y-%m}",
+        last=f"{window[1]:%Y-%m}",
+        actor=actor,
+        purpose="follow-up county average threshold (aggregated)",
+    )
+
+
+def baseline_year_frame(*, scope: Scope, year: int | None, actor: Any) -> pl.DataFrame | None:
+    """The scope's episodes of the baseline year, read and audited apart: another year's
+    patients, for another purpose than the period's figures."""
+    if year is None:
+        return None
+    return followup_frame(
+        scope=scope,
+        first=f"{year}-01",
+        last=f"{year}-12",
+        actor=actor,
+        purpose="follow-up baseline year (aggregated indicators)",
+    )

@@ -8,10 +8,10 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from utskrivning.followup import downloads, months
-from utskrivning.followup.filters import CARE_LABELS, parse_filters
+from utskrivning.followup.filters import CARE_LABELS, parse_baseline, parse_filters
 from utskrivning.followup.report import REPORT_FORMATS, monthly_report_for
 from utskrivning.followup.selectors import narrowing_choices
-from utskrivning.followup.services import CHARTS, Dashboard, dashboard_for
+from utskrivning.followup.services import Dashboard, dashboard_for
 from utskrivning.web.views.common import membership_required
 
 
@@ -58,14 +58,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @membership_required
 def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
-    if chart not in (*CHARTS, "indicators"):
-        raise Http404
+    if chart not in downloads.NAMES:
+        raise Http404  # before reading any patient's episodes
     board = _dashboard(request)
-    text = (
-        downloads.indicators_csv(board.indicators)
-        if chart == "indicators"
-        else downloads.figures_csv(board.figures[chart])
-    )
+    text = downloads.dashboard_csv(board, chart)
     name = f"{chart}-{board.scope.target.pk}-{board.filters.first}-{board.filters.last}.csv"
     return _attachment(text, "text/csv; charset=utf-8", name)
 
@@ -78,6 +74,7 @@ def report(request: HttpRequest, pk: int, month: str, fmt: str) -> HttpResponse:
         membership=request.membership,  # type: ignore[attr-defined]
         organisation_id=pk,
         month=month,
+        baseline=parse_baseline(request.GET),
         fmt=fmt,
         actor=request.user,
         english=_english(),

@@ -1,4 +1,5 @@
-"""The indicator table as CSV, XLSX and JSON, with each indicator's Swedish title beside its id.
+"""The indicator table and its baseline comparison as CSV, XLSX and JSON, with each indicator's
+Swedish title beside its id.
 
 Keys are free text from the file (a clinic's name), so CSV and XLSX cells that a spreadsheet would
 run as a formula are neutralised, as in the invoice basis.
@@ -19,42 +20,57 @@ from utskrivning.domain.payment.export import safe_cell
 
 COLUMNS = ["month", "key", "care", "indicator", "title_sv", "unit", "numerator", "denominator",
            "value"]  # fmt: skip
+# `baseline_comparison`: the period's figures, the baseline's, and the verdict.
+COMPARISON_COLUMNS = [
+    "period", *COLUMNS[1:], "baseline_numerator", "baseline_denominator", "baseline_value",
+    "difference", "change",
+]  # fmt: skip
 
 
-def _rows(table: pl.DataFrame, *, spreadsheet: bool = True) -> list[list[Any]]:
+def _rows(table: pl.DataFrame, columns: list[str], *, spreadsheet: bool = True) -> list[list[Any]]:
     titled = table.with_columns(
         title_sv=pl.col("indicator").replace_strict({i: d.title_sv for i, d in INDICATORS.items()}),
         unit=pl.col("indicator").replace_strict({i: d.unit for i, d in INDICATORS.items()}),
-    ).select(COLUMNS)
+    ).select(columns)
     if not spreadsheet:
         return [list(row) for row in titled.iter_rows()]
     return [[safe_cell(cell) for cell in row] for row in titled.iter_rows()]
 
 
-def to_json_dict(table: pl.DataFrame, *, by: str, skipped_rows: int) -> dict[str, Any]:
-    return {
-        "by": by,
-        "indicators": [
-            dict(zip(COLUMNS, row, strict=True)) for row in _rows(table, spreadsheet=False)
-        ],
-        "skipped_rows": skipped_rows,
-    }
+def _columns(table: pl.DataFrame) -> list[str]:
+    """Which of the two shapes `table` is: the indicator table or a baseline comparison."""
+    return COMPARISON_COLUMNS if "baseline_value" in table.columns else COLUMNS
+
+
+def to_json_dict(
+    table: pl.DataFrame, *, by: str, skipped_rows: int, baseline_year: int | None = None
+) -> dict[str, Any]:
+    columns = _columns(table)
+    rows = [
+        dict(zip(columns, row, strict=True)) for row in _rows(table, columns, spreadsheet=False)
+    ]
+    if baseline_year is None:
+        return {"by": by, "indicators": rows, "skipped_rows": skipped_rows}
+    return {"by": by, "baseline_year": baseline_year, "comparison": rows,
+            "skipped_rows": skipped_rows}  # fmt: skip
 
 
 def to_csv(table: pl.DataFrame) -> str:
+    columns = _columns(table)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_rows(table))
+    writer.writerow(columns)
+    writer.writerows(_rows(table, columns))
     return out.getvalue()
 
 
 def write_xlsx(table: pl.DataFrame, path: Path | io.BytesIO) -> None:
-    """One sheet, a row per month, key, care and indicator; numbers stay numbers."""
+    """One sheet, a row per month (or period), key, care and indicator; numbers stay numbers."""
+    columns = _columns(table)
     workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "in_memory": True})
-    sheet = workbook.add_worksheet("Indikatorer")
-    sheet.write_row(0, 0, COLUMNS, workbook.add_format({"bold": True}))
-    for number, row in enumerate(_rows(table), start=1):
+    sheet = workbook.add_worksheet("Jämförelse" if columns is COMPARISON_COLUMNS else "Indikatorer")
+    sheet.write_row(0, 0, columns, workbook.add_format({"bold": True}))
+    for number, row in enumerate(_rows(table, columns), start=1):
         sheet.write_row(number, 0, row)
     sheet.freeze_panes(1, 0)
     workbook.close()

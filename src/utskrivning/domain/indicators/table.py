@@ -75,48 +75,93 @@ def _valued(long: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
     return long.lazy().with_columns(value=value).select(_SCHEMA.names()).cast(_SCHEMA).collect()
 
 
-def baseline_comparison(table: pl.DataFrame, *, baseline_year: int) -> pl.DataFrame:
-    """Each year's indicators beside the baseline year's (Stockholm: "inte överstiga 2017 års").
+BASELINE_MONTHS = 12  # a period longer than a year has no same months in the baseline year
 
-    Per year, key, care and indicator: the months' numerators and denominators summed, the
+
+def baseline_comparison(
+    table: pl.DataFrame, *, baseline_year: int, months: list[str] | None = None
+) -> pl.DataFrame:
+    """Each period's indicators beside the baseline year's (Stockholm: "inte överstiga 2017 års").
+
+    Without `months` a period is a calendar year, every year of `table` but the baseline; with
+    `months` (at most twelve) the one period is those months, against the same calendar months
+    of the baseline year, so counts and day sums compare like with like ("2020-02–2020-03"
+    beside February and March 2017).
+
+    Per period, key, care and indicator: the months' numerators and denominators summed, the
     value recomputed from them (a yearly mean is days over episodes, not a mean of means); then
-    the baseline year's numerator, denominator and value, `difference` (value − baseline) and
-    `improved` (by the indicator's `better` direction; null when it has none). Distinct-patient
-    counts are summed over months, so a patient seen in two months counts twice in the year.
-    One row per (year ≠ baseline, key, care, indicator) of `table`.
+    the baseline's numerator, denominator and value, `difference` (value − baseline),
+    `improved` (by the indicator's `better` direction; null when it has none) and `change`:
+    "better", "worse", "unchanged" (a difference of 0 keeps "not above 2017"), or null when
+    there is no direction or no baseline. Distinct-patient counts are summed over months, so
+    a patient seen in two months counts twice in the year.
     """
-    yearly = _valued(
-        table.lazy()
-        .with_columns(pl.col("month").str.slice(0, 4))
-        .group_by(*_GROUP, "indicator")
-        .agg(
-            pl.col("numerator").sum(),
-            pl.when(pl.col("denominator").is_not_null().any()).then(pl.col("denominator").sum()),
+    month = pl.col("month")
+    if months is None:
+        current = table.with_columns(period=month.str.slice(0, 4)).filter(
+            pl.col("period") != str(baseline_year)
         )
-    ).rename({"month": "year"})
-    baseline = yearly.filter(pl.col("year") == str(baseline_year)).drop("year")
-    better = {i.id: i.better for i in INDICATORS.values()}
-    difference = pl.col("value") - pl.col("baseline_value")
-    direction = pl.col("indicator").replace_strict(better, return_dtype=pl.String)
+        baseline = table.filter(month.str.starts_with(f"{baseline_year}-"))
+    else:
+        if not 0 < len(set(months)) <= BASELINE_MONTHS:
+            raise ValueError(f"a baseline comparison takes 1 to {BASELINE_MONTHS} months")
+        ordered = sorted(set(months))
+        label = ordered[0] if len(ordered) == 1 else f"{ordered[0]}–{ordered[-1]}"
+        current = table.filter(month.is_in(ordered)).with_columns(period=pl.lit(label))
+        baseline = table.filter(month.is_in(same_months(ordered, baseline_year)))
+    base = _summed(baseline.with_columns(period=pl.lit(""))).drop("period")
     return (
-        yearly.filter(pl.col("year") != str(baseline_year))
+        _summed(current)
         .join(
-            baseline.rename(
-                {name: f"baseline_{name}" for name in ("numerator", "denominator", "value")}
-            ),
+            base.rename({n: f"baseline_{n}" for n in ("numerator", "denominator", "value")}),
             on=[*_GROUP[1:], "indicator"],
             how="left",
             nulls_equal=True,
         )
-        .with_columns(
-            difference=difference,
-            improved=pl.when(direction == "lower")
-            .then(difference < 0)
-            .when(direction == "higher")
-            .then(difference > 0),
-        )
-        .pipe(_ordered, "year")
+        .with_columns(_verdicts())
+        .pipe(_ordered, "period")
     )
+
+
+def same_months(months: list[str], year: int) -> list[str]:
+    """The calendar months of `months` in `year`: what a period is compared with."""
+    return [f"{year}{month[4:]}" for month in months]
+
+
+def _summed(table: pl.DataFrame) -> pl.DataFrame:
+    """Numerators and denominators summed per period, key, care and indicator, valued again."""
+    summed = (
+        table.lazy()
+        .group_by("period", *_GROUP[1:], "indicator")
+        .agg(
+            pl.col("numerator").sum(),
+            pl.when(pl.col("denominator").is_not_null().any()).then(pl.col("denominator").sum()),
+        )
+        .rename({"period": "month"})  # `_valued` keeps the table's columns
+    )
+    return _valued(summed).rename({"month": "period"})
+
+
+def _verdicts() -> list[pl.Expr]:
+    better = {i.id: i.better for i in INDICATORS.values()}
+    direction = pl.col("indicator").replace_strict(better, return_dtype=pl.String)
+    difference = pl.col("value") - pl.col("baseline_value")
+    improved = (
+        pl.when(direction == "lower")
+        .then(difference < 0)
+        .when(direction == "higher")
+        .then(difference > 0)
+    )
+    change = (
+        pl.when(improved.is_null())
+        .then(None)
+        .when(difference == 0)
+        .then(pl.lit("unchanged"))
+        .when(improved)
+        .then(pl.lit("better"))
+        .otherwise(pl.lit("worse"))
+    )
+    return [difference.alias("difference"), improved.alias("improved"), change.alias("change")]
 
 
 def _ordered(table: pl.DataFrame, period: str) -> pl.DataFrame:

@@ -20,6 +20,16 @@ def shown(value: float | None, unit: str = "mean") -> str:
 
 
 @register.filter
+def difference(value: float | None, unit: str = "mean") -> str:
+    return formatting.difference(value, unit)
+
+
+@register.filter
+def change(verdict: str | None) -> str:
+    return formatting.change(verdict)
+
+
+@register.filter
 def points(line: tuple[tuple[float, float], ...]) -> str:
     """An SVG `points` attribute, never localised (a decimal comma would break it)."""
     return " ".join(f"{formatting.plain(x)},{formatting.plain(y)}" for x, y in line)
