@@ -60,6 +60,17 @@ def page(browser, live_server) -> Iterator[object]:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    in_flight: set[object] = set()
+    # Lambdas, not the set's methods: Playwright tags each handler with an attribute.
+    page.on("request", lambda r: in_flight.add(r))
+    page.on("requestfinished", lambda r: in_flight.discard(r))
+    page.on("requestfailed", lambda r: in_flight.discard(r))
     yield page
+    # The live server shares the test database's connection: a request still being served when
+    # the test's data is flushed writes into the flush (an audit row for a deleted user).
+    for _ in range(100):
+        if not in_flight:
+            break
+        page.wait_for_timeout(50)
     context.close()
     assert errors == [], errors
