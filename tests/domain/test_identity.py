@@ -190,6 +190,32 @@ def test_scalar_and_polars_paths_agree_on_any_input(texts: list[str]) -> None:
     assert scalar == vectorised
 
 
+@given(
+    st.lists(
+        st.one_of(
+            valid_numbers(),
+            st.from_regex(r"\A[0-9]{6}([0-9]{2})?[-+]?[0-9]{4}\Z"),
+            st.text(alphabet="0123456789-+ ", max_size=14),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_lazy_form_flags_exactly_the_numbers_the_scalar_path_refuses(texts: list[str]) -> None:
+    # Stripped, as the reader passes them.
+    frame = pl.LazyFrame({"p": [text.strip() for text in texts]}, schema={"p": pl.String})
+    result = with_canonical_personal_number(
+        frame, "p", today=TODAY, alias="n", invalid="bad"
+    ).collect()
+    for text, canonical, bad in result.iter_rows():
+        try:
+            expected: str | None = parse_personal_number(text, today=TODAY).canonical
+        except ValueError:
+            expected = None
+        assert canonical == expected
+        assert bool(bad) is (expected is None and looks_like_personal_number(text))
+
+
 def test_birth_date_of_a_number_born_on_leap_day() -> None:
     nine = "000229123"
     number = parse_personal_number(f"{nine[:6]}-{nine[6:]}{luhn_digit(nine)}", today=TODAY)

@@ -22,11 +22,7 @@ import numpy as np
 import polars as pl
 
 from utskrivning.domain.calendar import STOCKHOLM, nonexistent_local
-from utskrivning.domain.identity import (
-    PERSONAL_NUMBER_SHAPE,
-    personal_number_errors,
-    with_canonical_personal_number,
-)
+from utskrivning.domain.identity import personal_number_errors, with_canonical_personal_number
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES
 
 TIME_COLUMNS = (
@@ -349,7 +345,11 @@ def _checked(
     unread = [*TIME_COLUMNS, *_SPELLINGS]
     return (
         with_canonical_personal_number(
-            cleaned, "patient_id:raw", today=today, alias="patient_id:number"
+            cleaned,
+            "patient_id:raw",
+            today=today,
+            alias="patient_id:number",
+            invalid="patient_id:invalid",
         )
         .with_columns(
             pending=pl.any_horizontal(
@@ -538,7 +538,7 @@ def _checks(today: date) -> list[_Check]:
     patient_id = _raw("patient_id")
     by_column["patient_id"].append(
         (
-            patient_id.str.contains(PERSONAL_NUMBER_SHAPE) & pl.col("patient_id:number").is_null(),
+            pl.col("patient_id:invalid"),
             "invalid personnummer or samordningsnummer: "
             + personal_number_errors(patient_id, today),
         )

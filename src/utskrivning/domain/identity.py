@@ -128,6 +128,12 @@ def parse_personal_number(text: str, *, today: date) -> PersonalNumber:
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
+# What `parse_personal_number` says for each failed check, in the order it checks; a number with
+# no such date gets the date added in `_checked`. Indexed, not built per row: strings for every
+# row of a file would cost more than the checks.
+_FAILURES = pl.Series(
+    [NOT_A_NUMBER, PLUS_IN_LONG_FORM, _NO_SUCH_DATE, BORN_IN_FUTURE, WRONG_CHECK_DIGIT]
+)
 # Days in each month 0–99 (0 for no month): a lookup, as two digits can hold any number.
 _MONTH_DAYS = pl.Series([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] + [0] * 87)
 _STEP = "_pn_"  # prefix of the working columns
@@ -147,10 +153,18 @@ def _steps(column: str, today: date) -> list[dict[str, pl.Expr]]:
     month, day, year = _step("month"), _step("day"), _step("year")
     short_year = _step("short_year")
     return [
+        # The text only where it has a separator (11 or 13 characters): most files write
+        # none, and string steps over nulls cost next to nothing.
+        {"separated": pl.when(text.str.len_bytes().is_in([11, 13])).then(text)},
         {
             "shape": text.str.contains(PERSONAL_NUMBER_SHAPE),
-            "plus": text.str.contains("+", literal=True),
-            "digits": text.str.replace("-", "", literal=True).str.replace("+", "", literal=True),
+            "plus": _step("separated").str.contains("+", literal=True).fill_null(False),
+            "digits": pl.coalesce(
+                _step("separated")
+                .str.replace("-", "", literal=True)
+                .str.replace("+", "", literal=True),
+                text,
+            ),
         },
         {
             "number": digits.cast(pl.Int64, strict=False),
@@ -179,24 +193,26 @@ def _steps(column: str, today: date) -> list[dict[str, pl.Expr]]:
             + ((month == 2) & (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0)))
         },
         {
-            "reason": pl.when(pl.col(column).is_null())
-            .then(None)
-            .when(~_step("shape"))
-            .then(pl.lit(NOT_A_NUMBER))
+            # The first check that fails, as an index into `_FAILURES`; null when none does.
+            "failure": pl.when(~_step("shape"))
+            .then(0)
             .when(_step("long_form") & _step("plus"))
-            .then(pl.lit(PLUS_IN_LONG_FORM))
+            .then(1)
             .when((year < 1) | (day < 1) | (day > _step("month_days")))
-            .then(pl.lit(_NO_SUCH_DATE))  # the date is added where needed, in `_checked`
+            .then(2)
             .when(year * 10_000 + month * 100 + day > _as_int(today))
-            .then(pl.lit(BORN_IN_FUTURE))
+            .then(3)
             .when(_step("luhn") % 10 != 0)
-            .then(pl.lit(WRONG_CHECK_DIGIT))
+            .then(4)
         },
         {
-            "canonical": pl.when(_step("reason").is_null() & pl.col(column).is_not_null()).then(
+            "canonical": pl.when(_step("failure").is_null() & pl.col(column).is_not_null()).then(
                 pl.when(_step("long_form"))
                 .then(digits)
-                .otherwise((year * 10**8 + ten % 10**8).cast(pl.String))
+                # Only the short forms formatted: a number per row costs more than the checks.
+                .otherwise(
+                    pl.when(~_step("long_form")).then(year * 10**8 + ten % 10**8).cast(pl.String)
+                )
             )
         },
     ]
@@ -209,16 +225,18 @@ def _with_steps(frame: FrameT, column: str, today: date) -> FrameT:
 
 
 def with_canonical_personal_number(
-    frame: FrameT, column: str, *, today: date, alias: str
+    frame: FrameT, column: str, *, today: date, alias: str, invalid: str | None = None
 ) -> FrameT:
     """Adds `alias`: the 12 digits of a valid number in `column` (stripped text), else null.
 
-    The form for lazy pipelines over whole files: no Python call per batch, which would cost
-    more than the check itself.
+    With `invalid`, also that column: true where the text has a number's shape but is no valid
+    number (a pseudonym has no such shape). The form for lazy pipelines over whole files: no
+    Python call per batch, which would cost more than the check itself.
     """
+    flags = {} if invalid is None else {invalid: _step("failure") > 0}
     return (
         _with_steps(frame, column, today)
-        .with_columns(_step("canonical").alias(alias))
+        .with_columns(_step("canonical").alias(alias), **flags)
         .select(pl.exclude(f"^{_STEP}.*$"))
     )
 
@@ -226,7 +244,7 @@ def with_canonical_personal_number(
 def _checked(numbers: pl.Series, today: date) -> pl.DataFrame:
     """The reason (with the impossible date spelt out) and the canonical form of each number."""
     frame = _with_steps(numbers.str.strip_chars().rename("number").to_frame(), "number", today)
-    reason = frame.get_column(f"{_STEP}reason")
+    reason = frame.select(pl.lit(_FAILURES).gather(_step("failure"))).to_series()
     impossible = reason == _NO_SUCH_DATE
     if impossible.any():
         parts = frame.filter(impossible).select(_step("year"), _step("month"), _step("day"))

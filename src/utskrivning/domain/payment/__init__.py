@@ -199,9 +199,9 @@ def compute_payment(
     table = stage_table(stages, rates=rates)
     lines = episode_lines(frame, table)
     invoices = invoice_table(lines, table, threshold_table(stages, lines))
+    if wanted != all_months:  # a filter keeping every line would still copy them all
+        invoices = invoices.filter(pl.col("month").is_in(wanted))
+        lines = lines.filter(pl.col("month").is_in(wanted))
     return PaymentResult(
-        rulebook=rulebook,
-        invoice_frame=invoices.filter(pl.col("month").is_in(wanted)),
-        line_frame=lines.filter(pl.col("month").is_in(wanted)),
-        skipped_rows=skipped_rows,
+        rulebook=rulebook, invoice_frame=invoices, line_frame=lines, skipped_rows=skipped_rows
     )

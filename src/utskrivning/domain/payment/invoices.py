@@ -65,6 +65,10 @@ def invoice_table(
     def is_(basis: Basis) -> pl.Expr:
         return pl.col("basis") == basis
 
+    def sum_of(column: str, basis: Basis) -> pl.Expr:
+        # Not `.filter(...).sum()`: filtering inside each group costs twice the whole sum.
+        return pl.when(is_(basis)).then(pl.col(column)).sum()
+
     # Under an individual model the episodes billed one by one are the ones counted.
     individually = pl.col("model") != "average"
 
@@ -76,11 +80,11 @@ def invoice_table(
         .group_by(*UNIT, "month_key")
         .agg(
             average_n=is_(Basis.AVERAGE).sum(),
-            average_d=pl.col("ready_days").filter(is_(Basis.AVERAGE)).sum(),
+            average_d=sum_of("ready_days", Basis.AVERAGE),
             individual_n=is_(Basis.INDIVIDUAL).sum(),
-            individual_d=pl.col("ready_days").filter(is_(Basis.INDIVIDUAL)).sum(),
+            individual_d=sum_of("ready_days", Basis.INDIVIDUAL),
             individual_episodes=(is_(Basis.INDIVIDUAL) & (pl.col("billable_days") > 0)).sum(),
-            individual_days=pl.col("billable_days").filter(is_(Basis.INDIVIDUAL)).sum(),
+            individual_days=sum_of("billable_days", Basis.INDIVIDUAL),
             excluded_episodes=is_(Basis.EXCLUDED).sum(),
             not_liable_episodes=is_(Basis.NOT_LIABLE).sum(),
             missing_ready_at=pl.col("ready_at").is_null().sum(),

@@ -58,19 +58,6 @@ _PRECONDITIONS = (reasons.MISSING_ADMISSION_NOTICE, reasons.MISSING_READINESS,
                   reasons.MISSING_NAMED_CONTACT, reasons.MISSING_SIP_SUMMONS)  # fmt: skip
 
 
-def _precondition_texts(template: str) -> pl.Series:
-    """The text for each set of failed preconditions, indexed by the set as bits; 0: none."""
-    texts = [
-        ", ".join(text for bit, text in enumerate(_PRECONDITIONS) if failed >> bit & 1)
-        for failed in range(1 << len(_PRECONDITIONS))
-    ]
-    return pl.Series([template.format(text) if text else None for text in texts], dtype=pl.String)
-
-
-# Looked up, not built per row: joining and formatting strings cost more than the counting.
-_FAILED_REASONS = _precondition_texts(reasons.PRECONDITIONS_FAILED)
-
-
 def _failed_preconditions() -> pl.Expr:
     """The failed preconditions as bits, in the order of `_PRECONDITIONS`."""
     checks = [
@@ -89,20 +76,75 @@ LINE_COLUMNS = ["line", "episode_id", "care_type", "liable_municipality", "liabl
                 "rule_group", "month_key", "month", "discharge_date", "ready_at", "ready_days",
                 "basis", "billable_days", "reason"]  # fmt: skip
 
+# Each episode's decision is a slot: the rule that decided it, or for failed preconditions
+# `_FAILED` plus the failed ones as bits. Basis and reason are looked up by slot (the reason per
+# stage row too, as some name the stage's values) rather than built per episode: 1.5 million
+# strings cost more than all the counting.
+_NOT_IN_FORCE, _NEVER_READY, _NOT_DONE, _ZERO_DAY, _OVER, _GRACE, _COUNTED, _NO_INVOICING = range(8)
+_FAILED = 8
+_SLOTS = _FAILED + (1 << len(_PRECONDITIONS))
+_BASES = pl.Series(  # `_NO_INVOICING` only ever replaces a reason, never a basis
+    [Basis.EXCLUDED] * 4 + [Basis.INDIVIDUAL] * 2 + [Basis.AVERAGE, None]
+    + [Basis.NOT_LIABLE] * (1 << len(_PRECONDITIONS)),
+    dtype=pl.String,
+)  # fmt: skip
 
-def _decision(basis: Basis, reason: pl.Expr, billable: pl.Expr | None) -> pl.Expr:
-    return pl.struct(
-        basis=pl.lit(str(basis)),
-        reason=reason,
-        billable=pl.lit(0) if billable is None else billable,
+
+def _format(template: str, *values: Any) -> str | None:
+    """`template` filled as `pl.format` would: no text when a value is missing."""
+    return None if any(value is None for value in values) else template.format(*values)
+
+
+def _reasons(stages: pl.DataFrame) -> pl.Series:
+    """Every reason text, `_SLOTS` per stage row in slot order."""
+    failed = [
+        ", ".join(text for bit, text in enumerate(_PRECONDITIONS) if bits >> bit & 1)
+        for bits in range(1 << len(_PRECONDITIONS))
+    ]
+    texts: list[str | None] = []
+    for stage in stages.iter_rows(named=True):
+        over, beyond = stage["individual_over"], stage["individual_beyond"]
+        texts += [
+            reasons.NOT_IN_FORCE, reasons.NEVER_READY, reasons.NOT_DONE, reasons.ZERO_DAY,
+            _format(reasons.INDIVIDUAL_OVER, over, beyond),
+            _format(reasons.GRACE, stage["grace_days"]),
+            reasons.COUNTED,
+            _format(reasons.NO_INVOICING, stage["stage"]),
+            *(reasons.PRECONDITIONS_FAILED.format(text) if text else None for text in failed),
+        ]  # fmt: skip
+    return pl.Series(texts, dtype=pl.String)
+
+
+def _stage_row(stages: pl.DataFrame) -> pl.Expr:
+    """Each episode's row in the stage table, by its group and month.
+
+    Looked up by number rather than joined: a join copies every column of the episodes into
+    its own row order, which costs more than the rules.
+    """
+    groups = {group: n for n, group in enumerate(stages["rule_group"].unique().sort())}
+    key = {
+        month_key * len(groups) + groups[group]: row
+        for row, (group, month_key) in enumerate(stages.select("rule_group", "month_key").rows())
+    }
+    group = pl.col("rule_group").replace_strict(groups, return_dtype=pl.Int64)
+    return (pl.col("month_key").cast(pl.Int64) * len(groups) + group).replace_strict(
+        key, return_dtype=pl.UInt32
     )
 
 
 def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl.DataFrame:
     """One line per discharged episode: ready days, basis, billable days, amount in öre."""
+    stages = stages.with_columns(
+        individual_model=pl.col("model").is_in([Model.GRACE_DAYS, Model.LAW_DEFAULT])
+    )
     days = (
         discharged_episodes.lazy()
-        .join(stages.lazy(), on=["rule_group", "month_key"], how="left")
+        .with_columns(stage_row=_stage_row(stages))
+        .with_columns(
+            pl.lit(stages.get_column(name)).gather("stage_row").alias(name)
+            for name in stages.columns
+            if name not in ("rule_group", "month_key", "stage", "model", "two_of_three")
+        )
         .with_columns(
             day_one=pl.col("ready_at").dt.date()
             + pl.duration(
@@ -153,43 +195,38 @@ def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl
         .then((pl.col("discharge_date") - pl.col("last_grace_day")).dt.total_days() - 1)
         .otherwise(pl.col("calendar_days") - pl.col("grace_days"))
     )
-    is_individual_model = pl.col("model").is_in([Model.GRACE_DAYS, Model.LAW_DEFAULT])
     over = pl.col("individual_over").is_not_null() & (
         pl.col("ready_days") > pl.col("individual_over")
     )
-    decisions = [
-        (~in_force, Basis.EXCLUDED, pl.lit(reasons.NOT_IN_FORCE), None),
-        (pl.col("ready_at").is_null() & ~pl.col("check_readiness"),
-         Basis.EXCLUDED, pl.lit(reasons.NEVER_READY), None),
-        (pl.col("only_done") & (pl.col("status").fill_null("") != "done"),
-         Basis.EXCLUDED, pl.lit(reasons.NOT_DONE), None),
-        (pl.col("failed_bits") != 0, Basis.NOT_LIABLE,
-         pl.lit(_FAILED_REASONS).gather("failed_bits"), None),
-        (pl.col("exclude_zero") & (pl.col("ready_days") == 0),
-         Basis.EXCLUDED, pl.lit(reasons.ZERO_DAY), None),
-        (over, Basis.INDIVIDUAL,
-         pl.format(reasons.INDIVIDUAL_OVER, "individual_over", "individual_beyond"),
-         pl.col("ready_days") - pl.col("individual_beyond")),
-        (is_individual_model, Basis.INDIVIDUAL, pl.format(reasons.GRACE, "grace_days"),
-         grace_billable),
-    ]  # fmt: skip
-    rule: Any = pl
-    for condition, basis, reason, billable in decisions:
-        rule = rule.when(condition).then(_decision(basis, reason, billable))
-    rule = rule.otherwise(_decision(Basis.AVERAGE, pl.lit(reasons.COUNTED), None))
-    billed = pl.col("invoicing") & (pl.col("rule").struct.field("billable") > 0)
+    # The first rule that holds decides, in the order of `explain._rule`.
+    slot = (
+        pl.when(~in_force).then(_NOT_IN_FORCE)
+        .when(pl.col("ready_at").is_null() & ~pl.col("check_readiness")).then(_NEVER_READY)
+        .when(pl.col("only_done") & (pl.col("status").fill_null("") != "done")).then(_NOT_DONE)
+        .when(pl.col("failed_bits") != 0).then(_FAILED + pl.col("failed_bits").cast(pl.Int32))
+        .when(pl.col("exclude_zero") & (pl.col("ready_days") == 0)).then(_ZERO_DAY)
+        .when(over).then(_OVER)
+        .when(pl.col("individual_model")).then(_GRACE)
+        .otherwise(_COUNTED)
+    )  # fmt: skip
+    billable = (
+        pl.when(pl.col("slot") == _OVER)
+        .then(pl.col("ready_days") - pl.col("individual_beyond"))
+        .when(pl.col("slot") == _GRACE)
+        .then(grace_billable)
+        .otherwise(0)
+    )
+    no_invoicing = (pl.col("billable") > 0) & ~pl.col("invoicing").fill_null(True)
+    reason_slot = pl.when(no_invoicing).then(_NO_INVOICING).otherwise(pl.col("slot"))
     return (
-        days.with_columns(rule=rule)
+        days.with_columns(slot=slot)
+        .with_columns(billable=billable)
         .with_columns(
-            basis=pl.col("rule").struct.field("basis"),
-            billable_days=pl.when(billed)
-            .then(pl.col("rule").struct.field("billable"))
+            basis=pl.lit(_BASES).gather("slot"),
+            billable_days=pl.when(pl.col("invoicing") & (pl.col("billable") > 0))
+            .then(pl.col("billable"))
             .otherwise(0),
-            reason=pl.when(
-                pl.col("rule").struct.field("billable") > 0, ~pl.col("invoicing").fill_null(True)
-            )
-            .then(pl.format(reasons.NO_INVOICING, "stage"))
-            .otherwise(pl.col("rule").struct.field("reason")),
+            reason=pl.lit(_reasons(stages)).gather(pl.col("stage_row") * _SLOTS + reason_slot),
             ready_days=pl.col("ready_days").fill_null(0),
         )
         .select(
