@@ -17,7 +17,7 @@ from service.factories import (
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import Event, EventType, Party
 from utskrivning.episodes.services import episode_admit, episode_record_event
-from utskrivning.organisations.models import Role
+from utskrivning.organisations.models import Organisation, Role
 
 ADMITTED = datetime(2026, 10, 5, 9, 0, tzinfo=STOCKHOLM)
 PERSONAL_NUMBER = "19121212-1212"
@@ -81,3 +81,10 @@ class Cast:
 @pytest.fixture
 def cast(db) -> Cast:
     return Cast()
+
+
+def on_ward(episodes: str, ward: Organisation) -> str:
+    """An episode file's text with every row on `ward`: a region with several wards must be
+    told each episode's (the import guesses none)."""
+    header, *rows = episodes.splitlines()
+    return "\n".join([f"{header},unit", *(f"{row},{ward.name}" for row in rows)]) + "\n"

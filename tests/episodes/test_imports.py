@@ -57,6 +57,48 @@ def test_an_unknown_municipality_stores_nothing(cast):
     assert not Episode.objects.exists()
 
 
+EXTRA = (
+    "episode_id;patient_id;municipality;care_type;unit;placing_municipality;primary_care_unit;"
+    "admitted_at\n"
+)
+E3 = "E3;199001010009;2080;somatic;Avdelning 12;;;2026-10-02 10:00\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (E3.replace("Avdelning 12", "Avdelning 99"), "unit", "not an organisation of the region"),
+        (E3.replace("Avdelning 12", ""), "unit", "required: the region has more than one ward"),
+        (E3.replace(";;;", ";2081x;;"), "placing_municipality", "invalid kommunkod"),
+        (E3.replace(";;;", ";1880;;"), "placing_municipality", "not an organisation of the region"),
+        (E3.replace(";;;", ";;Vårdcentral Z;"), "primary_care_unit",
+         "not an organisation of the region"),
+        (E3.replace("199001010009", "P-4711"), "patient_id",
+         "a personnummer or samordningsnummer, not a pseudonym"),
+        (E3.replace("E3", "E" * 65), "episode_id", "longer than 64 characters"),
+    ],
+)  # fmt: skip
+def test_a_name_the_region_does_not_have_is_refused_not_guessed(cast, row, column, reason):
+    """A wrong ward would show the patient to staff not theirs; a wrong placing municipality
+    would send the bill elsewhere; a pseudonym identifies no patient to the parties."""
+    with pytest.raises(EpisodeFileError) as error:
+        import_episode_file(data=(EXTRA + row).encode(), region=cast.region, actor=None)
+    assert [(e.line, e.column) for e in error.value.errors] == [(2, column)]
+    assert reason in error.value.errors[0].reason
+    assert not Episode.objects.exists()
+
+
+def test_the_named_organisations_are_the_episode_s(cast):
+    row = E3.replace(";;;", f";{cast.municipality_b.municipality_code};{cast.primary_care.name};")
+    import_episode_file(data=(EXTRA + row).encode(), region=cast.region, actor=None)
+    episode = Episode.objects.get()
+    assert (episode.ward, episode.placing_municipality, episode.primary_care) == (
+        cast.ward,
+        cast.municipality_b,
+        cast.primary_care,
+    )
+
+
 def test_export_reads_back_as_the_same_frame(cast):
     import_episode_file(data=GOOD.encode(), region=cast.region, actor=None)
     text = export_episode_file(queryset=Episode.objects.order_by("external_id"))

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from django.core.exceptions import ValidationError
 
-from episodes.conftest import Cast, fast_password_hasher  # noqa: F401
+from episodes.conftest import Cast, fast_password_hasher, on_ward  # noqa: F401
 from service.factories import MembershipFactory
 from utskrivning.audit.models import AuditEntry
 from utskrivning.domain.calendar import STOCKHOLM
@@ -45,7 +45,7 @@ EPISODES = (
 @pytest.fixture
 def cast(db) -> Cast:
     cast = Cast()
-    import_episode_file(data=EPISODES.encode(), region=cast.region, actor=None)
+    import_episode_file(data=on_ward(EPISODES, cast.ward).encode(), region=cast.region, actor=None)
     return cast
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from episodes.conftest import Cast, fast_password_hasher  # noqa: F401
+from episodes.conftest import Cast, fast_password_hasher, on_ward  # noqa: F401
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.payment import compute_payment
 from utskrivning.domain.rulebooks import load_rulebook
@@ -43,7 +43,8 @@ def cast(db) -> Cast:
     cast = Cast()
     cast.region.rulebook_id = "stockholm-2020"
     cast.region.save()
-    import_episode_file(data=(HEADER + WINDOW + NOVEMBER).encode(), region=cast.region, actor=None)
+    episodes = on_ward(HEADER + WINDOW + NOVEMBER, cast.ward)
+    import_episode_file(data=episodes.encode(), region=cast.region, actor=None)
     return cast
 
 

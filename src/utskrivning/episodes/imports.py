@@ -116,6 +116,9 @@ class _Planned:
     steps: list[tuple[Event, datetime]]
 
 
+EPISODE_ID_LENGTH = Episode._meta.get_field("external_id").max_length
+
+
 @dataclass
 class _Organisations:
     municipalities: dict[str, Organisation]
@@ -134,20 +137,64 @@ class _Organisations:
         )
 
 
+class _Refused(Exception):
+    """A row the region cannot store, raised from the checks so `_plan` reports the first."""
+
+    def __init__(self, line: int, column: str, reason: str) -> None:
+        self.error = RowError(line, column, reason)
+
+
+def _named(row: dict[str, Any], column: str, known: dict[str, Organisation]) -> Organisation | None:
+    """The organisation a column names; None when blank. A name the region does not have is an
+    error, never a guess: a wrong ward would show the patient to staff not theirs, a wrong
+    placing municipality would send the bill elsewhere."""
+    name = row[column] or ""
+    if not name:
+        return None
+    if name not in known:
+        raise _Refused(row["line"], column, "not an organisation of the region")
+    return known[name]
+
+
+def _ward(row: dict[str, Any], orgs: _Organisations) -> Organisation:
+    """The unit's ward; a file without units fits only a region with a single ward."""
+    ward = _named(row, "unit", orgs.wards)
+    if ward is not None:
+        return ward
+    if len(orgs.wards) != 1:
+        raise _Refused(row["line"], "unit", "required: the region has more than one ward")
+    return next(iter(orgs.wards.values()))
+
+
+def _checked_keys(row: dict[str, Any]) -> None:
+    """The keys the service stores: a personnummer (a pseudonym identifies no one to the three
+    parties), and an episode id the database column holds."""
+    patient = row["patient_id"]
+    if not (len(patient) == 12 and patient.isascii() and patient.isdigit()):
+        raise _Refused(
+            row["line"], "patient_id", "a personnummer or samordningsnummer, not a pseudonym"
+        )
+    if len(row["episode_id"]) > EPISODE_ID_LENGTH:
+        raise _Refused(row["line"], "episode_id", f"longer than {EPISODE_ID_LENGTH} characters")
+
+
 def _plan(row: dict[str, Any], orgs: _Organisations) -> _Planned | RowError:
-    home = orgs.municipalities.get(row["municipality"])
-    if home is None:
-        return RowError(row["line"], "municipality", "not an organisation of the region")
-    ward = orgs.wards.get(row["unit"] or "", next(iter(orgs.wards.values()), None))
-    if ward is None:
-        return RowError(row["line"], "unit", "not an organisation of the region")
+    try:
+        _checked_keys(row)
+        home = _named(row, "municipality", orgs.municipalities)
+        ward = _ward(row, orgs)
+        placing = _named(row, "placing_municipality", orgs.municipalities)
+        primary_care = _named(row, "primary_care_unit", orgs.primary_cares)
+    except _Refused as refused:
+        return refused.error
+    assert home is not None  # a required column: the reader refused blank ones
     steps, columns = _facts_or_columns(row)
     episode = Episode(
         external_id=row["episode_id"],
         ward=ward,
         home_municipality=home,
-        placing_municipality=orgs.municipalities.get(row["placing_municipality"] or ""),
-        primary_care=orgs.primary_cares.get(row["primary_care_unit"] or ""),
+        placing_municipality=placing,
+        primary_care=primary_care,
         care_type=row["care_type"],
         admitted_at=_aware(row["admitted_at"]),
         version=1,
