@@ -120,7 +120,7 @@ def test_a_municipality_gets_its_own_report(client, login, analyst_a, falun, epi
     assert [r["key"] for r in _sheet(workbook, "Rangordning")] == ["2080"]
 
 
-@pytest.mark.parametrize("path", ["2020-13.pdf", "2020-03.docx"])
+@pytest.mark.parametrize("path", ["2020-13.pdf", "2020-03.docx", "9999-12.pdf", "0001-01.xlsx"])
 def test_a_bad_month_or_format_is_not_found(client, login, region_finance, region, path):
     login(region_finance)
     assert client.get(f"/followup/report/{region.pk}/{path}").status_code == 404

@@ -100,6 +100,13 @@ def test_municipality_b_does_not(client, login, officer_b, discharged):
     assert discharged.external_id not in client.get("/invoices/2081/2020-03/").text
 
 
+@pytest.mark.parametrize("month", ["2020-13", "9999-12", "0001-01"])
+@pytest.mark.parametrize("path", ["", "basis.xlsx", "basis.pdf", "episodes.csv"])
+def test_a_month_outside_the_years_is_not_found(client, login, officer_a, month, path):
+    login(officer_a)
+    assert client.get(f"/invoices/2080/{month}/{path}").status_code == 404
+
+
 GOOD = (
     "episode_id,patient_id,municipality,care_type,admitted_at,admission_notice_at,ready_at,"
     "discharged_at,status\n"

@@ -7,7 +7,6 @@ received a notice about.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -34,6 +33,7 @@ from utskrivning.domain.rulebooks import CountyAverage, load_rulebook
 from utskrivning.episodes.imports import export_episode_file
 from utskrivning.episodes.models import Deviation, Episode, EpisodeEvent, Message
 from utskrivning.episodes.services import episode_facts_of
+from utskrivning.followup import months
 from utskrivning.organisations.models import Kind, Organisation
 
 _RELATED = ("patient", "ward", "home_municipality", "placing_municipality", "district")
@@ -202,15 +202,8 @@ def episode_detail(*, episode: Episode, organisation: Organisation, actor: Any, 
     }
 
 
-def _month_bounds(month: str) -> tuple[datetime, datetime]:
-    year, number = (int(part) for part in month.split("-"))
-    start = datetime(year, number, 1, tzinfo=STOCKHOLM)
-    end = start + timedelta(days=monthrange(year, number)[1])
-    return start, end
-
-
 def _liable_episodes(municipality: Organisation, month: str) -> QuerySet[Episode]:
-    start, end = _month_bounds(month)
+    start, end = months.bounds(month, month)
     # Dalarna's rule looks back two months, so three months before are given to the engine too.
     back = (start.replace(day=1) - timedelta(days=95)).replace(day=1)
     liable = Q(placing_municipality=municipality) | Q(
@@ -223,7 +216,7 @@ def _liable_episodes(municipality: Organisation, month: str) -> QuerySet[Episode
 
 def _county_window(rulebook: Any, month: str) -> tuple[datetime, datetime] | None:
     """The discharge window of a county-average threshold in force in `month`, if one is."""
-    start, _end = _month_bounds(month)
+    start, _end = months.bounds(month, month)
     if rulebook is None or not rulebook.in_force(start.date()):
         return None
     rules = [
@@ -307,7 +300,7 @@ def episodes_csv(
     *, municipality: Organisation, month: str, actor: Any, organisation: Organisation
 ) -> str:
     """The month's episode file: every patient in it is read, so each is audited."""
-    start, _end = _month_bounds(month)
+    start, _end = months.bounds(month, month)
     queryset = _liable_episodes(municipality, month).filter(discharged_at__gte=start)
     audit_reads(
         list(queryset.select_related("patient")),

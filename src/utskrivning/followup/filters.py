@@ -17,7 +17,6 @@ from utskrivning.followup import months
 # A region's three years is already tens of thousands of episodes read and audited per request.
 MAX_MONTHS = 36
 DEFAULT_MONTHS = 12
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class Care(StrEnum):
@@ -59,8 +58,10 @@ class Filters:
 
 def _month(params: QueryDict, name: str, default: str) -> str:
     value = params.get(name) or default
-    if not months.MONTH.fullmatch(value):
-        raise BadRequest(f"{name}: not a month (YYYY-MM)")
+    if not months.is_month(value):
+        raise BadRequest(
+            f"{name}: a month (YYYY-MM) from {months.FIRST_YEAR} to {months.LAST_YEAR}"
+        )
     return value
 
 
@@ -69,8 +70,8 @@ def parse_baseline(params: QueryDict) -> int | None:
     value = params.get("baseline") or None
     if value is None:
         return None
-    if not (value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR):
-        raise BadRequest(f"baseline: a year from {FIRST_YEAR} to {LAST_YEAR}")
+    if not (value.isdigit() and months.in_range(int(value))):
+        raise BadRequest(f"baseline: a year from {months.FIRST_YEAR} to {months.LAST_YEAR}")
     return int(value)
 
 

@@ -9,6 +9,18 @@ from datetime import date, datetime, timedelta
 from utskrivning.domain.calendar import STOCKHOLM
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# The years a period may name: wide enough for any agreement, narrow enough that shifting a month
+# a year either way never leaves what `date` can hold (years 1 and 9999 broke it).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
+def is_month(text: str) -> bool:
+    """A month a URL or a filter may name: YYYY-MM within the years above."""
+    return bool(MONTH.fullmatch(text)) and in_range(int(text[:4]))
 
 
 def shift(month: str, by: int) -> str:

@@ -68,7 +68,7 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
 
 @membership_required
 def report(request: HttpRequest, pk: int, month: str, fmt: str) -> HttpResponse:
-    if fmt not in REPORT_FORMATS or not months.MONTH.fullmatch(month):
+    if fmt not in REPORT_FORMATS or not months.is_month(month):
         raise Http404
     content = monthly_report_for(
         membership=request.membership,  # type: ignore[attr-defined]

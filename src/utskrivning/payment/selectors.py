@@ -17,7 +17,7 @@ from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.payment import Invoice, InvoiceLine, PaymentResult
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.selectors import invoice_basis, invoice_episodes
+from utskrivning.episodes.selectors import invoice_basis, invoice_episodes, invoice_lines_audit
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.corrections import EpisodeCorrection, apply_corrections
 from utskrivning.payment.models import Correction, DisputeStatus, InvoiceDispute
@@ -119,6 +119,22 @@ def disputed_invoice_basis(*, municipality: Organisation, month: str) -> Dispute
         )
     )
     return DisputedBasis(original, corrected, disputes, corrections)
+
+
+def disputed_basis_read(
+    *, municipality: Organisation, month: str, actor: Any, organisation: Organisation, purpose: str
+) -> DisputedBasis:
+    """The disputed basis for a reader: its episode lines are patient data, their read audited."""
+    basis = disputed_invoice_basis(municipality=municipality, month=month)
+    invoice_lines_audit(
+        municipality=municipality,
+        month=month,
+        external_ids=basis.episode_ids(),
+        actor=actor,
+        organisation=organisation,
+        purpose=purpose,
+    )
+    return basis
 
 
 def _invoiced(organisation: Organisation) -> Organisation:

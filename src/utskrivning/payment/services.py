@@ -4,7 +4,6 @@ genomföras"): the municipality questions its basis or one episode line, the reg
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,16 +15,17 @@ from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.services import ConflictError, NotVisibleError
+from utskrivning.followup import months
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.models import Correction, DisputeOutcome, DisputeStatus, InvoiceDispute
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
 
 def checked_month(month: str) -> str:
-    if not _MONTH.fullmatch(month):
-        raise ValidationError({"month": "A month is YYYY-MM."})
+    if not months.is_month(month):
+        raise ValidationError(
+            {"month": f"A month is YYYY-MM, from {months.FIRST_YEAR} to {months.LAST_YEAR}."}
+        )
     return month
 
 

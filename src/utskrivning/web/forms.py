@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utskrivning.domain.identity import parse_personal_number
 from utskrivning.episodes.models import DeviationCategory
+from utskrivning.followup import months
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.models import Correction, DisputeOutcome
 
@@ -124,6 +125,21 @@ class FollowupForm(forms.Form):
         choices=[("", _("All categories")), *DeviationCategory.choices],
         required=False,
     )
+
+    def _clean_month(self, name: str) -> date | None:
+        month: date | None = self.cleaned_data.get(name)
+        if month is not None and not months.in_range(month.year):
+            raise forms.ValidationError(
+                _("A month from %(first)s to %(last)s.")
+                % {"first": months.FIRST_YEAR, "last": months.LAST_YEAR}
+            )
+        return month
+
+    def clean_start(self) -> date | None:
+        return self._clean_month("start")
+
+    def clean_end(self) -> date | None:
+        return self._clean_month("end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

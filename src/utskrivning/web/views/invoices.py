@@ -7,7 +7,6 @@ municipality's disputes correct it; the municipality's finance questions the mon
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime
 from typing import Any
 
@@ -18,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from utskrivning.episodes.selectors import episodes_csv, invoice_lines_audit
+from utskrivning.episodes.selectors import episodes_csv
+from utskrivning.followup import months
 from utskrivning.organisations.models import Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.export import write_disputed_xlsx
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import (
     DisputedBasis,
-    disputed_invoice_basis,
+    disputed_basis_read,
     episode_by_file_id,
 )
 from utskrivning.payment.services import dispute_open
@@ -39,12 +39,11 @@ from utskrivning.web.views.common import (
 )
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _month(month: str) -> str:
-    if not _MONTH.fullmatch(month):
+    if not months.is_month(month):
         raise Http404
     return month
 
@@ -52,18 +51,14 @@ def _month(month: str) -> str:
 def _basis(
     request: HttpRequest, municipality: Organisation, month: str, purpose: str
 ) -> DisputedBasis:
-    """The disputed basis; its episode lines are patient data, so their read is audited."""
     membership = request.membership  # type: ignore[attr-defined]
-    basis = disputed_invoice_basis(municipality=municipality, month=_month(month))
-    invoice_lines_audit(
+    return disputed_basis_read(
         municipality=municipality,
-        month=month,
-        external_ids=basis.episode_ids(),
+        month=_month(month),
         actor=request.user,
         organisation=membership.organisation,
         purpose=purpose,
     )
-    return basis
 
 
 def may_dispute(membership: Membership, municipality: Organisation) -> bool:
