@@ -23,6 +23,7 @@ from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
 from utskrivning.domain.episodes import COLUMNS, EpisodeFileError, RowError, read_episodes
 from utskrivning.domain.identity import PersonalNumber
+from utskrivning.domain.payment.export import runs_as_formula, safe_cell
 from utskrivning.domain.process import Event, EventType, Party, replay
 from utskrivning.episodes.models import Episode, EpisodeEvent, ImportStatus, Patient
 from utskrivning.episodes.services import DONE, _columns, event_to_payload
@@ -176,6 +177,9 @@ def _checked_keys(row: dict[str, Any]) -> None:
         )
     if len(row["episode_id"]) > EPISODE_ID_LENGTH:
         raise _Refused(row["line"], "episode_id", f"longer than {EPISODE_ID_LENGTH} characters")
+    if runs_as_formula(row["episode_id"]):
+        # It would come back out in every download; refused here, it never needs neutralising.
+        raise _Refused(row["line"], "episode_id", "starts as a spreadsheet formula (=, +, -, @)")
 
 
 def _plan(row: dict[str, Any], orgs: _Organisations) -> _Planned | RowError:
@@ -359,7 +363,9 @@ def export_episode_file(*, queryset: QuerySet[Episode]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(export_rows(queryset))
+    # Ids and names that run as formulas are refused on the way in; what got in by another way
+    # (a name written straight to the database) still leaves as text.
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in export_rows(queryset))
     return out.getvalue()
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES
+from utskrivning.domain.payment.export import runs_as_formula
 from utskrivning.domain.rulebooks import RulebookError, load_rulebook
 
 
@@ -78,9 +79,15 @@ def validate_rulebook_id(rulebook_id: str) -> None:
         raise ValidationError(str(error)) from None
 
 
+def validate_name(name: str) -> None:
+    """Names come out in every download (a ward is an episode's unit): none may run as a formula."""
+    if runs_as_formula(name):
+        raise ValidationError(_("A name may not start with =, +, - or @."))
+
+
 class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_name])
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),

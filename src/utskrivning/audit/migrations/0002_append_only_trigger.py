@@ -1,14 +1,8 @@
-"""On PostgreSQL the database itself refuses UPDATE and DELETE of audit entries.
-
-Row triggers, so TRUNCATE (how the test runner empties tables, and which needs the table owner's
-rights) still works. SQLite has no role separation to protect with it, so it is skipped there.
-"""
-
-from collections.abc import Callable
+"""On PostgreSQL the database itself refuses UPDATE and DELETE of audit entries (`triggers`)."""
 
 from django.db import migrations
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from utskrivning.audit.triggers import on_postgresql
 
 CREATE = """
 CREATE FUNCTION audit_auditentry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -27,15 +21,7 @@ DROP FUNCTION audit_auditentry_refuse_change();
 """
 
 
-def _on_postgresql(sql: str) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
-    def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)  # None: the '%' is PL/pgSQL's, not a parameter
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = (("audit", "0001_initial"),)
 
-    operations = (migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP)),)
+    operations = (migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP)),)

@@ -63,11 +63,14 @@ def to_json_dict(result: PaymentResult) -> dict[str, Any]:
     }
 
 
+def runs_as_formula(value: Any) -> bool:
+    """A leading =, +, -, @ (or a tab or CR, before one) would make a spreadsheet run the cell."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
 def safe_cell(value: Any) -> Any:
-    """A leading =, +, -, @ would make Excel run the cell; a quote keeps it text (OWASP)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A quote keeps such a cell text (OWASP)."""
+    return "'" + value if runs_as_formula(value) else value
 
 
 def _invoice_row(invoice: dict[str, Any]) -> list[Any]:
