@@ -23,7 +23,7 @@ test: setup lint browsers
 
 # The tests that touch the database, again; CI runs them with DATABASE_URL on PostgreSQL.
 test-db: setup browsers
-	@$(UV) run pytest -q tests/service tests/episodes tests/payment_app tests/web tests/browser
+	@$(UV) run pytest -q tests/service tests/episodes tests/payment_app tests/web tests/api tests/trust tests/followup tests/browser
 
 lint: setup
 	@$(UV) run ruff check .
@@ -43,3 +43,13 @@ bench: setup
 browsers:
 	@(command -v chromium && command -v pdftoppm) >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils)
+
+# schemathesis against the API's own OpenAPI schema, many more examples than the suite's few.
+.PHONY: fuzz
+fuzz: setup
+	@UTSKRIVNING_FUZZ_EXAMPLES=$${UTSKRIVNING_FUZZ_EXAMPLES:-200} $(UV) run pytest -q -p no:cacheprovider tests/trust/test_schema_fuzz.py
+
+# The service under load on PostgreSQL (127.0.0.1:5432): 100 000 episodes, gunicorn, 200 requests/s.
+.PHONY: bench-service
+bench-service: setup
+	@$(UV) run python benchmarks/service.py

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Router, Schema, Status
+from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import AwareDatetime
 
 from utskrivning.domain.process import (
     Event,
@@ -64,6 +65,14 @@ class MembershipSessionAuth(SessionAuth):
 AUTH: list[Any] = [TokenAuth(), MembershipSessionAuth()]
 
 
+class TooLarge(RequestDataTooBig):
+    """Like Django's own refusal of a large body, but naming the field that was too large."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def membership_of(request: HttpRequest) -> Membership:
     membership = getattr(request, "membership", None) or getattr(request, "auth", None)
     if not isinstance(membership, Membership):
@@ -74,6 +83,10 @@ def membership_of(request: HttpRequest) -> Membership:
 def idempotency_key(request: HttpRequest) -> str | None:
     key = request.headers.get("Idempotency-Key")
     return key[:200] if key else None
+
+
+# A path id the database can hold: a larger one would fail in the query, not say "not found".
+EpisodeId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def visible_episode(membership: Membership, pk: int) -> Episode:
@@ -90,6 +103,11 @@ router = Router(tags=["episodes"], auth=AUTH)
 # --- schemas -----------------------------------------------------------------------------------
 
 
+# A time without its offset is refused: in Stockholm 02:30 on the spring night never happens and
+# on the autumn night happens twice, and a deadline counted from the wrong one is an hour off.
+Instant = AwareDatetime
+
+
 class AdmitIn(Schema):
     personal_number: str
     name: str
@@ -101,12 +119,12 @@ class AdmitIn(Schema):
     district_id: int | None = None
     primary_care_id: int | None = None
     support_needed: bool = True
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class EventIn(Schema):
     type: EventType
-    at: datetime | None = None
+    at: Instant | None = None
     expected_version: int | None = None
     party: Party | None = None
     parties: frozenset[Party] = frozenset()
@@ -121,13 +139,13 @@ class EventIn(Schema):
 
 class AcknowledgeIn(Schema):
     message: MessageKind
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class DeviationIn(Schema):
     category: str
     text: str = ""
-    at: datetime | None = None
+    at: Instant | None = None
 
 
 class EventOut(Schema):
@@ -214,7 +232,7 @@ def worklist(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/{int:pk}", summary="One episode: timeline, deadlines, allowed steps, payment")
-def episode_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+def episode_detail(request: HttpRequest, pk: EpisodeId) -> dict[str, Any]:
     from utskrivning.episodes import selectors
 
     membership = membership_of(request)
@@ -286,7 +304,7 @@ def admit(request: HttpRequest, body: AdmitIn) -> Status:
 
 
 @router.post("/{int:pk}/events", response={201: EventOut}, summary="Record a step")
-def record_event(request: HttpRequest, pk: int, body: EventIn) -> Status:
+def record_event(request: HttpRequest, pk: EpisodeId, body: EventIn) -> Status:
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
     event = Event(
@@ -313,7 +331,7 @@ def record_event(request: HttpRequest, pk: int, body: EventIn) -> Status:
 
 
 @router.post("/{int:pk}/acknowledgements", response={201: EventOut}, summary="Acknowledge")
-def acknowledge(request: HttpRequest, pk: int, body: AcknowledgeIn) -> Status:
+def acknowledge(request: HttpRequest, pk: EpisodeId, body: AcknowledgeIn) -> Status:
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
     stored = episode_record_event(
@@ -329,7 +347,7 @@ def acknowledge(request: HttpRequest, pk: int, body: AcknowledgeIn) -> Status:
 
 
 @router.post("/{int:pk}/deviations", response={201: dict}, summary="Report a deviation")
-def report_deviation(request: HttpRequest, pk: int, body: DeviationIn) -> Status:
+def report_deviation(request: HttpRequest, pk: EpisodeId, body: DeviationIn) -> Status:
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
     deviation = deviation_report(
@@ -365,7 +383,10 @@ def deviations(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/import", summary="Import an episode file (all or nothing)")
 def import_file(request: HttpRequest, file: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
     from utskrivning.episodes.imports import import_episode_file
+    from utskrivning.web.forms import MAX_UPLOAD_BYTES
 
     membership = membership_of(request)
+    if file.size is None or file.size > MAX_UPLOAD_BYTES:
+        raise TooLarge(f"file: larger than {MAX_UPLOAD_BYTES // 2**20} MB.", field="file")
     result = import_episode_file(data=file.read(), membership=membership)
     return {"imported": result.imported, "already_stored": result.already_stored}

@@ -32,6 +32,7 @@ class Tally:
     label: str
     proposed: int
     reported: int
+    key: str = ""  # untranslated, for the API: the category's code, the organisation, YYYY-MM
 
     @property
     def total(self) -> int:
@@ -78,7 +79,12 @@ def _tallies(deviations: QuerySet[Deviation], key: Any, label: Any) -> list[Tall
         )
         .order_by("key")
     )
-    return [Tally(label(row["key"]), row["n_proposed"], row["n_reported"]) for row in rows]
+    return [_tally(row["key"], row["n_proposed"], row["n_reported"], label) for row in rows]
+
+
+def _tally(key: Any, proposed: int, reported: int, label: Any) -> Tally:
+    # A month's key is a datetime: its label (YYYY-MM) is already the untranslated key.
+    return Tally(label(key), proposed, reported, key if isinstance(key, str) else label(key))
 
 
 def deviation_followup(

@@ -13,10 +13,11 @@ import logging
 import threading
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from utskrivning.domain.episodes import EpisodeFileError
@@ -28,14 +29,31 @@ from utskrivning.organisations.permissions import Action, can
 log = logging.getLogger(__name__)
 
 
-def import_job_create(*, membership: Membership, data: bytes, name: str) -> ImportJob:
-    """Store the file as a queued job of the membership's region."""
+def import_job_create(
+    *, membership: Membership, data: bytes, name: str, idempotency_key: str | None = None
+) -> ImportJob:
+    """Store the file as a queued job of the membership's region. A retried upload with the same
+    `idempotency_key` is the same job: its id is derived from the membership and the key."""
     if not can(membership, Action.IMPORT_EPISODES):
         raise PermissionDenied("Your role may not import episodes.")
     region = membership.organisation.region
     if region is None:
         raise PermissionDenied("Episodes are imported for a region.")
-    return ImportJob.objects.create(region=region, membership=membership, data=data, name=name)
+    fields = {"region": region, "membership": membership, "data": data, "name": name}
+    if idempotency_key is None:
+        return ImportJob.objects.create(**fields)
+    pk = uuid5(_IDEMPOTENCY, f"{membership.pk}:{idempotency_key}")
+    return ImportJob.objects.defer("data").get_or_create(pk=pk, defaults=fields)[0]
+
+
+_IDEMPOTENCY = UUID("0f5e7c1a-6a7b-4d8e-9c1f-2b3a4d5e6f70")  # a fixed namespace for uuid5
+
+
+def import_jobs_visible_to(*, membership: Membership) -> QuerySet[ImportJob]:
+    """The jobs of the membership's region, for who may import; the file is not read back."""
+    if not can(membership, Action.IMPORT_EPISODES):
+        raise PermissionDenied("Your role may not import episodes.")
+    return ImportJob.objects.defer("data").filter(region=membership.organisation.region)
 
 
 def _finish(job_id: UUID, **fields: Any) -> None:

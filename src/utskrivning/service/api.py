@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from utskrivning.domain.episodes import EpisodeFileError
+from utskrivning.domain.process.guards import BEFORE_ADMISSION
 from utskrivning.episodes.api import router as episodes_router
 from utskrivning.episodes.services import ConflictError, NotVisibleError, ProcessError
 from utskrivning.payment.api import router as payment_router
@@ -18,6 +20,16 @@ from utskrivning.payment.api import router as payment_router
 api = NinjaAPI(title="Utskrivning", version="1", docs_url="/docs", urls_namespace="api")
 api.add_router("/episodes", episodes_router)
 api.add_router("/payment", payment_router)
+api.add_router("/deviations", "utskrivning.episodes.followup_api.router")
+api.add_router("/followup", "utskrivning.followup.api.router")
+api.add_router("/import-jobs", "utskrivning.episodes.import_jobs_api.router")
+api.add_router("/payment/files", "utskrivning.payment.files_api.router")
+
+
+@api.get("/health", auth=None, summary="The process answers (for the load balancer)")
+def health(request: HttpRequest) -> dict[str, str]:
+    """No database, no session: what a load balancer polls, and the benchmark's baseline."""
+    return {"status": "ok"}
 
 
 def _error(
@@ -45,7 +57,18 @@ def invalid_value(request: HttpRequest, exc: DjangoValidationError) -> HttpRespo
 
 @api.exception_handler(ProcessError)
 def refused(request: HttpRequest, exc: ProcessError) -> HttpResponse:
+    if exc.reason == BEFORE_ADMISSION:  # a wrong value of `at`, not a step out of turn
+        return _error(request, 422, exc.reason, "at")
     return _error(request, 409, exc.reason, "type")
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """Django raises it when the body passes DATA_UPLOAD_MAX_MEMORY_SIZE; ninja would let it
+    become Django's HTML 400."""
+    return _error(
+        request, 413, str(exc) or "The request body is too large.", getattr(exc, "field", "body")
+    )
 
 
 @api.exception_handler(ConflictError)
@@ -77,8 +100,20 @@ def bad_file(request: HttpRequest, exc: EpisodeFileError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, str(exc))
+    # ninja's only 400 is a body it cannot parse (not JSON, a broken multipart form).
+    return _error(request, exc.status_code, str(exc), "body" if exc.status_code == 400 else None)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
+@csrf_exempt  # it changes nothing, and a refused token must not turn the 404 into HTML
+def unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
+    """A path no operation matches (`/api/episodes/-1`) is a JSON 404 too, not Django's HTML."""
+    return _error(request, 404, "No such API path.", "path")
 
 
 # Included by service/urls.py as `path("api/", include("utskrivning.service.api"))`.
-urlpatterns = [path("", api.urls)]
+urlpatterns = [path("", api.urls), re_path(r"^(?P<rest>[\s\S]*)$", unknown_path)]

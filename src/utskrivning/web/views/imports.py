@@ -62,6 +62,6 @@ def upload(request: HttpRequest) -> HttpResponse:
 def job(request: HttpRequest, pk: UUID) -> HttpResponse:
     """One import job's progress or result; the running page asks for it every second."""
     _importer(request)
-    region = request.membership.organisation.region  # type: ignore[attr-defined]
-    found = get_object_or_404(ImportJob.objects.defer("data"), pk=pk, region=region)
+    jobs = import_jobs.import_jobs_visible_to(membership=request.membership)  # type: ignore[attr-defined]
+    found = get_object_or_404(jobs, pk=pk)
     return _page(request, ImportForm(), found)

@@ -1,0 +1,408 @@
+"""The coordination service under a bounded load: worklists, episode pages and message writes
+on 100 000 episodes in PostgreSQL, served by gunicorn on 127.0.0.1, beside a trivial view.
+
+Fills its own database (`utskrivning_bench`, created on the local PostgreSQL and reused while it
+holds the same number of episodes) with bulk inserts, starts gunicorn, then a second process sends
+each scenario at a fixed rate (open loop: a late answer does not slow the sender, and latency is
+counted from the moment the request was due, so queueing shows). Prints p50/p95/p99, throughput
+and errors per scenario and the ratio to `/api/health`, which touches neither database nor session.
+Target: worklist p95 < 50 ms at 200 requests/s with 0 errors. Also prints each read's query count.
+
+    python benchmarks/service.py [--episodes 100000] [--in-progress 150] [--rate 200]
+                                 [--seconds 15] [--workers 2] [--threads 8] [--port 8765]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+DATABASE = "utskrivning_bench"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+TARGET_P95_MS = 50.0
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def _environment(args: argparse.Namespace) -> dict[str, str]:
+    key_file = Path("build/benchmarks/secret_key")
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+    return {
+        "DATABASE_URL": f"{args.server}/{DATABASE}",
+        "UTSKRIVNING_DEBUG": "false",  # production settings: DEBUG would keep every query
+        "SECRET_KEY": key_file.read_text(),
+        "UTSKRIVNING_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "utskrivning.service.settings",
+    }
+
+
+def _create_database(server: str, *, fresh: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        if fresh:
+            connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def _setup_django(args: argparse.Namespace) -> None:
+    os.environ.update(_environment(args))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def _personal_number(i: int) -> str:
+    """Unique and valid: a birth date per 999 patients, the serial number, the check digit."""
+    from utskrivning.domain.identity import check_digit
+
+    born = date(1930, 1, 1) + timedelta(days=i // 999)
+    head = f"{born:%y%m%d}{i % 999 + 1:03d}"
+    return f"{born:%Y%m%d}{head[6:]}{check_digit(head)}"
+
+
+def fill(*, episodes: int, in_progress: int, now: datetime) -> None:
+    """Bulk inserts in one transaction: patients, episodes, their admission and notice events,
+    and the notice's messages. All but `in_progress` are closed; the open ones are the ward's,
+    the municipality's and primary care's worklists."""
+    from django.db import transaction
+
+    from utskrivning.domain.process import Event, EventType, Party
+    from utskrivning.episodes.models import Episode, EpisodeEvent, Message, Patient
+    from utskrivning.episodes.services import event_to_payload
+    from utskrivning.organisations.models import Kind, Organisation
+
+    wards = list(Organisation.objects.filter(kind=Kind.WARD).order_by("pk"))
+    municipalities = list(Organisation.objects.filter(kind=Kind.MUNICIPALITY).order_by("pk"))
+    units = list(Organisation.objects.filter(kind=Kind.PRIMARY_CARE).order_by("pk"))
+    parties = frozenset({Party.MUNICIPALITY, Party.PRIMARY_CARE})
+    batch = 5000
+    with transaction.atomic():
+        for start in range(0, episodes, batch):
+            numbers = range(start, min(start + batch, episodes))
+            patients = Patient.objects.bulk_create(
+                Patient(
+                    personal_number=_personal_number(i),
+                    name=f"Patient {i}",
+                    home_municipality=municipalities[i % len(municipalities)],
+                )
+                for i in numbers
+            )
+            rows = []
+            for i, patient in zip(numbers, patients, strict=True):
+                open_ = i >= episodes - in_progress
+                back = (
+                    timedelta(hours=i % 96 + 2) if open_ else timedelta(minutes=15 * (episodes - i))
+                )
+                admitted = now - back - (timedelta(0) if open_ else timedelta(days=6))
+                rows.append(
+                    Episode(
+                        patient=patient,
+                        external_id=f"B{i:07d}",
+                        ward=wards[i % len(wards)],
+                        home_municipality=patient.home_municipality,
+                        primary_care=units[i % len(units)],
+                        care_type="somatic",
+                        state="notified" if open_ else "closed",
+                        admitted_at=admitted,
+                        admission_notice_at=admitted + timedelta(hours=1),
+                        discharged_at=None if open_ else admitted + timedelta(days=5),
+                        status="" if open_ else "UTFÖRD",
+                        version=2,
+                    )
+                )
+            stored = Episode.objects.bulk_create(rows)
+            events = EpisodeEvent.objects.bulk_create(
+                event
+                for e in stored
+                for event in (
+                    EpisodeEvent(episode=e, type=EventType.ADMITTED.value, at=e.admitted_at),
+                    EpisodeEvent(
+                        episode=e,
+                        type=EventType.ADMISSION_NOTICE_SENT.value,
+                        at=e.admission_notice_at,
+                        payload=event_to_payload(
+                            Event(
+                                EventType.ADMISSION_NOTICE_SENT,
+                                parties=parties,
+                                estimated_discharge=(e.admitted_at + timedelta(days=7)).date(),
+                            )
+                        ),
+                    ),
+                )
+            )
+            Message.objects.bulk_create(
+                Message(
+                    episode=event.episode,
+                    event=event,
+                    kind="admission_notice",
+                    party=party.value,
+                    organisation=(
+                        event.episode.home_municipality
+                        if party is Party.MUNICIPALITY
+                        else event.episode.primary_care
+                    ),
+                    sent_at=event.at,
+                )
+                for event in events
+                if event.type == EventType.ADMISSION_NOTICE_SENT.value
+                for party in sorted(parties)
+            )
+            print(f"  {min(start + batch, episodes):>7} episodes", end="\r", flush=True)
+    print()
+
+
+def prepare(args: argparse.Namespace) -> dict[str, Any]:
+    """The database filled (reused when it holds the same episodes), tokens and ids to drive."""
+    _create_database(args.server, fresh=args.refill)
+    _setup_django(args)
+    from django.db import connections
+    from django.utils import timezone
+
+    from utskrivning.episodes.models import Episode
+    from utskrivning.organisations.demo import seed_demo_organisations
+
+    if (count := Episode.objects.count()) != args.episodes:
+        if count:
+            connections.close_all()
+            _create_database(args.server, fresh=True)
+            _setup_django(args)
+        seed_demo_organisations()
+        started = time.perf_counter()
+        fill(episodes=args.episodes, in_progress=args.in_progress, now=timezone.now())
+        print(f"filled {args.episodes} episodes in {time.perf_counter() - started:.0f} s")
+    return _cast()
+
+
+def _cast() -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from utskrivning.episodes.selectors import episode_detail, episodes_visible_to, worklist_for
+    from utskrivning.episodes.services import api_token_issue
+    from utskrivning.organisations.models import Membership, Role
+
+    members = {
+        role: Membership.objects.select_related("organisation", "user").get(
+            user__username=username, role=role
+        )
+        for username, role in [
+            ("sjukskoterska", Role.WARD_NURSE),
+            ("handlaggare", Role.CASE_OFFICER),
+            ("verksamhetschef", Role.PRIMARY_CARE_HEAD),
+        ]
+    }
+    print("queries (in-process, one call each):")
+    for role, member in members.items():
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            rows = worklist_for(organisation=member.organisation, now=timezone.now())
+        took = (time.perf_counter() - started) * 1000
+        print(f"  worklist {role.value:<18} {len(rows):>4} rows {len(queries):>3} queries "
+              f"{took:7.1f} ms")  # fmt: skip
+    nurse = members[Role.WARD_NURSE]
+    visible = list(
+        episodes_visible_to(organisation=nurse.organisation)
+        .filter(status="")
+        .values_list("pk", flat=True)
+    )
+    episode = episodes_visible_to(organisation=nurse.organisation).get(pk=visible[0])
+    with CaptureQueriesContext(connection) as queries:
+        episode_detail(
+            episode=episode, organisation=nurse.organisation, actor=None, now=timezone.now()
+        )
+    print(f"  episode page {len(queries):>3} queries")
+    return {
+        "worklist_tokens": [api_token_issue(membership=m, name="bench") for m in members.values()],
+        "nurse_token": api_token_issue(membership=nurse, name="bench"),
+        "episodes": visible,
+    }
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable, "-m", "gunicorn", "utskrivning.service.wsgi:application",
+        "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
+        "--threads", str(args.threads), "--worker-class", "gthread", "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env={**os.environ, **_environment(args)})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+            connection.request("GET", "/api/health")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+# --- the load (run as a second process: `--drive`) ----------------------------------------------
+
+
+def _requests(scenario: str, cast: dict[str, Any], n: int) -> list[tuple[str, str, bytes, dict]]:
+    tokens, episodes = cast["worklist_tokens"], cast["episodes"]
+    nurse = {"Authorization": f"Bearer {cast['nurse_token']}"}
+    today = datetime.now().astimezone().date()
+    out = []
+    for i in range(n):
+        pk = episodes[i % len(episodes)]
+        if scenario == "trivial":
+            out.append(("GET", "/api/health", b"", {}))
+        elif scenario == "worklist":
+            token = tokens[i % len(tokens)]
+            out.append(("GET", "/api/episodes/worklist", b"", {"Authorization": f"Bearer {token}"}))
+        elif scenario == "episode page":
+            out.append(("GET", f"/api/episodes/{pk}", b"", nurse))
+        else:  # a message: a new estimated discharge date, notified to the recipients
+            body = {
+                "type": "estimated_discharge_changed",
+                "estimated_discharge": (today + timedelta(days=3 + i % 20)).isoformat(),
+            }
+            headers = nurse | {
+                "Content-Type": "application/json",
+                "Idempotency-Key": f"bench-{time.time_ns()}-{i}",
+            }
+            out.append(("POST", f"/api/episodes/{pk}/events", json.dumps(body).encode(), headers))
+    return out  # fmt: skip
+
+
+def drive(port: int, scenario: str, rate: float, seconds: float, cast: dict) -> dict[str, Any]:
+    """Open loop: request i is due at start + i/rate whatever happened before it."""
+    local = threading.local()
+
+    def send(due: float, request: tuple[str, str, bytes, dict]) -> tuple[float, int]:
+        if not hasattr(local, "connection"):
+            local.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        method, path, body, headers = request
+        try:
+            local.connection.request(method, path, body=body or None, headers=headers)
+            response = local.connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            local.connection.close()
+            del local.connection
+            status = 0
+        return (time.perf_counter() - due) * 1000, status
+
+    n = int(rate * seconds)
+    requests = _requests(scenario, cast, n)
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        start = time.perf_counter() + 0.1
+        futures = []
+        for i, request in enumerate(requests):
+            due = start + i / rate
+            time.sleep(max(0.0, due - time.perf_counter()))
+            futures.append(pool.submit(send, due, request))
+        results = [f.result() for f in futures]
+    elapsed = time.perf_counter() - start
+    latencies = sorted(ms for ms, _ in results)
+    statuses: dict[int, int] = {}
+    for _, status in results:
+        statuses[status] = statuses.get(status, 0) + 1
+
+    def quantile(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+
+    return {
+        "p50": quantile(0.50), "p95": quantile(0.95), "p99": quantile(0.99),
+        "throughput": n / elapsed,
+        # A 409 is the service refusing a write on a version that changed meanwhile: correct,
+        # and counted apart from the errors (5xx, other 4xx, a dropped connection).
+        "conflicts": statuses.get(409, 0),
+        "errors": sum(c for s, c in statuses.items() if not 200 <= s < 300 and s != 409),
+        "statuses": statuses,
+    }  # fmt: skip
+
+
+def _drive_in_a_second_process(args: argparse.Namespace, scenario: str, cast: dict) -> dict:
+    command = [
+        sys.executable, __file__, "--drive", scenario, "--port", str(args.port),
+        "--rate", str(args.rate), "--seconds", str(args.seconds),
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, input=json.dumps(cast), capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+SCENARIOS = ["trivial", "worklist", "episode page", "message write"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=100_000)
+    parser.add_argument("--in-progress", type=int, default=150)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--server", default=SERVER, help="PostgreSQL, without a database name")
+    parser.add_argument("--refill", action="store_true", help="drop and fill the database anew")
+    parser.add_argument("--drive", choices=SCENARIOS, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.drive:
+        cast = json.loads(sys.stdin.read())
+        print(json.dumps(drive(args.port, args.drive, args.rate, args.seconds, cast)))
+        return
+    cast = prepare(args)
+    server = serve(args)
+    try:
+        for scenario in SCENARIOS[:-1]:  # a second's warm-up of the reads (writes add history)
+            _drive_in_a_second_process(
+                argparse.Namespace(**{**vars(args), "seconds": 1.0}), scenario, cast
+            )
+        results = {s: _drive_in_a_second_process(args, s, cast) for s in SCENARIOS}
+    finally:
+        server.terminate()
+        server.wait(30)
+    _report(args, results)
+
+
+def _report(args: argparse.Namespace, results: dict[str, dict]) -> None:
+    base = results["trivial"]["p95"] or 1e-9
+    print(f"\n{args.rate:.0f} requests/s for {args.seconds:.0f} s each, gunicorn "
+          f"{args.workers} workers × {args.threads} threads, {args.episodes} episodes")  # fmt: skip
+    print(f"{'scenario':<14}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}{'errors':>8}"
+          f"{'p95 ×trivial':>14}{'409':>6}  statuses")  # fmt: skip
+    for name, r in results.items():
+        times = f"{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
+        print(f"{name:<14}{times}{r['throughput']:>8.0f}{r['errors']:>8}"
+              f"{r['p95'] / base:>14.1f}{r['conflicts']:>6}  {r['statuses']}")  # fmt: skip
+    worklist = results["worklist"]
+    met = worklist["p95"] < TARGET_P95_MS and worklist["errors"] == 0
+    print(f"\nworklist target (p95 < {TARGET_P95_MS:.0f} ms, 0 errors): "
+          f"{'met' if met else 'NOT met'}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Episode-file imports as jobs over the API, as the import page runs them: the upload answers at
+once with the job, a thread works it, and the caller polls its phase, row count and result."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import File, Path, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from utskrivning.episodes import import_jobs
+from utskrivning.episodes.api import AUTH, TooLarge, idempotency_key, membership_of
+from utskrivning.episodes.models import ImportJob, ImportStatus
+from utskrivning.episodes.services import NotVisibleError
+from utskrivning.web.forms import MAX_UPLOAD_BYTES
+
+router = Router(tags=["imports"], auth=AUTH)
+
+
+class ImportErrorOut(Schema):
+    line: int | None
+    column: str
+    reason: str
+
+
+class ImportJobOut(Schema):
+    id: UUID
+    name: str
+    status: ImportStatus
+    running: bool
+    rows_done: int
+    rows_total: int
+    imported: int
+    already_stored: int
+    errors: list[ImportErrorOut]  # every bad line; then nothing was saved
+    created: datetime
+    finished: datetime | None
+
+
+@router.post(
+    "/", response={202: ImportJobOut}, summary="Start importing an episode file (all or nothing)"
+)
+def start(request: HttpRequest, file: UploadedFile = File(...)) -> Status:  # noqa: B008
+    """A retry with the same `Idempotency-Key` answers with the job the first upload made."""
+    membership = membership_of(request)
+    if file.size is None or file.size > MAX_UPLOAD_BYTES:
+        raise TooLarge(f"file: larger than {MAX_UPLOAD_BYTES // 2**20} MB.", field="file")
+    job = import_jobs.import_job_create(
+        membership=membership,
+        data=file.read(),
+        name=file.name or "",
+        idempotency_key=idempotency_key(request),
+    )
+    if job.status == ImportStatus.QUEUED:
+        # After the commit, so the thread's own connection finds the job.
+        transaction.on_commit(lambda: import_jobs.import_job_start(job))
+    return Status(202, job)
+
+
+@router.get("/{uuid:pk}", response=ImportJobOut, summary="An import job's progress or result")
+def progress(request: HttpRequest, pk: Annotated[UUID, Path()]) -> ImportJob:
+    found = import_jobs.import_jobs_visible_to(membership=membership_of(request)).filter(pk=pk)
+    job = found.first()
+    if job is None:
+        raise NotVisibleError("No such import job.")
+    return job

@@ -1,0 +1,55 @@
+"""The invoice page's downloads over the API: the disputed basis as XLSX and the month's episode
+file, read with the page's access rule and audited as the page's downloads are."""
+
+from __future__ import annotations
+
+import io
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from utskrivning.episodes.api import AUTH, membership_of
+from utskrivning.episodes.selectors import episodes_csv
+from utskrivning.payment.export import write_disputed_xlsx
+from utskrivning.payment.selectors import disputed_basis_read
+from utskrivning.payment.services import checked_month
+from utskrivning.web.views.common import invoice_municipality
+
+router = Router(tags=["payment"], auth=AUTH)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/{code}/{month}/basis.xlsx", summary="The invoice basis as the page's XLSX")
+def basis_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    """The original basis, the corrected one beside it, and the disputes."""
+    membership = membership_of(request)
+    municipality = invoice_municipality(membership, code)
+    basis = disputed_basis_read(
+        municipality=municipality,
+        month=checked_month(month),
+        actor=request.user,
+        organisation=membership.organisation,
+        purpose="invoice basis download (API)",
+    )
+    out = io.BytesIO()
+    write_disputed_xlsx(basis, out)
+    return _file(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
+
+
+@router.get("/{code}/{month}/episodes.csv", summary="The month's episode file (episodes-csv)")
+def episode_file(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    membership = membership_of(request)
+    text = episodes_csv(
+        municipality=invoice_municipality(membership, code),
+        month=checked_month(month),
+        actor=request.user,
+        organisation=membership.organisation,
+    )
+    return _file(text, "text/csv; charset=utf-8", f"episoder-{code}-{month}.csv")
