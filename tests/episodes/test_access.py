@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 
 from utskrivning.domain.process import Event, EventType, MessageKind, Party
 from utskrivning.episodes.models import EpisodeEvent
-from utskrivning.episodes.selectors import episodes_visible_to, worklist_for
+from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import episode_record_event
+from utskrivning.episodes.worklist_cache import current_worklist
 
 from .conftest import ADMITTED
 
@@ -109,7 +110,7 @@ def test_worklist_rows_have_obligations_and_constant_queries(cast, django_assert
         cast.notify(episode, ADMITTED + H)
     now = ADMITTED + timedelta(days=2)
     with django_assert_max_num_queries(12):
-        rows = worklist_for(organisation=cast.municipality_a, now=now)
+        rows = current_worklist(organisation=cast.municipality_a, now=now, actor=None)
     assert len(rows) == 3
     assert all(row.state == "notified" for row in rows)
-    assert worklist_for(organisation=cast.municipality_b, now=now) == []
+    assert current_worklist(organisation=cast.municipality_b, now=now, actor=None) == []

@@ -211,10 +211,10 @@ def _explanation(e: Any) -> dict[str, Any] | None:
 
 @router.get("/worklist", summary="The worklist of the organisation the caller acts for")
 def worklist(request: HttpRequest) -> list[dict[str, Any]]:
-    from utskrivning.episodes.selectors import worklist_for
+    from utskrivning.episodes.worklist_cache import current_worklist
 
     membership = membership_of(request)
-    rows = worklist_for(
+    rows = current_worklist(
         organisation=membership.organisation, now=timezone.now(), actor=membership.user
     )
     return [

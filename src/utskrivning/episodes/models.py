@@ -110,7 +110,15 @@ class Episode(models.Model):
         verbose_name = _("episode")
         verbose_name_plural = _("episodes")
         ordering = ("-admitted_at", "-id")
-        indexes = (models.Index(fields=["state"]), models.Index(fields=["discharged_at"]))
+        indexes = (
+            models.Index(fields=["state"]),
+            models.Index(fields=["discharged_at"]),
+            # Every worklist: the few open episodes of a county's years, in admission order. With
+            # it the planner starts from them, not from the thousands of an organisation's notices.
+            models.Index(
+                fields=["admitted_at", "id"], condition=Q(status=""), name="episode_open_admitted"
+            ),
+        )
 
     def __str__(self) -> str:
         return self.external_id

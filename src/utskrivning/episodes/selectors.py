@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.audit.services import patient_reference
@@ -32,6 +32,7 @@ from utskrivning.domain.process import (
 from utskrivning.domain.rulebooks import CountyAverage, load_rulebook
 from utskrivning.episodes.imports import export_episode_file
 from utskrivning.episodes.models import Deviation, Episode, EpisodeEvent, Message
+from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.episodes.services import episode_facts_of
 from utskrivning.followup import months
 from utskrivning.organisations.models import Kind, Organisation
@@ -83,6 +84,18 @@ def audit_reads(
     episodes: list[Episode], *, actor: Any, organisation: Organisation, purpose: str
 ) -> None:
     """One entry per patient read, in one query."""
+    audit_patient_reads(
+        [(e.pk, e.patient.personal_number) for e in episodes],
+        actor=actor,
+        organisation=organisation,
+        purpose=purpose,
+    )
+
+
+def audit_patient_reads(
+    reads: list[tuple[int, str]], *, actor: Any, organisation: Organisation, purpose: str
+) -> None:
+    """As `audit_reads`, for (episode id, personnummer) pairs read without their episodes."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     AuditEntry.objects.bulk_create(
         AuditEntry(
@@ -90,11 +103,11 @@ def audit_reads(
             organisation=organisation,
             action=AuditAction.READ,
             obj_type="episode",
-            obj_id=str(e.pk),
-            patient_ref=patient_reference(PersonalNumber(e.patient.personal_number)),
+            obj_id=str(pk),
+            patient_ref=patient_reference(PersonalNumber(number)),
             purpose=purpose,
         )
-        for e in episodes
+        for pk, number in reads
     )
 
 
@@ -123,8 +136,7 @@ def episode_explanation(
     rulebook = rulebook or _rulebook_for(episode.ward)
     if rulebook is None:
         return None
-    frame = episode_frame(queryset=Episode.objects.filter(pk=episode.pk))
-    return explain_episode(frame.row(0, named=True), rulebook, now=now)
+    return explain_episode(normalised_rows([episode])[0], rulebook, now=now)
 
 
 @dataclass
@@ -142,24 +154,25 @@ class WorklistRow:
         return self.explanation.ready_days if self.explanation else 0
 
 
-def worklist_for(
-    *, organisation: Organisation, now: datetime, actor: Any = None
+def open_episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]:
+    return episodes_visible_to(organisation=organisation).filter(status="")
+
+
+def worklist_rows(
+    episodes: list[Episode], *, organisation: Organisation, now: datetime
 ) -> list[WorklistRow]:
-    """The episodes in progress the organisation sees; a constant number of queries."""
-    episodes = list(
-        episodes_visible_to(organisation=organisation)
-        .filter(status="")
-        .prefetch_related(Prefetch("events", queryset=EpisodeEvent.objects.order_by("at", "id")))
-        .order_by("admitted_at", "id")
-    )
+    """`episodes` as the organisation's worklist rows, in admission order; not audited."""
+    episodes = sorted(episodes, key=lambda e: (e.admitted_at, e.pk))
     if not episodes:
         return []
+    prefetch_related_objects(
+        episodes, Prefetch("events", queryset=EpisodeEvent.objects.order_by("at", "id"))
+    )
     rulebook = _rulebook_for(organisation)
-    frame = episode_frame(queryset=Episode.objects.filter(pk__in=[e.pk for e in episodes]))
-    by_id = {row["episode_id"]: row for row in frame.iter_rows(named=True)}
+    normalised = normalised_rows(episodes)
     party = _party(organisation)
     rows = []
-    for episode in episodes:
+    for episode, row in zip(episodes, normalised, strict=True):
         facts = episode_facts_of(episode)
         owed = obligations(facts, now, party=party) if party else obligations(facts, now)
         due = [d for d in deadlines(facts, now) if d.met_at is None]
@@ -171,14 +184,9 @@ def worklist_for(
                 obligations=owed,
                 deadlines_coming=[d for d in due if not d.missed],
                 deadlines_missed=[d for d in due if d.missed],
-                explanation=(
-                    explain_episode(by_id[episode.external_id], rulebook, now=now)
-                    if rulebook
-                    else None
-                ),
+                explanation=explain_episode(row, rulebook, now=now) if rulebook else None,
             )
         )
-    audit_reads(episodes, actor=actor, organisation=organisation, purpose="worklist")
     return rows
 
 

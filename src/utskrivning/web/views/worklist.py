@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from utskrivning.episodes.selectors import worklist_for
+from utskrivning.episodes.worklist_cache import current_worklist
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.web.views.common import MUNICIPAL_KINDS, membership_required
 
@@ -14,7 +14,7 @@ from utskrivning.web.views.common import MUNICIPAL_KINDS, membership_required
 @membership_required
 def worklist(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    rows = worklist_for(
+    rows = current_worklist(
         organisation=membership.organisation, now=timezone.now(), actor=request.user
     )
     context = {
