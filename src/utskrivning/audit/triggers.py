@@ -3,13 +3,15 @@ application (`append_only.py`): whoever holds a connection cannot rewrite it wit
 
 Row triggers, so TRUNCATE (how the test runner empties tables, and which needs the table owner's
 rights) still works. SQLite has no role separation to protect with it, so it is skipped there.
-Used by migrations: change what they emit only in a new migration.
+Used by migrations: a database keeps what one emitted when it ran, so a change of meaning needs
+a new migration.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
@@ -22,3 +24,25 @@ def on_postgresql(sql: str) -> Operation:
             schema_editor.execute(sql, params=None)  # None: the '%' is PL/pgSQL's, not a parameter
 
     return run
+
+
+def append_only(table: str, *, rows: str, update_allowed: str = "FALSE") -> migrations.RunPython:
+    """Refuses DELETE, and UPDATE unless `update_allowed` (SQL over OLD and NEW) holds."""
+    create = f"""
+CREATE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND ({update_allowed}) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '{rows} are append-only: % refused', TG_OP;
+END
+$$;
+CREATE TRIGGER {table}_append_only
+    BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change();
+"""
+    drop = f"""
+DROP TRIGGER {table}_append_only ON {table};
+DROP FUNCTION {table}_refuse_change();
+"""
+    return migrations.RunPython(on_postgresql(create), on_postgresql(drop))
