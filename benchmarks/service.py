@@ -9,7 +9,7 @@ and errors per scenario and the ratio to `/api/health`, which touches neither da
 Target: worklist p95 < 50 ms at 200 requests/s with 0 errors. Also prints each read's query count.
 
     python benchmarks/service.py [--episodes 100000] [--in-progress 150] [--rate 200]
-                                 [--seconds 15] [--workers 4] [--threads 4] [--port 8765]
+                                 [--seconds 15] [--workers 4] [--threads 2] [--port 8765]
 """
 
 from __future__ import annotations
@@ -197,10 +197,11 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
         seed_demo_organisations()
         started = time.perf_counter()
         fill(episodes=args.episodes, in_progress=args.in_progress, now=timezone.now())
-        # What autovacuum does minutes after a bulk load: without the statistics the planner
-        # takes the 150 open episodes for 1 and plans sequential scans of the events.
+        # What autovacuum does minutes after a bulk load, done before measuring rather than
+        # during it: without the statistics the planner takes the 150 open episodes for 1 and
+        # plans sequential scans of the events.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
         print(f"filled {args.episodes} episodes in {time.perf_counter() - started:.0f} s")
     return _cast()
 
@@ -376,11 +377,11 @@ def main() -> None:
     parser.add_argument("--in-progress", type=int, default=150)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=15.0)
-    # Twice the cores in processes: while one waits on PostgreSQL another runs, which threads
-    # of one process (sharing its GIL) do less well. On 2 cores, 2 × 8 gave a worklist p95 of
-    # 104 ms, 4 × 4 one of 28 ms.
+    # Twice the cores in processes, few threads each: while one process waits on PostgreSQL
+    # another runs, which threads sharing one GIL do less well. Worklist p95 on 2 cores, two
+    # runs each: 2 × 8 104 ms; 4 × 4 23 and 51 ms; 4 × 2 21 and 25 ms; 6 × 2 66 and 57 ms.
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--server", default=SERVER, help="PostgreSQL, without a database name")
     parser.add_argument("--refill", action="store_true", help="drop and fill the database anew")

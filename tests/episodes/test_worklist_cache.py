@@ -3,13 +3,14 @@ once, and every read audited whether the rows were kept or computed."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from utskrivning.audit.models import AuditEntry
-from utskrivning.episodes.worklist_cache import current_worklist
+from utskrivning.episodes.worklist_cache import current_worklist, presented_worklist
 
 from .conftest import ADMITTED
 
@@ -51,3 +52,22 @@ def test_every_read_is_audited_kept_or_not(cast):
     _worklist(cast)
     reads = AuditEntry.objects.filter(purpose="worklist", obj_id=str(episode.pk))
     assert list(reads.values_list("user", flat=True)) == [cast.nurse.user.pk] * 2
+
+
+_computations = itertools.count(1)
+
+
+def _numbered(rows):
+    """Each computation of a presentation gets the next number."""
+    return next(_computations)
+
+
+def test_what_a_caller_makes_of_the_rows_is_kept_with_them(cast):
+    episode = cast.admit()
+    made = [
+        presented_worklist(organisation=cast.ward, now=NOW, actor=None, present=_numbered)
+        for _ in range(3)
+    ]
+    cast.notify(episode, ADMITTED + timedelta(hours=1))
+    made.append(presented_worklist(organisation=cast.ward, now=NOW, actor=None, present=_numbered))
+    assert made[:3] == [made[0]] * 3 and made[3] == made[0] + 1

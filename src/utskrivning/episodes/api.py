@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import AwareDatetime
 
@@ -210,25 +212,36 @@ def _explanation(e: Any) -> dict[str, Any] | None:
 
 
 @router.get("/worklist", summary="The worklist of the organisation the caller acts for")
-def worklist(request: HttpRequest) -> list[dict[str, Any]]:
-    from utskrivning.episodes.worklist_cache import current_worklist
+def worklist(request: HttpRequest) -> HttpResponse:
+    from utskrivning.episodes.worklist_cache import presented_worklist
 
     membership = membership_of(request)
-    rows = current_worklist(
-        organisation=membership.organisation, now=timezone.now(), actor=membership.user
+    content = presented_worklist(
+        organisation=membership.organisation,
+        now=timezone.now(),
+        actor=membership.user,
+        present=_worklist_json,
     )
-    return [
-        _episode_summary(row.episode)
-        | {
-            "obligations": [
-                {"party": o.party.value, "action": o.action.value} for o in row.obligations
-            ],
-            "deadlines_coming": [_deadline(d) for d in row.deadlines_coming],
-            "deadlines_missed": [_deadline(d) for d in row.deadlines_missed],
-            "ready_days": row.ready_days,
-        }
-        for row in rows
-    ]
+    return HttpResponse(content, content_type="application/json; charset=utf-8")
+
+
+def _worklist_json(rows: list[Any]) -> bytes:
+    """Kept with the rows (`worklist_cache`): encoding them is as much work as reading them."""
+    return json.dumps(
+        [
+            _episode_summary(row.episode)
+            | {
+                "obligations": [
+                    {"party": o.party.value, "action": o.action.value} for o in row.obligations
+                ],
+                "deadlines_coming": [_deadline(d) for d in row.deadlines_coming],
+                "deadlines_missed": [_deadline(d) for d in row.deadlines_missed],
+                "ready_days": row.ready_days,
+            }
+            for row in rows
+        ],
+        cls=NinjaJSONEncoder,
+    ).encode()
 
 
 @router.get("/{int:pk}", summary="One episode: timeline, deadlines, allowed steps, payment")

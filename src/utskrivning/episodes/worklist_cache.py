@@ -6,14 +6,16 @@ each. The key is what they depend on: the organisation, each visible open episod
 version (every step of the process bumps it) and the minute: deadlines fall due and ready days
 run with the clock, so the rows are those of the minute's start, at most a minute behind, as are
 organisation names and the region's rulebook changed in the admin. Every read is still audited
-for its reader, each time.
+for its reader, each time. A caller may also keep what it makes of the rows (`present`: the API
+its JSON), which is as much of a request's time again.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from utskrivning.episodes.selectors import (
     WorklistRow,
@@ -24,28 +26,50 @@ from utskrivning.episodes.selectors import (
 from utskrivning.organisations.models import Organisation
 
 MAX_KEPT = 500  # worklists, each of one organisation at one minute
-_kept: dict[tuple[Any, ...], list[WorklistRow]] = {}
+# Per worklist, the rows (under the key None) and what each `present` made of them.
+_kept: dict[tuple[Any, ...], dict[Callable[..., Any] | None, Any]] = {}
 _lock = threading.Lock()  # gunicorn's threads share the process's worklists
+
+Presented = TypeVar("Presented")
 
 
 def current_worklist(*, organisation: Organisation, now: datetime, actor: Any) -> list[WorklistRow]:
+    return presented_worklist(organisation=organisation, now=now, actor=actor, present=_as_rows)
+
+
+def _as_rows(rows: list[WorklistRow]) -> list[WorklistRow]:
+    return rows
+
+
+def presented_worklist(
+    *,
+    organisation: Organisation,
+    now: datetime,
+    actor: Any,
+    present: Callable[[list[WorklistRow]], Presented],
+) -> Presented:
+    """`present(rows)` of the organisation's worklist. `present` is part of what is kept, so it
+    must be one function (defined once, not made per call)."""
     minute = now.replace(second=0, microsecond=0)
     visible = open_episodes_visible_to(organisation=organisation)
     state = list(visible.values_list("pk", "version", "patient__personal_number"))
     key = (organisation.pk, minute, tuple((pk, version) for pk, version, _ in state))
     with _lock:
-        rows = _kept.get(key)
-    if rows is None:
+        kept = _kept.get(key, {})
+    if None not in kept:
         episodes = list(visible.filter(pk__in=[pk for pk, _, _ in state]))
-        rows = worklist_rows(episodes, organisation=organisation, now=minute)
+        kept = {None: worklist_rows(episodes, organisation=organisation, now=minute)}
+    if present not in kept:
+        kept = kept | {present: present(kept[None])}
         with _lock:
             if len(_kept) >= MAX_KEPT:
                 _kept.clear()
-            _kept[key] = rows
+            _kept[key] = _kept.get(key, {}) | kept
     audit_patient_reads(
         [(pk, number) for pk, _, number in state],
         actor=actor,
         organisation=organisation,
         purpose="worklist",
     )
-    return rows
+    result: Presented = kept[present]
+    return result
