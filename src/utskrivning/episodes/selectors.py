@@ -158,7 +158,9 @@ def open_episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]
     return episodes_visible_to(organisation=organisation).filter(status="")
 
 
-_EVENTS_IN_TIME_ORDER = Prefetch("events", queryset=EpisodeEvent.objects.order_by("at", "id"))
+def _events_in_time_order() -> Prefetch:
+    # Made per call: a Prefetch holds its queryset, and gunicorn's threads would share one.
+    return Prefetch("events", queryset=EpisodeEvent.objects.order_by("at", "id"))
 
 
 def worklist_rows(
@@ -168,7 +170,7 @@ def worklist_rows(
     episodes = sorted(episodes, key=lambda e: (e.admitted_at, e.pk))
     if not episodes:
         return []
-    prefetch_related_objects(episodes, _EVENTS_IN_TIME_ORDER)
+    prefetch_related_objects(episodes, _events_in_time_order())
     rulebook = _rulebook_for(organisation)
     normalised = normalised_rows(episodes)
     party = _party(organisation)
@@ -200,7 +202,7 @@ def _party(organisation: Organisation) -> Party | None:
 def episode_detail(*, episode: Episode, organisation: Organisation, actor: Any, now: datetime):
     """The episode page's data; audited as a read."""
     audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
-    prefetch_related_objects([episode], _EVENTS_IN_TIME_ORDER)  # one read for facts and timeline
+    prefetch_related_objects([episode], _events_in_time_order())  # one read for facts and timeline
     events = list(episode.events.all())
     facts = episode_facts_of(episode)
     return {
