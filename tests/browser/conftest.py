@@ -66,8 +66,8 @@ def page(browser, live_server) -> Iterator[object]:
     page.on("requestfinished", lambda r: in_flight.discard(r))
     page.on("requestfailed", lambda r: in_flight.discard(r))
     yield page
-    # The live server shares the test database's connection: a request still being served when
-    # the test's data is flushed writes into the flush (an audit row for a deleted user).
+    # A request the live server is still serving when the test's data is flushed writes into
+    # the flush (an audit row for a deleted user) and fails it.
     for _ in range(100):
         if not in_flight:
             break

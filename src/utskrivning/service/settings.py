@@ -89,6 +89,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL;",
     }
+    # The tests' database in a file too, not Django's shared-cache memory database: there a
+    # writer meeting a reader's table lock fails at once ("database table is locked") instead of
+    # waiting, which a test with a background import thread hit now and then.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-utskrivning.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The login rate limit counts in the cache; a database cache is shared by every worker process.
