@@ -12,17 +12,11 @@ from utskrivning.followup.filters import CARE_LABELS, parse_baseline, parse_filt
 from utskrivning.followup.report import REPORT_FORMATS, monthly_report_for
 from utskrivning.followup.selectors import narrowing_choices
 from utskrivning.followup.services import Dashboard, dashboard_for
-from utskrivning.web.views.common import membership_required
+from utskrivning.web.views.common import attachment, membership_required
 
 
 def _english() -> bool:
     return translation.get_language() == "en"
-
-
-def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _dashboard(request: HttpRequest) -> Dashboard:
@@ -63,7 +57,7 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     board = _dashboard(request)
     text = downloads.dashboard_csv(board, chart)
     name = f"{chart}-{board.scope.target.pk}-{board.filters.first}-{board.filters.last}.csv"
-    return _attachment(text, "text/csv; charset=utf-8", name)
+    return attachment(text, "text/csv; charset=utf-8", name)
 
 
 @membership_required
@@ -80,4 +74,4 @@ def report(request: HttpRequest, pk: int, month: str, fmt: str) -> HttpResponse:
         english=_english(),
         printed=timezone.localtime(),
     )
-    return _attachment(content, REPORT_FORMATS[fmt], f"uppfoljning-{pk}-{month}.{fmt}")
+    return attachment(content, REPORT_FORMATS[fmt], f"uppfoljning-{pk}-{month}.{fmt}")

@@ -3,27 +3,17 @@ file, read with the page's access rule and audited as the page's downloads are."
 
 from __future__ import annotations
 
-import io
-
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from utskrivning.episodes.api import AUTH, membership_of
 from utskrivning.episodes.selectors import episodes_csv
-from utskrivning.payment.export import write_disputed_xlsx
 from utskrivning.payment.selectors import disputed_basis_read
 from utskrivning.payment.services import checked_month
 from utskrivning.web.views.common import invoice_municipality
+from utskrivning.web.views.invoices import basis_xlsx_attachment, episode_file_attachment
 
 router = Router(tags=["payment"], auth=AUTH)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _file(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @router.get("/{code}/{month}/basis.xlsx", summary="The invoice basis as the page's XLSX")
@@ -38,9 +28,7 @@ def basis_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
         organisation=membership.organisation,
         purpose="invoice basis download (API)",
     )
-    out = io.BytesIO()
-    write_disputed_xlsx(basis, out)
-    return _file(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
+    return basis_xlsx_attachment(basis, code, month)
 
 
 @router.get("/{code}/{month}/episodes.csv", summary="The month's episode file (episodes-csv)")
@@ -52,4 +40,4 @@ def episode_file(request: HttpRequest, code: str, month: str) -> HttpResponse:
         actor=request.user,
         organisation=membership.organisation,
     )
-    return _file(text, "text/csv; charset=utf-8", f"episoder-{code}-{month}.csv")
+    return episode_file_attachment(text, code, month)

@@ -28,6 +28,14 @@ PARTY_OF_KIND: dict[str, Party] = {
     Kind.DISTRICT: Party.MUNICIPALITY,
 }
 MUNICIPAL_KINDS = frozenset({Kind.MUNICIPALITY, Kind.DISTRICT})
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    """A download, for the pages and the API alike."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def membership_required(view: View) -> View:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from utskrivning.episodes.deviation_followup import deviation_followup, deviations_csv
 from utskrivning.organisations.models import Kind
 from utskrivning.web.forms import FollowupForm
-from utskrivning.web.views.common import membership_required
+from utskrivning.web.views.common import attachment, membership_required
 
 
 def _filters(request: HttpRequest) -> tuple[FollowupForm, date, date, str]:
@@ -55,7 +55,5 @@ def followup_csv(request: HttpRequest) -> HttpResponse:
         category=category,
         actor=request.user,
     )
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = f"avvikelser-{start:%Y-%m}-{end - timedelta(days=1):%Y-%m}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(text, "text/csv; charset=utf-8", name)

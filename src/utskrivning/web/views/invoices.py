@@ -32,14 +32,14 @@ from utskrivning.payment.services import dispute_open
 from utskrivning.web.forms import DisputeForm
 from utskrivning.web.pdf import invoice_pdf
 from utskrivning.web.views.common import (
+    XLSX,
+    attachment,
     invoice_municipality,
     may_view_invoices,
     membership_required,
     municipality_of,
 )
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _month(month: str) -> str:
@@ -67,10 +67,15 @@ def may_dispute(membership: Membership, municipality: Organisation) -> bool:
     return can(membership, Action.DISPUTE_INVOICE) and own is not None and own == municipality
 
 
-def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def basis_xlsx_attachment(basis: DisputedBasis, code: str, month: str) -> HttpResponse:
+    """The original basis, the corrected one beside it, and the disputes (page and API)."""
+    out = io.BytesIO()
+    write_disputed_xlsx(basis, out)
+    return attachment(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
+
+
+def episode_file_attachment(text: str, code: str, month: str) -> HttpResponse:
+    return attachment(text, "text/csv; charset=utf-8", f"episoder-{code}-{month}.csv")
 
 
 @membership_required
@@ -163,9 +168,8 @@ def dispute(request: HttpRequest, code: str, month: str) -> HttpResponse:
 @membership_required
 def xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
     municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
-    out = io.BytesIO()
-    write_disputed_xlsx(_basis(request, municipality, month, "invoice basis download"), out)
-    return _attachment(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
+    basis = _basis(request, municipality, month, "invoice basis download")
+    return basis_xlsx_attachment(basis, code, month)
 
 
 @membership_required
@@ -177,7 +181,7 @@ def pdf(request: HttpRequest, code: str, month: str) -> HttpResponse:
         "month": month,
     }
     content = invoice_pdf(title, basis, printed=datetime.now(tz=timezone.get_current_timezone()))
-    return _attachment(content, "application/pdf", f"fakturaunderlag-{code}-{month}.pdf")
+    return attachment(content, "application/pdf", f"fakturaunderlag-{code}-{month}.pdf")
 
 
 @membership_required
@@ -190,4 +194,4 @@ def csv(request: HttpRequest, code: str, month: str) -> HttpResponse:
         actor=request.user,
         organisation=membership.organisation,
     )
-    return _attachment(text, "text/csv; charset=utf-8", f"episoder-{code}-{month}.csv")
+    return episode_file_attachment(text, code, month)
