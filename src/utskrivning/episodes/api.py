@@ -75,6 +75,15 @@ class TooLarge(RequestDataTooBig):
         self.field = field
 
 
+def upload_bytes(file: UploadedFile) -> bytes:
+    """The uploaded episode file, refused (413, naming `file`) above the import page's limit."""
+    from utskrivning.web import forms
+
+    if file.size is None or file.size > forms.MAX_UPLOAD_BYTES:
+        raise TooLarge(f"file: larger than {forms.MAX_UPLOAD_BYTES // 2**20} MB.", field="file")
+    return file.read()
+
+
 def membership_of(request: HttpRequest) -> Membership:
     membership = getattr(request, "membership", None) or getattr(request, "auth", None)
     if not isinstance(membership, Membership):
@@ -396,10 +405,7 @@ def deviations(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/import", summary="Import an episode file (all or nothing)")
 def import_file(request: HttpRequest, file: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
     from utskrivning.episodes.imports import import_episode_file
-    from utskrivning.web.forms import MAX_UPLOAD_BYTES
 
     membership = membership_of(request)
-    if file.size is None or file.size > MAX_UPLOAD_BYTES:
-        raise TooLarge(f"file: larger than {MAX_UPLOAD_BYTES // 2**20} MB.", field="file")
-    result = import_episode_file(data=file.read(), membership=membership)
+    result = import_episode_file(data=upload_bytes(file), membership=membership)
     return {"imported": result.imported, "already_stored": result.already_stored}

@@ -21,10 +21,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from utskrivning.domain.episodes import EpisodeFileError
-from utskrivning.episodes.imports import import_episode_file
+from utskrivning.episodes.imports import check_may_import, import_episode_file
 from utskrivning.episodes.models import ImportJob, ImportStatus
 from utskrivning.organisations.models import Membership
-from utskrivning.organisations.permissions import Action, can
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,7 @@ def import_job_create(
 ) -> ImportJob:
     """Store the file as a queued job of the membership's region. A retried upload with the same
     `idempotency_key` is the same job: its id is derived from the membership and the key."""
-    if not can(membership, Action.IMPORT_EPISODES):
-        raise PermissionDenied("Your role may not import episodes.")
+    check_may_import(membership)
     region = membership.organisation.region
     if region is None:
         raise PermissionDenied("Episodes are imported for a region.")
@@ -51,8 +49,7 @@ _IDEMPOTENCY = UUID("0f5e7c1a-6a7b-4d8e-9c1f-2b3a4d5e6f70")  # a fixed namespace
 
 def import_jobs_visible_to(*, membership: Membership) -> QuerySet[ImportJob]:
     """The jobs of the membership's region, for who may import; the file is not read back."""
-    if not can(membership, Action.IMPORT_EPISODES):
-        raise PermissionDenied("Your role may not import episodes.")
+    check_may_import(membership)
     return ImportJob.objects.defer("data").filter(region=membership.organisation.region)
 
 

@@ -13,10 +13,9 @@ from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from utskrivning.episodes import import_jobs
-from utskrivning.episodes.api import AUTH, TooLarge, idempotency_key, membership_of
+from utskrivning.episodes.api import AUTH, idempotency_key, membership_of, upload_bytes
 from utskrivning.episodes.models import ImportJob, ImportStatus
 from utskrivning.episodes.services import NotVisibleError
-from utskrivning.web.forms import MAX_UPLOAD_BYTES
 
 router = Router(tags=["imports"], auth=AUTH)
 
@@ -47,11 +46,9 @@ class ImportJobOut(Schema):
 def start(request: HttpRequest, file: UploadedFile = File(...)) -> Status:  # noqa: B008
     """A retry with the same `Idempotency-Key` answers with the job the first upload made."""
     membership = membership_of(request)
-    if file.size is None or file.size > MAX_UPLOAD_BYTES:
-        raise TooLarge(f"file: larger than {MAX_UPLOAD_BYTES // 2**20} MB.", field="file")
     job = import_jobs.import_job_create(
         membership=membership,
-        data=file.read(),
+        data=upload_bytes(file),
         name=file.name or "",
         idempotency_key=idempotency_key(request),
     )

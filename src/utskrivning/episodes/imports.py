@@ -270,12 +270,17 @@ def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
     return len(fresh)
 
 
+def check_may_import(membership: Membership) -> None:
+    """The one refusal of a role that may not import, for the import and its jobs alike."""
+    if not can(membership, Action.IMPORT_EPISODES):
+        raise PermissionDenied("Your role may not import episodes.")
+
+
 def _importer(
     region: Organisation | None, actor: Any, membership: Membership | None
 ) -> tuple[Organisation, Any]:
     if membership is not None:
-        if not can(membership, Action.IMPORT_EPISODES):
-            raise PermissionDenied("Your role may not import episodes.")
+        check_may_import(membership)
         region, actor = membership.organisation.region, membership.user
     if region is None or region.kind != Kind.REGION:
         raise PermissionDenied("Episodes are imported for a region.")
