@@ -75,11 +75,9 @@ def _setup_django(args: argparse.Namespace) -> None:
 
 def _personal_number(i: int) -> str:
     """Unique and valid: a birth date per 999 patients, the serial number, the check digit."""
-    from utskrivning.domain.identity import check_digit
+    from utskrivning.domain.identity import valid_personal_number
 
-    born = date(1930, 1, 1) + timedelta(days=i // 999)
-    head = f"{born:%y%m%d}{i % 999 + 1:03d}"
-    return f"{born:%Y%m%d}{head[6:]}{check_digit(head)}"
+    return valid_personal_number(date(1930, 1, 1) + timedelta(days=i // 999), i % 999 + 1)
 
 
 EVENTS_PER_EPISODE = 2  # as `fill` writes them: the admission and its notice

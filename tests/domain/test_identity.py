@@ -11,6 +11,7 @@ from utskrivning.domain.identity import (
     looks_like_personal_number,
     parse_personal_number,
     personal_number_errors,
+    valid_personal_number,
     with_canonical_personal_number,
 )
 
@@ -228,3 +229,10 @@ def test_check_digit_completes_a_number_that_parses() -> None:
     number = f"19{head}{check_digit(head)}"
     assert number == "191212121212"
     assert parse_personal_number(number, today=date(2026, 1, 1)).canonical == number
+
+
+@given(st.dates(date(1900, 1, 1), date(2025, 12, 31)), st.integers(0, 999))
+def test_valid_personal_number_parses_back_to_its_birth_date(born: date, serial: int) -> None:
+    number = valid_personal_number(born, serial)
+    parsed = parse_personal_number(number, today=date(2026, 1, 1))
+    assert (parsed.canonical, parsed.birth_date) == (number, born)

@@ -91,6 +91,13 @@ def check_digit(nine_digits: str) -> int:
     return (10 - _luhn_sum(nine_digits) % 10) % 10
 
 
+def valid_personal_number(born: date, serial: int) -> str:
+    """The 12 digits of the valid number of a birth date and a serial 0–999 (demo and benchmark
+    data)."""
+    head = f"{born:%y%m%d}{serial:03d}"
+    return f"{born:%Y%m%d}{head[6:]}{check_digit(head)}"
+
+
 def looks_like_personal_number(text: str) -> bool:
     """Shaped like one of the accepted forms; anything else is an opaque pseudonym."""
     return _SHAPE_RE.match(text.strip()) is not None

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from utskrivning.domain.identity import check_digit
+from utskrivning.domain.identity import valid_personal_number
 from utskrivning.domain.process import Event, EventType, HomeCriterion, MessageKind, Party
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.services import (
@@ -44,8 +44,7 @@ FALUN = "2080"
 
 def demo_personal_number(rng: random.Random) -> str:
     born = date(1925, 1, 1) + timedelta(days=rng.randrange(365 * 75))
-    head = f"{born:%y%m%d}{rng.randrange(1000):03d}"
-    return f"{born:%Y%m%d}{head[6:]}{check_digit(head)}"
+    return valid_personal_number(born, rng.randrange(1000))
 
 
 def _member(kind_role: Role, organisation: Organisation) -> Membership:
