@@ -291,7 +291,7 @@ def episode_record_event(
         try:
             _, after = apply(before, event, at)
         except TransitionError as refused:
-            raise ProcessError(refused.reason) from None
+            raise ProcessError(refused.reason, field=refused.field) from None
         actor = membership.user
         stored = _store(
             episode=current,
@@ -369,7 +369,7 @@ def episode_admit(
         try:
             _, facts = apply(EpisodeFacts(), event, at)
         except TransitionError as refused:
-            raise ProcessError(refused.reason) from None
+            raise ProcessError(refused.reason, field=refused.field) from None
         patient, _ = Patient.objects.update_or_create(
             personal_number=number.canonical,
             defaults={"name": name, "address": address, "home_municipality": home_municipality},

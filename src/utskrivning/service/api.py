@@ -12,7 +12,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from utskrivning.domain.episodes import EpisodeFileError
-from utskrivning.domain.process.guards import BEFORE_ADMISSION
 from utskrivning.episodes.api import router as episodes_router
 from utskrivning.episodes.services import ConflictError, NotVisibleError, ProcessError
 from utskrivning.payment.api import router as payment_router
@@ -57,8 +56,8 @@ def invalid_value(request: HttpRequest, exc: DjangoValidationError) -> HttpRespo
 
 @api.exception_handler(ProcessError)
 def refused(request: HttpRequest, exc: ProcessError) -> HttpResponse:
-    if exc.reason == BEFORE_ADMISSION:  # a wrong value of `at`, not a step out of turn
-        return _error(request, 422, exc.reason, "at")
+    if exc.field is not None:  # a wrong value, not a step out of turn
+        return _error(request, 422, exc.reason, exc.field)
     return _error(request, 409, exc.reason, "type")
 
 

@@ -20,11 +20,13 @@ from utskrivning.domain.process.states import (
 
 
 class TransitionError(Exception):
-    """A step the process does not allow now; `reason` is a fixed sentence the UI translates."""
+    """A step the process does not allow now; `reason` is a fixed sentence the UI translates.
+    `field` names the step's value at fault when it is a wrong value, not a step out of turn."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, field: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -282,7 +282,7 @@ def apply(facts: EpisodeFacts, event: Event, at: datetime) -> tuple[EpisodeState
     if transition is None:
         raise TransitionError(_refusal(facts.state, event.type))
     if facts.admitted_at is not None and at < facts.admitted_at:
-        raise TransitionError(g.BEFORE_ADMISSION)
+        raise TransitionError(g.BEFORE_ADMISSION, field="at")
     for guard in transition.guards:
         if not guard.allows(facts, event, at):
             raise TransitionError(guard.reason)
