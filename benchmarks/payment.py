@@ -5,7 +5,7 @@ basis takes at most twice as long as a bare `pl.read_csv` of it, in under 2 GB. 
 is a freshly spawned process, so generating the data or an earlier run cannot inflate the peak
 memory it reports. The steps take turns, run by run, so that a busy machine slows them alike;
 the best wall time of each is the measure, and the process CPU time of that run is shown with it
-(on a shared machine it varies less than the wall time). A third step, `floor.py`, runs the same
+(on a shared machine it varies less than the wall time). A third step, `unchecked.py`, runs the same
 with no checks at all, to show how much time the target leaves for validating the file.
 
     python benchmarks/payment.py [--episodes 1500000] [--year 2020] [--rulebook dalarna-2020]
@@ -29,7 +29,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from floor import unchecked_run  # benchmarks/floor.py, beside this file
+from unchecked import unchecked_run  # benchmarks/unchecked.py, beside this file
 from utskrivning.domain.demo import generate_episodes, write_episodes_csv
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.payment import compute_payment
@@ -157,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{run.cpu_seconds:.2f}",
         _gb(run.peak_bytes),
     )
-    for phase, seconds in run.phases.items():
-        table.add_row(f"    of which {phase}", f"{seconds:.2f}")
+    _add_phases(table, run)
     table.add_row(
         "(b) / (a)",
         f"{ratio:.2f}",
@@ -173,8 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{unchecked.cpu_seconds:.2f}",
         _gb(unchecked.peak_bytes),
     )
-    for phase, seconds in unchecked.phases.items():
-        table.add_row(f"    of which {phase}", f"{seconds:.2f}")
+    _add_phases(table, unchecked)
     table.add_row("(b) − (c): what the checks take", f"{run.seconds - unchecked.seconds:.2f}")
     table.add_row(
         "2 × (a) − (c): what the target leaves them",
@@ -183,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     table.add_row("peak memory of (b)", "", "", _gb(run.peak_bytes), "< 2 GB", _verdict(memory_ok))
     console.print(table)
     return 1 if args.check and not (ratio_ok and memory_ok) else 0
+
+
+def _add_phases(table: Table, measurement: Measurement) -> None:
+    for phase, seconds in measurement.phases.items():
+        table.add_row(f"    of which {phase}", f"{seconds:.2f}")
 
 
 def _verdict(ok: bool) -> str:
