@@ -19,6 +19,12 @@ def _admit(client, cast, **change):
     )
 
 
+def _assert_refused(response, field: str, status: int = 422) -> None:
+    """The JSON refusal every case here expects: its status, and the field it names."""
+    assert response.status_code == status, response.content[:200]
+    assert response.json()["field"] == field
+
+
 @pytest.mark.parametrize(
     "number",
     [
@@ -35,16 +41,14 @@ def _admit(client, cast, **change):
 )
 def test_a_malformed_personnummer_is_refused_and_names_the_field(client, cast, number):
     response = _admit(client, cast, personal_number=number)
-    assert response.status_code == 422, response.content
-    assert response.json()["field"] == "personal_number"
+    _assert_refused(response, "personal_number")
     assert not Patient.objects.exists()
 
 
 @pytest.mark.parametrize("code", ["9999", "208", "20800", "２０８０", "2080 ", "0000", "abcd", ""])
 def test_a_malformed_kommunkod_is_refused_and_names_the_field(client, cast, code):
     response = _admit(client, cast, home_municipality=code)
-    assert response.status_code == 422, response.content
-    assert response.json()["field"] == "home_municipality"
+    _assert_refused(response, "home_municipality")
     assert not Episode.objects.exists()
 
 
@@ -61,8 +65,7 @@ def test_a_malformed_kommunkod_is_refused_and_names_the_field(client, cast, code
 )
 def test_a_time_without_offset_or_impossible_is_refused_naming_at(client, cast, at):
     response = _admit(client, cast, at=at)
-    assert response.status_code == 422, response.content
-    assert response.json()["field"] == "at"
+    _assert_refused(response, "at")
     assert not Episode.objects.exists()
 
 
@@ -80,16 +83,14 @@ def test_a_step_dated_before_the_admission_is_refused_naming_at(client, cast, no
         content_type=JSON,
         **auth(cast.physician),
     )
-    assert response.status_code == 422, response.content
-    assert response.json()["field"] == "at"
+    _assert_refused(response, "at")
     assert EpisodeEvent.objects.filter(episode=notified).count() == 2
 
 
 def test_an_oversized_json_body_answers_413_json(client, cast):
     padding = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     response = _admit(client, cast, address=padding)
-    assert response.status_code == 413, response.content[:200]
-    assert response.json()["field"] == "body"
+    _assert_refused(response, "body", 413)
     assert not Episode.objects.exists()
 
 
@@ -106,8 +107,7 @@ def test_an_oversized_file_answers_413_naming_the_file(client, cast, monkeypatch
     monkeypatch.setattr(forms, "MAX_UPLOAD_BYTES", 1024)
     upload = _file(b"episode_id;patient_id\n" + b"E;19121212-1212\n" * 200)
     response = client.post("/api/episodes/import", {"file": upload}, **auth(cast.finance_region))
-    assert response.status_code == 413, response.content
-    assert response.json()["field"] == "file"
+    _assert_refused(response, "file", 413)
 
 
 def _file(content: bytes, name: str = "episodes.csv"):
@@ -165,15 +165,13 @@ def _import_with(client, cast, column: str, value: str):
 @pytest.mark.parametrize(("column", "value"), [("episode_id", "E" * 65), ("patient_id", "P" * 13)])
 def test_an_overlong_value_is_refused_not_a_server_error(client, cast, column, value):
     response = _import_with(client, cast, column, value)
-    assert response.status_code == 422, response.content
-    assert response.json()["field"] == column
+    _assert_refused(response, column)
     assert not Episode.objects.exists()
 
 
 def test_an_unknown_unit_is_refused_not_given_to_some_ward(client, cast):
     response = _import_with(client, cast, "unit", "Avdelning 99")
-    assert response.status_code == 422, response.content
-    assert response.json()["field"] == "unit"
+    _assert_refused(response, "unit")
 
 
 @pytest.mark.parametrize(
