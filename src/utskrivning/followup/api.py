@@ -3,7 +3,7 @@ region's analysis system reads the same numbers (and the same scoping and audit)
 
 from __future__ import annotations
 
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from utskrivning.episodes.api import AUTH, membership_of
 from utskrivning.followup.baseline import Baseline
 from utskrivning.followup.figures import Figure, IndicatorRow
-from utskrivning.followup.filters import Care, Filters, parse_filters
+from utskrivning.followup.filters import Care, FilterError, Filters, parse_filters
 from utskrivning.followup.months import MONTH
 from utskrivning.followup.selectors import narrowing_choices
 from utskrivning.followup.services import CHARTS, dashboard_for
@@ -71,9 +71,8 @@ def _filters(query: DashboardQuery) -> Filters:
     params = query.model_dump(by_alias=True, exclude_none=True, mode="json")
     try:
         return parse_filters({k: str(v) for k, v in params.items()}, today=timezone.localdate())
-    except BadRequest as refused:
-        field, _, reason = str(refused).rpartition(": ")
-        raise ValidationError({field or "from": reason}) from None
+    except FilterError as refused:
+        raise ValidationError({refused.field or "from": refused.reason}) from None
 
 
 def _organisation(organisation: Organisation) -> dict[str, object]:

@@ -56,12 +56,19 @@ class Filters:
         return urlencode(params)
 
 
+class FilterError(BadRequest):
+    """A filter refused, with the parameter it names (None: the period as a whole), so the API
+    can name it without reading the message back."""
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(f"{field}: {reason}" if field else reason)
+        self.field, self.reason = field, reason
+
+
 def _month(params: QueryDict, name: str, default: str) -> str:
     value = params.get(name) or default
     if not months.is_month(value):
-        raise BadRequest(
-            f"{name}: a month (YYYY-MM) from {months.FIRST_YEAR} to {months.LAST_YEAR}"
-        )
+        raise FilterError(f"a month (YYYY-MM) from {months.FIRST_YEAR} to {months.LAST_YEAR}", name)
     return value
 
 
@@ -71,7 +78,7 @@ def parse_baseline(params: QueryDict) -> int | None:
     if value is None:
         return None
     if not (value.isdigit() and months.in_range(int(value))):
-        raise BadRequest(f"baseline: a year from {months.FIRST_YEAR} to {months.LAST_YEAR}")
+        raise FilterError(f"a year from {months.FIRST_YEAR} to {months.LAST_YEAR}", "baseline")
     return int(value)
 
 
@@ -80,17 +87,17 @@ def parse_filters(params: QueryDict, *, today: date) -> Filters:
     last = _month(params, "to", months.current(today))
     first = _month(params, "from", months.shift(last, 1 - DEFAULT_MONTHS))
     if not 0 < len(months.months_between(first, last)) <= MAX_MONTHS:
-        raise BadRequest(f"the period must be 1 to {MAX_MONTHS} months, from before to")
+        raise FilterError(f"the period must be 1 to {MAX_MONTHS} months, from before to")
     try:
         care = Care(params.get("care") or Care.ALL)
     except ValueError:
-        raise BadRequest("care: all, somatic or psychiatric") from None
+        raise FilterError("all, somatic or psychiatric", "care") from None
     organisation = params.get("organisation") or None
     if organisation is not None and not organisation.isdigit():
-        raise BadRequest("organisation: an organisation's number")
+        raise FilterError("an organisation's number", "organisation")
     baseline = parse_baseline(params)
     if baseline is not None and len(months.months_between(first, last)) > BASELINE_MONTHS:
-        raise BadRequest(
+        raise FilterError(
             f"a baseline comparison takes a period of at most {BASELINE_MONTHS} months"
         )
     return Filters(first, last, care, int(organisation) if organisation else None, baseline)
