@@ -144,3 +144,30 @@ def test_invoice_basis_prices_ready_days_in_the_rulebooks_period(cast):
     )
     assert basis.line_frame["ready_days"].to_list() == expected.line_frame["ready_days"].to_list()
     assert basis.line_frame["ready_days"][0] > 0
+
+
+def test_a_stay_already_present_under_another_id_is_a_bad_line_naming_it(cast):
+    """Re-importing stays under new ids would bill their days twice (issue 16, closed months)."""
+    import_episode_file(data=GOOD.encode(), region=cast.region, actor=None)
+    renamed = GOOD.replace("E1;", "X1;").replace("E2;", "X2;")
+    with pytest.raises(EpisodeFileError) as error:
+        import_episode_file(data=renamed.encode(), region=cast.region, actor=None)
+    refusals = {(e.line, e.column): e.reason for e in error.value.errors}
+    assert set(refusals) == {(2, "episode_id"), (3, "episode_id")}
+    assert refusals[(2, "episode_id")].endswith("already present as episode E1")
+    assert not Episode.objects.filter(external_id__startswith="X").exists()
+
+
+def test_the_same_stay_twice_in_one_file_is_refused_at_its_second_line(cast):
+    twice = GOOD + GOOD.splitlines()[1].replace("E1;", "E9;") + "\n"
+    with pytest.raises(EpisodeFileError) as error:
+        import_episode_file(data=twice.encode(), region=cast.region, actor=None)
+    assert [(e.line, e.column) for e in error.value.errors] == [(4, "episode_id")]
+    assert "episode E1" in error.value.errors[0].reason
+    assert not Episode.objects.exists()
+
+
+def test_another_admission_of_the_same_patient_is_a_new_stay(cast):
+    import_episode_file(data=GOOD.encode(), region=cast.region, actor=None)
+    later = HEADER + "E3;19121212-1212;2080;somatic;Avdelning 12;2026-10-20 10:00;;;;\n"
+    assert import_episode_file(data=later.encode(), region=cast.region, actor=None).imported == 1

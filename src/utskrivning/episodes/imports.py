@@ -1,7 +1,9 @@
-"""The episode file (/work/shared/spec/episodes-csv.md) in and out of the service.
+"""The episode file (docs/episode-file.md) in and out of the service.
 
 Import is all or nothing: `read_episodes` validates the whole file first, and the rows are stored
-in one transaction. An episode_id already stored is left as it is, so a re-import adds nothing.
+in one transaction. An episode_id already stored is left as it is, so a re-import adds nothing;
+the same stay under another id (same personnummer and admission time) is a bad line, since
+storing it twice would bill its days twice and change months already approved.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -182,9 +185,41 @@ def _checked_keys(row: dict[str, Any]) -> None:
         raise _Refused(row["line"], "episode_id", "starts as a spreadsheet formula (=, +, -, @)")
 
 
-def _plan(row: dict[str, Any], orgs: _Organisations) -> _Planned | RowError:
+Stay = tuple[str, datetime]  # personnummer, admission time (local, naive, as the frame holds it)
+
+
+def _stored_stays(frame: pl.DataFrame) -> dict[Stay, str]:
+    """The stored episodes' ids by stay, for the file's patients and admission times."""
+    if frame.height == 0:
+        return {}
+    day = timedelta(days=1)  # the bounds only narrow the query: a day covers any DST hour
+    stored = Episode.objects.filter(
+        patient__personal_number__in=frame["patient_id"].unique().to_list(),
+        admitted_at__gte=_aware(frame["admitted_at"].min() - day),
+        admitted_at__lte=_aware(frame["admitted_at"].max() + day),
+    ).values_list("patient__personal_number", "admitted_at", "external_id")
+    return {(number, to_local_naive(at)): external_id for number, at, external_id in stored}
+
+
+def _checked_stay(row: dict[str, Any], stays: dict[Stay, str]) -> None:
+    """The stay is new, or stored under this very id; the first row of a stay claims it."""
+    stay = (row["patient_id"], row["admitted_at"])
+    present = stays.setdefault(stay, row["episode_id"])
+    if present != row["episode_id"]:
+        raise _Refused(
+            row["line"],
+            "episode_id",
+            f"the same stay (personnummer and admission time) is already present as episode "
+            f"{present}",
+        )
+
+
+def _plan(
+    row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]
+) -> _Planned | RowError:
     try:
         _checked_keys(row)
+        _checked_stay(row, stays)
         home = _named(row, "municipality", orgs.municipalities)
         ward = _ward(row, orgs)
         placing = _named(row, "placing_municipality", orgs.municipalities)
@@ -310,12 +345,13 @@ def import_episode_file(
             "external_id", flat=True
         )
     )
+    stays = _stored_stays(frame)
     planned: list[_Planned] = []
     errors: list[RowError] = []
     every = max(1, total // 100)
     for index, row in enumerate(frame.iter_rows(named=True), start=1):
         if row["episode_id"] not in stored:
-            result = _plan(row, orgs)
+            result = _plan(row, orgs, stays)
             (errors if isinstance(result, RowError) else planned).append(result)  # type: ignore[arg-type]
             stored.add(row["episode_id"])
         if index % every == 0 or index == total:
