@@ -1,6 +1,6 @@
 """Golden tables: small episode files per rulebook with every answer worked out by hand.
 
-`golden/<rulebook>.csv` is an episode file in the public format (episodes-csv.md) that the
+`golden/<rulebook>.csv` is an episode file in the public format (docs/episode-file.md) that the
 command line reads as it is; its extra columns `expect_ready_days`, `expect_basis`,
 `expect_billable` and `note` (the hand working) are ignored by the reader. A still-admitted
 episode has them empty: it is in no invoice. `golden/<rulebook>.invoices.csv` holds the expected
