@@ -140,7 +140,7 @@ def _print(table: Table, output: Path | None) -> None:
             Console(file=handle, width=220).print(table)
 
 
-EpisodesOpt = Annotated[Path, typer.Option("--episodes", help="Episode file (docs/episode-file.md).")]
+EpisodesOpt = Annotated[Path, typer.Option("--episodes", help="An episode file (docs/).")]
 MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM; default every month.")]
 RateOpt = Annotated[str | None, typer.Option("--day-rate", help="SEK per day, overrides all.")]
 SkipOpt = Annotated[bool, typer.Option("--skip-invalid", help="Leave bad rows out, list them.")]

@@ -1,4 +1,4 @@
-"""Reading and validating the episode file (spec: docs/episode-file.md), for a national year at once.
+"""Reading and validating the episode file (docs/episode-file.md), for a national year at once.
 
 A region's year is about 1.5 million rows, so the good path is vectorised Polars end to end:
 Python only formats the messages of bad rows. A file with errors is never half-used: the caller

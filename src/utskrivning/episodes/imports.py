@@ -214,9 +214,7 @@ def _checked_stay(row: dict[str, Any], stays: dict[Stay, str]) -> None:
         )
 
 
-def _plan(
-    row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]
-) -> _Planned | RowError:
+def _plan(row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]) -> _Planned | RowError:
     try:
         _checked_keys(row)
         _checked_stay(row, stays)
