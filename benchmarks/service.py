@@ -210,8 +210,8 @@ def _cast() -> dict[str, Any]:
     from django.utils import timezone
 
     from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
-    from utskrivning.episodes.services import api_token_issue
     from utskrivning.episodes.worklist_cache import current_worklist
+    from utskrivning.organisations.api_keys import api_key_issue
     from utskrivning.organisations.models import Membership, Role
 
     members = {
@@ -247,8 +247,10 @@ def _cast() -> dict[str, Any]:
         )
     print(f"  episode page {len(queries):>3} queries")
     return {
-        "worklist_tokens": [api_token_issue(membership=m, name="bench") for m in members.values()],
-        "nurse_token": api_token_issue(membership=nurse, name="bench"),
+        "worklist_tokens": [
+            api_key_issue(membership=m, name="bench", issued_by=None)[1] for m in members.values()
+        ],
+        "nurse_token": api_key_issue(membership=nurse, name="bench", issued_by=None)[1],
         "episodes": visible,
     }
 

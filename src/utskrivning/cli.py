@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -315,12 +316,15 @@ def api_token(
     organisation: Annotated[
         str | None, typer.Option("--organisation", help="Organisation name, if several.")
     ] = None,
+    days: Annotated[
+        int, typer.Option("--days", min=1, max=730, help="Days the key is valid.")
+    ] = 365,
 ) -> None:
     """Issue an API key for a system (Bearer token); it is printed once and only its hash kept."""
     from utskrivning.service.commands import setup
 
     setup()
-    from utskrivning.episodes.services import api_token_issue
+    from utskrivning.organisations.api_keys import ApiKeyError, api_key_issue
     from utskrivning.organisations.models import Membership
 
     memberships = Membership.objects.filter(user__username=username, user__is_active=True)
@@ -333,4 +337,56 @@ def api_token(
             f"{username!r} has {len(found) or 'no'} matching membership(s)"
             + (f" ({names}): pass --organisation" if names else "")
         )
-    print(api_token_issue(membership=found[0], name=name))
+    try:
+        stored, key = api_key_issue(
+            membership=found[0], name=name, issued_by=None, valid_for=timedelta(days=days)
+        )
+    except ApiKeyError as error:
+        raise _fail(f"--{error.field}: {error}") from None
+    print(key)
+    print(f"key {stored.pk}, valid until {stored.expires:%Y-%m-%d}", file=sys.stderr)
+
+
+@app.command("api-token-revoke")
+def api_token_revoke(
+    key_id: Annotated[int, typer.Option("--id", min=1, help="The key's number (api-token-list).")],
+) -> None:
+    """Revoke an API key at once; the key's row stays, so the audit log keeps its name."""
+    from utskrivning.service.commands import setup
+
+    setup()
+    from utskrivning.organisations.api_keys import api_key_revoke
+    from utskrivning.organisations.models import ApiKey
+
+    found = ApiKey.objects.select_related("membership__organisation").filter(pk=key_id).first()
+    if found is None:
+        raise _fail(f"--id {key_id}: no such API key")
+    revoked = api_key_revoke(api_key=found, revoked_by=None)
+    print(f"key {revoked.pk} ({revoked.name}) revoked {revoked.revoked:%Y-%m-%d %H:%M}")
+
+
+@app.command("api-token-list")
+def api_token_list(
+    organisation: Annotated[str, typer.Option("--organisation", help="Organisation name.")],
+) -> None:
+    """An organisation's API keys: number, name, holder, expiry, revocation and last use."""
+    from utskrivning.service.commands import setup
+
+    setup()
+    from utskrivning.organisations.api_keys import api_keys_of
+    from utskrivning.organisations.models import Organisation
+
+    found = Organisation.objects.filter(name=organisation).first()
+    if found is None:
+        raise _fail(f"--organisation {organisation!r}: no such organisation")
+    table = Table("id", "name", "user", "expires", "revoked", "last used")
+    for key in api_keys_of(organisation=found):
+        table.add_row(
+            str(key.pk),
+            key.name,
+            key.membership.user.get_username(),
+            f"{key.expires:%Y-%m-%d}",
+            f"{key.revoked:%Y-%m-%d %H:%M}" if key.revoked else "",
+            f"{key.last_used:%Y-%m-%d %H:%M}" if key.last_used else "",
+        )
+    Console().print(table)

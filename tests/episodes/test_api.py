@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from utskrivning.episodes.models import Episode, EpisodeEvent
-from utskrivning.episodes.services import api_token_issue
+from utskrivning.organisations.api_keys import api_key_issue
 
 from .conftest import ADMITTED
 
 
 def token_for(membership) -> str:
-    return api_token_issue(membership=membership, name="test system")
+    return api_key_issue(membership=membership, name="test system", issued_by=None)[1]
 
 
 def auth(membership) -> dict[str, str]:

@@ -22,7 +22,8 @@ from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.episodes.imports import import_episode_file
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.services import NotVisibleError, api_token_issue
+from utskrivning.episodes.services import NotVisibleError
+from utskrivning.organisations.api_keys import api_key_issue
 from utskrivning.organisations.models import Role
 from utskrivning.payment.corrections import EpisodeCorrection, apply_corrections
 from utskrivning.payment.selectors import disputed_invoice_basis, disputes_visible_to
@@ -211,7 +212,7 @@ def test_apply_corrections_drops_and_moves_rows_only():
 
 def test_the_api_answers_with_the_correction_and_the_corrected_basis(client, cast):
     def auth(membership):
-        key = api_token_issue(membership=membership, name="ekonomisystem")
+        key = api_key_issue(membership=membership, name="ekonomisystem", issued_by=None)[1]
         return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
     e1 = _episode("E1")

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from episodes.conftest import Cast, fast_password_hasher  # noqa: F401
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.episodes.services import ConflictError, api_token_issue
+from utskrivning.episodes.services import ConflictError
+from utskrivning.organisations.api_keys import api_key_issue
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.services import dispute_answer, dispute_open
 
@@ -69,7 +70,7 @@ def test_an_unknown_outcome_names_the_field(cast):
 
 
 def _auth(membership) -> dict[str, str]:
-    key = api_token_issue(membership=membership, name="test system")
+    key = api_key_issue(membership=membership, name="test system", issued_by=None)[1]
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 

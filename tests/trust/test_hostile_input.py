@@ -102,9 +102,9 @@ def test_the_request_body_limit_is_set_explicitly():
 
 
 def test_an_oversized_file_answers_413_naming_the_file(client, cast, monkeypatch):
-    from utskrivning.web import forms
+    from utskrivning.api import uploads
 
-    monkeypatch.setattr(forms, "MAX_UPLOAD_BYTES", 1024)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1024)
     upload = _file(b"episode_id;patient_id\n" + b"E;19121212-1212\n" * 200)
     response = client.post("/api/episodes/import", {"file": upload}, **auth(cast.finance_region))
     _assert_refused(response, "file", 413)

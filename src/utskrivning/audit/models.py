@@ -27,6 +27,10 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGIN_BLOCKED = "login_blocked", _("Blocked login")
     LOGOUT = "logout", _("Logout")
+    DENIED = "denied", _("Denied")
+    ADMIN_CHANGE = "admin_change", _("Administration")
+    KEY_ISSUED = "key_issued", _("API key issued")
+    KEY_REVOKED = "key_revoked", _("API key revoked")
 
 
 class AuditEntry(AppendOnlyModel):

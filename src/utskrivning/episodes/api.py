@@ -6,15 +6,15 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import HttpBearer, SessionAuth
 from pydantic import AwareDatetime
 
+from utskrivning.api.auth import AUTH, membership_of
+from utskrivning.api.uploads import upload_bytes
 from utskrivning.domain.process import (
     Event,
     EventType,
@@ -23,7 +23,7 @@ from utskrivning.domain.process import (
     Party,
     allowed_events,
 )
-from utskrivning.episodes.models import ApiToken, Episode, token_hash
+from utskrivning.episodes.models import Episode
 from utskrivning.episodes.services import (
     NotVisibleError,
     deviation_report,
@@ -32,69 +32,6 @@ from utskrivning.episodes.services import (
     party_of,
 )
 from utskrivning.organisations.models import Kind, Membership, Organisation
-from utskrivning.organisations.sessions import current_membership
-
-# --- authentication ----------------------------------------------------------------------------
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <key>` for systems; the key's membership acts."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Membership | None:
-        found = (
-            ApiToken.objects.select_related("membership__user", "membership__organisation")
-            .filter(key_hash=token_hash(token))
-            .first()
-        )
-        if found is None or not found.membership.user.is_active:
-            return None
-        request.user = found.membership.user
-        request.membership = found.membership  # type: ignore[attr-defined]
-        return found.membership
-
-
-class MembershipSessionAuth(SessionAuth):
-    """The UI's session (CSRF-checked by ninja), acting in the session's chosen membership."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Membership | None:
-        if super().authenticate(request, key) is None:
-            return None
-        membership = current_membership(request)
-        request.membership = membership  # type: ignore[attr-defined]
-        return membership
-
-
-AUTH: list[Any] = [TokenAuth(), MembershipSessionAuth()]
-
-
-class TooLarge(RequestDataTooBig):
-    """Like Django's own refusal of a large body, but naming the field that was too large."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def upload_bytes(file: UploadedFile) -> bytes:
-    """The uploaded episode file, refused (413, naming `file`) above the import page's limit."""
-    from utskrivning.web import forms
-
-    if file.size is None or file.size > forms.MAX_UPLOAD_BYTES:
-        raise TooLarge(f"file: larger than {forms.MAX_UPLOAD_BYTES // 2**20} MB.", field="file")
-    return file.read()
-
-
-def membership_of(request: HttpRequest) -> Membership:
-    membership = getattr(request, "membership", None) or getattr(request, "auth", None)
-    if not isinstance(membership, Membership):
-        raise PermissionDenied("Choose the organisation you act for.")
-    return membership
-
-
-def idempotency_key(request: HttpRequest) -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    return key[:200] if key else None
-
 
 # A path id the database can hold: a larger one would fail in the query, not say "not found".
 EpisodeId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -320,7 +257,6 @@ def admit(request: HttpRequest, body: AdmitIn) -> Status:
         ),
         support_needed=body.support_needed,
         at=body.at or timezone.now(),
-        idempotency_key=idempotency_key(request),
     )
     return Status(201, _event_out(stored))
 
@@ -347,7 +283,6 @@ def record_event(request: HttpRequest, pk: EpisodeId, body: EventIn) -> Status:
         at=body.at or timezone.now(),
         membership=membership,
         expected_version=body.expected_version,
-        idempotency_key=idempotency_key(request),
     )
     return Status(201, _event_out(stored))
 
@@ -363,7 +298,6 @@ def acknowledge(request: HttpRequest, pk: EpisodeId, body: AcknowledgeIn) -> Sta
         ),
         at=body.at or timezone.now(),
         membership=membership,
-        idempotency_key=idempotency_key(request),
     )
     return Status(201, _event_out(stored))
 
@@ -378,7 +312,6 @@ def report_deviation(request: HttpRequest, pk: EpisodeId, body: DeviationIn) -> 
         category=body.category,
         text=body.text,
         at=body.at or timezone.now(),
-        idempotency_key=idempotency_key(request),
     )
     return Status(201, {"id": deviation.pk, "category": deviation.category, "text": deviation.text})
 

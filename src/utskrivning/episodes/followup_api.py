@@ -12,7 +12,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
-from utskrivning.episodes.api import AUTH, EpisodeId, membership_of, visible_episode
+from utskrivning.api.auth import AUTH, membership_of
+from utskrivning.episodes.api import EpisodeId, visible_episode
 from utskrivning.episodes.deviation_followup import (
     deviation_followup,
     deviations_csv,

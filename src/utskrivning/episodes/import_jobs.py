@@ -13,7 +13,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
@@ -28,23 +28,14 @@ from utskrivning.organisations.models import Membership
 log = logging.getLogger(__name__)
 
 
-def import_job_create(
-    *, membership: Membership, data: bytes, name: str, idempotency_key: str | None = None
-) -> ImportJob:
-    """Store the file as a queued job of the membership's region. A retried upload with the same
-    `idempotency_key` is the same job: its id is derived from the membership and the key."""
+def import_job_create(*, membership: Membership, data: bytes, name: str) -> ImportJob:
+    """Store the file as a queued job of the membership's region (a retried upload with the same
+    `Idempotency-Key` is answered by `utskrivning.api.idempotency`, without a second job)."""
     check_may_import(membership)
     region = membership.organisation.region
     if region is None:
         raise PermissionDenied("Episodes are imported for a region.")
-    fields = {"region": region, "membership": membership, "data": data, "name": name}
-    if idempotency_key is None:
-        return ImportJob.objects.create(**fields)
-    pk = uuid5(_IDEMPOTENCY, f"{membership.pk}:{idempotency_key}")
-    return ImportJob.objects.defer("data").get_or_create(pk=pk, defaults=fields)[0]
-
-
-_IDEMPOTENCY = UUID("0f5e7c1a-6a7b-4d8e-9c1f-2b3a4d5e6f70")  # a fixed namespace for uuid5
+    return ImportJob.objects.create(region=region, membership=membership, data=data, name=name)
 
 
 def import_jobs_visible_to(*, membership: Membership) -> QuerySet[ImportJob]:

@@ -12,8 +12,9 @@ from django.http import HttpRequest
 from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from utskrivning.api.auth import AUTH, membership_of
+from utskrivning.api.uploads import upload_bytes
 from utskrivning.episodes import import_jobs
-from utskrivning.episodes.api import AUTH, idempotency_key, membership_of, upload_bytes
 from utskrivning.episodes.models import ImportJob, ImportStatus
 from utskrivning.episodes.services import NotVisibleError
 
@@ -47,10 +48,7 @@ def start(request: HttpRequest, file: UploadedFile = File(...)) -> Status:  # no
     """A retry with the same `Idempotency-Key` answers with the job the first upload made."""
     membership = membership_of(request)
     job = import_jobs.import_job_create(
-        membership=membership,
-        data=upload_bytes(file),
-        name=file.name or "",
-        idempotency_key=idempotency_key(request),
+        membership=membership, data=upload_bytes(file), name=file.name or ""
     )
     if job.status == ImportStatus.QUEUED:
         # After the commit, so the thread's own connection finds the job.

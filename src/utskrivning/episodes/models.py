@@ -7,7 +7,6 @@ the payment engine and the worklists read columns instead of replaying every epi
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Any
 
@@ -276,20 +275,3 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status not in (ImportStatus.DONE, ImportStatus.FAILED)
-
-
-def token_hash(key: str) -> str:
-    """A key is long and random, so a plain SHA-256 suffices (no password stretching)."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-class ApiToken(models.Model):
-    """A system's credential: the SHA-256 of the key is stored, the key shown once."""
-
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    key_hash = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=100, blank=True)
-    created = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.name or f"token {self.pk}"

@@ -7,7 +7,6 @@ transaction.
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -34,7 +33,6 @@ from utskrivning.domain.process import (
 )
 from utskrivning.episodes.models import (
     Acknowledgement,
-    ApiToken,
     CareType,
     Deviation,
     DeviationCategory,
@@ -42,7 +40,6 @@ from utskrivning.episodes.models import (
     EpisodeEvent,
     Message,
     Patient,
-    token_hash,
 )
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
@@ -550,10 +547,3 @@ __all__ = [
     "outbox_drain",
     "outbox_process_batch",
 ]
-
-
-def api_token_issue(*, membership: Membership, name: str) -> str:
-    """A new key for a system acting as `membership`: only its hash is kept, so show it once."""
-    key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(membership=membership, name=name, key_hash=token_hash(key))
-    return key

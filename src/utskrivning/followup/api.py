@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 
-from utskrivning.episodes.api import AUTH, membership_of
+from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.followup.baseline import Baseline
 from utskrivning.followup.figures import Figure, IndicatorRow
 from utskrivning.followup.filters import Care, FilterError, Filters, parse_filters

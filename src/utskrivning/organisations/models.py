@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES
@@ -200,3 +202,29 @@ class Membership(models.Model):
                 "kinds": names,
             }
             raise ValidationError({"role": message})
+
+
+class ApiKey(models.Model):
+    """A system's credential acting as one membership: the SHA-256 of the key is stored, the key
+    shown once. It ends at `expires` or when revoked (kept, so the audit log can name it)."""
+
+    membership = models.ForeignKey(
+        Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="api_keys"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    expires = models.DateTimeField(_("expires"))
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def valid_at(self, now: datetime) -> bool:
+        return self.revoked is None and now < self.expires

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from utskrivning.episodes.api import AUTH, membership_of
+from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.selectors import invoice_lines_audit
 from utskrivning.episodes.services import NotVisibleError

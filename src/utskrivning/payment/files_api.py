@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from utskrivning.episodes.api import AUTH, membership_of
+from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.episodes.selectors import episodes_csv
 from utskrivning.payment.selectors import disputed_basis_read
 from utskrivning.payment.services import checked_month

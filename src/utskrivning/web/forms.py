@@ -9,13 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.api import uploads
 from utskrivning.domain.identity import parse_personal_number
 from utskrivning.episodes.models import DeviationCategory
 from utskrivning.followup import months
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.models import Correction, DisputeOutcome
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -23,7 +22,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> bytes:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > uploads.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return bytes(upload.read())
 

@@ -1,0 +1,61 @@
+"""Issue 14 class 9 (API keys): a key expires, can be revoked, notes its last use, and its issuing
+and revoking are audited; a key issued before the move to `organisations` keeps working."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.utils import timezone
+
+from utskrivning.audit.models import AuditAction, AuditEntry
+from utskrivning.organisations.api_keys import api_key_issue, api_key_revoke
+from utskrivning.organisations.models import ApiKey
+
+
+def _worklist(client, key: str):
+    return client.get("/api/episodes/worklist", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def test_a_key_works_until_it_expires_and_notes_its_last_use(client, cast):
+    stored, key = api_key_issue(
+        membership=cast.nurse, name="journalsystem", issued_by=None, valid_for=timedelta(days=1)
+    )
+    assert _worklist(client, key).status_code == 200
+    stored.refresh_from_db()
+    assert stored.last_used is not None
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        assert _worklist(client, key).status_code == 401
+
+
+def test_a_revoked_key_is_refused_at_once_and_both_acts_are_audited(client, cast):
+    stored, key = api_key_issue(membership=cast.nurse, name="journalsystem", issued_by=None)
+    api_key_revoke(api_key=stored, revoked_by=None)
+    assert _worklist(client, key).status_code == 401
+    actions = AuditEntry.objects.filter(obj_type="api_key", obj_id=str(stored.pk))
+    assert sorted(actions.values_list("action", flat=True)) == [
+        AuditAction.KEY_ISSUED,
+        AuditAction.KEY_REVOKED,
+    ]
+
+
+def test_no_key_is_stored_in_plain(cast):
+    _, key = api_key_issue(membership=cast.nurse, name="journalsystem", issued_by=None)
+    assert not any(key in str(v) for v in ApiKey.objects.values().get().values())
+
+
+def test_the_revoke_command_ends_a_key_and_the_list_shows_it(client, cast):
+    from typer.testing import CliRunner
+
+    from utskrivning.cli import app
+
+    stored, key = api_key_issue(membership=cast.nurse, name="journalsystem", issued_by=None)
+    _worklist(client, key)
+    runner = CliRunner()
+    revoked = runner.invoke(app, ["api-token-revoke", "--id", str(stored.pk)])
+    assert revoked.exit_code == 0, revoked.output
+    assert _worklist(client, key).status_code == 401
+    listed = runner.invoke(app, ["api-token-list", "--organisation", cast.ward.name])
+    assert "journalsystem" in listed.stdout
+    assert str(timezone.localdate().year) in listed.stdout
+    assert runner.invoke(app, ["api-token-revoke", "--id", "999999"]).exit_code == 2
