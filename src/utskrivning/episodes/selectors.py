@@ -299,14 +299,17 @@ def invoice_lines_audit(
     actor: Any,
     organisation: Organisation,
     purpose: str,
-) -> None:
-    """Each episode line of a basis is a patient's data: its read is audited, in one query."""
+) -> list[Episode]:
+    """Each episode line of a basis is a patient's data: its read is audited, in one query.
+
+    Returns the episodes, which the invoice document names its patients from."""
     episodes = list(
         _liable_episodes(municipality, month)
         .filter(external_id__in=external_ids)
         .select_related("patient")
     )
     audit_reads(episodes, actor=actor, organisation=organisation, purpose=purpose)
+    return episodes
 
 
 def episodes_csv(

@@ -29,6 +29,7 @@ class Action(StrEnum):
     REPORT_DEVIATION = "report_deviation"
     DISPUTE_INVOICE = "dispute_invoice"
     ANSWER_DISPUTE = "answer_dispute"
+    APPROVE_INVOICE = "approve_invoice"
     IMPORT_EPISODES = "import_episodes"
     VIEW_INVOICES = "view_invoices"
     VIEW_AUDIT_LOG = "view_audit_log"
@@ -65,6 +66,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
     # The municipality questions an invoice, the region answers (Dalarna §11).
     Action.DISPUTE_INVOICE: (frozenset({Role.FINANCE}), MUNICIPAL),
     Action.ANSWER_DISPUTE: (frozenset({Role.FINANCE}), REGIONAL),
+    # The region's finance approves (fastställer) a month's basis and reopens it, with a reason.
+    Action.APPROVE_INVOICE: (frozenset({Role.FINANCE}), REGIONAL),
     Action.IMPORT_EPISODES: (frozenset({Role.FINANCE, Role.ADMINISTRATOR}), REGIONAL),
     Action.VIEW_INVOICES: (frozenset({Role.FINANCE, Role.ANALYST}), ANYWHERE),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),

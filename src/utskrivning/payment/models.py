@@ -93,3 +93,47 @@ class InvoiceDispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.month}"
+
+
+class ApprovedBasis(models.Model):
+    """A municipality's month as the region's finance approved (fastställde) it.
+
+    The document holds the lines and total as approved (`payment.document`), so an import, a late
+    event or a dispute's correction afterwards changes what the month comes to now, never what was
+    approved: the difference is carried as a correction line to the next open month. Reopening
+    keeps the row, with who, when and why; the month's next approval is a new row.
+    """
+
+    municipality = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    month = models.CharField(_("month"), max_length=7)  # YYYY-MM
+    rulebook_id = models.CharField(_("rulebook"), max_length=64)
+    rulebook_version = models.CharField(_("rulebook version"), max_length=64)
+    total_sek = models.DecimalField(_("total (SEK)"), max_digits=14, decimal_places=2)
+    document = models.JSONField()  # payment.document.to_json
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        ordering = ("municipality", "month", "approved_at")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["municipality", "month"],
+                condition=Q(reopened_at__isnull=True),
+                name="one_approval_per_open_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True, reopen_reason="")
+                | (Q(reopened_at__isnull=False) & ~Q(reopen_reason="")),
+                name="reopened_with_a_reason",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.month}"

@@ -6,7 +6,7 @@ history looks back at the corrected one (Dalarna's two of three months), is corr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Case, QuerySet, When
@@ -45,6 +45,12 @@ class DisputedBasis:
     corrected: PaymentResult | None  # None when no answered correction touches the basis
     disputes: list[InvoiceDispute]  # the month's, questioning the basis or a line on it
     corrections: list[InvoiceDispute]  # the answered corrections applied, any month's
+    episodes: dict[str, Episode] = field(default_factory=dict)  # by file id, when read for a person
+
+    @property
+    def effective(self) -> PaymentResult:
+        """What the month comes to: the corrected basis where answers correct it."""
+        return self.corrected or self.original
 
     def invoices(self) -> list[InvoiceView]:
         """Each original invoice beside its corrected one, line by line."""
@@ -126,7 +132,7 @@ def disputed_basis_read(
 ) -> DisputedBasis:
     """The disputed basis for a reader: its episode lines are patient data, their read audited."""
     basis = disputed_invoice_basis(municipality=municipality, month=month)
-    invoice_lines_audit(
+    episodes = invoice_lines_audit(
         municipality=municipality,
         month=month,
         external_ids=basis.episode_ids(),
@@ -134,7 +140,7 @@ def disputed_basis_read(
         organisation=organisation,
         purpose=purpose,
     )
-    return basis
+    return replace(basis, episodes={e.external_id: e for e in episodes})
 
 
 def _invoiced(organisation: Organisation) -> Organisation:
