@@ -105,7 +105,7 @@ def month_amount_now(municipality: Organisation, month: str) -> Decimal:
 
 
 def outstanding_corrections(municipality: Organisation, month: str) -> list[DocumentLine]:
-    """The corrections the open `month` carries: each approved month's difference not yet carried."""
+    """The corrections the open `month` carries: each approved month's difference not carried."""
     lines = []
     for approval in reversed(_approved_run(municipality, month)):
         approved = from_json(approval.document).basis_amount
