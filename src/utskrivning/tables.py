@@ -1,9 +1,8 @@
-"""Terminal tables (rich) for the command line, with Swedish number formatting."""
+"""Terminal tables (rich) for the command line, with Swedish number formatting (`lib.numbers`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 import polars as pl
 from rich.markup import escape
@@ -13,18 +12,7 @@ from utskrivning.domain.indicators import INDICATORS
 from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
 from utskrivning.domain.rulebooks import Rulebook
-
-
-def sek(amount: int | Decimal | None) -> str:
-    """Swedish style: a space between thousands, decimal comma (55 350, 8 200,50)."""
-    if amount is None:
-        return "–"
-    text = f"{amount:,.0f}" if Decimal(amount) == int(amount) else f"{amount:,.2f}"
-    return text.replace(",", " ").replace(".", ",")
-
-
-def days(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+from utskrivning.lib.numbers import days, sek
 
 
 def invoice_table(result: PaymentResult) -> Table:

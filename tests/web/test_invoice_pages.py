@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+import subprocess
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -68,8 +69,17 @@ def test_the_xlsx_download_opens_and_lists_the_episode(client, login, officer_a,
     assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    ids = [row[4] for row in workbook["Rader"].iter_rows(min_row=2, values_only=True)]
-    assert ids == [discharged.external_id]
+    assert workbook.sheetnames == ["Fakturaunderlag", "Fakturor", "Uppgifter"]
+    sheet = workbook["Fakturaunderlag"]
+    header, *rows, total = sheet.iter_rows(values_only=True)
+    assert header[:4] == ("Rad", "Patient", "Personnummer", "Vårdtillfälle")
+    assert [row[3] for row in rows] == [discharged.external_id]
+    [line] = rows
+    assert (line[1], line[2]) == ("Tolvan Tolvansson", "19121212-1212")
+    assert isinstance(line[5], datetime) and line[5].date() == date(2020, 3, 2)  # a date cell
+    assert isinstance(line[8], int) and sheet.cell(2, 9).number_format == "0"
+    assert sheet.cell(2, 12).number_format == '#,##0.00 "kr"'
+    assert total[0] == "Summa" and total[11] == sum(row[11] for row in rows)
 
 
 def test_the_pdf_download_is_a_pdf(client, login, officer_a, discharged):
@@ -77,6 +87,25 @@ def test_the_pdf_download_is_a_pdf(client, login, officer_a, discharged):
     response = client.get(BASIS + "basis.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    for expected in ("Tolvan Tolvansson", "19121212-1212", "Från", "Till",
+                     "2020-03-01 – 2020-03-31", "dalarna-2020", "Sida 1 av 1",
+                     "Ej fastställt"):  # fmt: skip
+        assert expected in text, expected
+
+
+def pdf_text(content: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_page_names_the_patient_and_links_the_episode(client, login, officer_a, discharged):
+    login(officer_a)
+    page = client.get(BASIS).text
+    assert f'href="/episodes/{discharged.pk}/"' in page
+    assert "19121212-1212" in page and "Region" in page
+    assert "Öppen" in page  # not approved yet
 
 
 def test_the_episode_file_download_is_the_contract_s_csv(client, login, officer_a, discharged):

@@ -15,7 +15,7 @@ from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.episodes.services import ConflictError, NotVisibleError
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
-from utskrivning.payment.closed_months import month_document
+from utskrivning.payment.closed_months import carried, month_document
 from utskrivning.payment.document import to_json
 from utskrivning.payment.models import ApprovedBasis
 from utskrivning.payment.selectors import disputed_basis_read
@@ -104,16 +104,9 @@ def basis_reopen(
         )
         if approval is None:
             raise ConflictError("The month is not approved.")
-        carrying = sorted(
-            later.month
-            for later in ApprovedBasis.objects.filter(
-                municipality=municipality, month__gt=month, reopened_at__isnull=True
-            )
-            if any(c["month"] == month for c in later.document["corrections"])
-        )
-        if carrying:
+        if carried(municipality, month):
             raise ConflictError(
-                f"{', '.join(carrying)} carries a correction of {month}: reopen it first."
+                "A later month carries a correction of this month: reopen that month first."
             )
         approval.reopened_by = membership.user
         approval.reopened_at = at

@@ -18,6 +18,7 @@ from utskrivning.payment.document import (
     InvoiceDocument,
     LineKind,
     from_json,
+    left_out_line,
     rulebook_assumptions,
     rulebook_version,
     section,
@@ -46,6 +47,13 @@ def live_document(municipality: Organisation, month: str, basis: DisputedBasis) 
     """The month's basis as it comes to now, with the patients `basis.episodes` names."""
     result = basis.effective
     region = municipality.region
+    kept = set(result.line_frame["episode_id"].to_list())
+    left_out = [
+        left_out_line(line, invoice.group, basis.episodes.get(line.episode_id))
+        for invoice in (basis.original.invoices() if basis.is_corrected else [])
+        for line in invoice.lines
+        if line.episode_id not in kept
+    ]
     return InvoiceDocument(
         sender=region.name if region else "",
         recipient=municipality.name,
@@ -56,6 +64,7 @@ def live_document(municipality: Organisation, month: str, basis: DisputedBasis) 
         rulebook_version=rulebook_version(result.rulebook),
         sections=tuple(section(invoice, basis.episodes) for invoice in result.invoices()),
         assumptions=tuple(rulebook_assumptions(result.rulebook, month)),
+        left_out=tuple(left_out),
     )
 
 

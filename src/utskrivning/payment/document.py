@@ -83,6 +83,8 @@ class InvoiceDocument:
     sections: tuple[Section, ...]
     assumptions: tuple[str, ...]
     corrections: tuple[DocumentLine, ...] = ()
+    # Episodes a dispute's answer left out of the basis: named, with nothing billed.
+    left_out: tuple[DocumentLine, ...] = ()
 
     @property
     def first_day(self) -> date:
@@ -158,6 +160,17 @@ def patient_line(line: Any, group: str, episode: Any) -> DocumentLine:
         billable_days=line.billable_days,
         amount=line.amount_sek,
         reason=line.reason,
+    )
+
+
+LEFT_OUT = "left_out"
+
+
+def left_out_line(line: Any, group: str, episode: Any) -> DocumentLine:
+    """An engine line that a dispute's answer took out of the basis."""
+    zero = Decimal(0)
+    return replace(
+        patient_line(line, group, episode), basis=LEFT_OUT, billable_days=zero, amount=zero
     )
 
 
@@ -243,5 +256,6 @@ def from_json(data: dict[str, Any]) -> InvoiceDocument:
         "sections": sections,
         "assumptions": tuple(data["assumptions"]),
         "corrections": tuple(_line(c) for c in data["corrections"]),
+        "left_out": tuple(_line(c) for c in data["left_out"]),
     }
     return InvoiceDocument(**plain)

@@ -1,14 +1,14 @@
-"""The disputed invoice basis as XLSX: the engine's sheets first, then the corrected ones and the
-disputes that explain the difference.
+"""The month's invoice basis as XLSX: the document's lines, the invoices, what it rests on, and the
+disputes, with Swedish headers.
 
-The first two sheets have the columns of `domain.payment.export.write_xlsx`, so a reader of the
-plain basis reads this one too; every text cell is made formula-safe the same way.
+Numbers are numeric cells with number formats (a municipality sums and filters them), dates are
+dates, the personnummer and ids are text; every text cell is made formula-safe (`safe_cell`).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,14 +16,26 @@ from typing import Any
 import xlsxwriter
 
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.domain.payment import PaymentResult
-from utskrivning.domain.payment.export import INVOICE_COLUMNS, LINE_COLUMNS, safe_cell, to_json_dict
+from utskrivning.domain.payment.export import safe_cell
+from utskrivning.payment.closed_months import MonthDocument
+from utskrivning.payment.document import DocumentLine, LineKind
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import DisputedBasis
 
-_KEYS = ["municipality", "district", "month", "group"]
-DISPUTE_COLUMNS = ["dispute", "month", "episode_id", "question", "status", "outcome", "answer",
-                   "correction", "corrected_episode_id", "corrected_ready_at"]  # fmt: skip
+DISPUTE_HEADERS = ["Ärende", "Månad", "Vårdtillfälle", "Fråga", "Status", "Utfall", "Svar",
+                   "Korrigering", "Korrigerat vårdtillfälle",
+                   "Korrigerad utskrivningsklar"]  # fmt: skip
+LINE_HEADERS = ["Rad", "Patient", "Personnummer", "Vårdtillfälle", "Grupp", "Inskriven",
+                "Utskrivningsklar", "Utskriven", "Utskrivningsklara dagar", "Grund",
+                "Fakturerbara dagar", "Belopp (kr)", "Skäl", "Avser månad"]  # fmt: skip
+INVOICE_HEADERS = ["Grupp", "Stadsdel", "Etapp", "Räknade vårdtillfällen",
+                   "Utskrivningsklara dagar", "Medelvärde (dagar)", "Gräns (dagar)",
+                   "Betalningsansvar", "Skäl", "Fakturerbara dagar", "Dygnskostnad (kr)",
+                   "Belopp (kr)"]  # fmt: skip
+_KIND = {LineKind.PATIENT: "Patient", LineKind.AVERAGE: "Genomsnittsdel",
+         LineKind.ROUNDING: "Öresavrundning", LineKind.CORRECTION: "Rättelse"}  # fmt: skip
+_BASIS = {"average": "genomsnitt", "individual": "individuell", "excluded": "utesluten",
+          "not_liable": "ej betalningsansvar", "left_out": "utelämnad"}  # fmt: skip
 
 
 def _local(at: datetime | None) -> str:
@@ -35,7 +47,7 @@ def _file_id(episode: Any) -> str:
 
 
 def dispute_row(dispute: InvoiceDispute, *, labels: bool = False) -> list[Any]:
-    """One dispute in the columns of DISPUTE_COLUMNS; episodes by their episode file id.
+    """One dispute in the columns of DISPUTE_HEADERS; episodes by their episode file id.
 
     `labels`: the status, outcome and correction in the reader's language instead of their codes.
     """
@@ -51,35 +63,98 @@ def dispute_row(dispute: InvoiceDispute, *, labels: bool = False) -> list[Any]:
     ]  # fmt: skip
 
 
-def _invoice_rows(result: PaymentResult) -> Iterator[list[Any]]:
-    for invoice in to_json_dict(result)["invoices"]:
-        yield [invoice[c] for c in INVOICE_COLUMNS]
+def _line_cells(line: DocumentLine) -> list[Any]:
+    name = line.name if line.kind is LineKind.PATIENT else _KIND[line.kind]
+    return [
+        _KIND[line.kind], name, line.personal_number, line.episode_id, line.group, line.admitted,
+        line.ready, line.discharged, line.ready_days, _BASIS.get(line.basis, line.basis),
+        line.billable_days, line.amount, line.reason, line.month,
+    ]  # fmt: skip
 
 
-def _line_rows(result: PaymentResult) -> Iterator[list[Any]]:
-    for invoice in to_json_dict(result)["invoices"]:
-        for line in invoice["lines"]:
-            yield [*(invoice[k] for k in _KEYS), *(line[c] for c in LINE_COLUMNS)]
+class _Book:
+    """A workbook whose cells are written by type: numbers and dates with their formats."""
+
+    def __init__(self, path: Path | io.BytesIO) -> None:
+        options = {"strings_to_formulas": False, "in_memory": True}
+        self.workbook = xlsxwriter.Workbook(path, options)
+        add = self.workbook.add_format
+        self.bold = add({"bold": True})
+        self.formats = {
+            "kr": add({"num_format": '#,##0.00 "kr"'}),
+            "days": add({"num_format": "0.00"}),
+            "int": add({"num_format": "0"}),
+            "date": add({"num_format": "yyyy-mm-dd"}),
+        }
+
+    def sheet(
+        self, name: str, header: list[str], rows: Iterable[list[Any]], kinds: dict[int, str]
+    ) -> Any:
+        """`kinds`: the number format of a column by its index; other cells are text."""
+        sheet = self.workbook.add_worksheet(name)
+        sheet.write_row(0, 0, header, self.bold)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                kind = kinds.get(c)
+                if value is None or value == "":
+                    continue
+                if kind == "date":
+                    sheet.write_datetime(r, c, value, self.formats["date"])
+                elif kind is not None:
+                    sheet.write_number(r, c, value, self.formats[kind])
+                else:
+                    sheet.write_string(r, c, str(safe_cell(value)))
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, len(header) - 1, 14)
+        return sheet
 
 
-def write_disputed_xlsx(basis: DisputedBasis, path: Path | io.BytesIO) -> None:
-    workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "in_memory": True})
-    bold = workbook.add_format({"bold": True})
-
-    def sheet(name: str, header: list[str], rows: Iterable[list[Any]]) -> None:
-        worksheet = workbook.add_worksheet(name)
-        worksheet.write_row(0, 0, header, bold)
-        for number, row in enumerate(rows, start=1):
-            worksheet.write_row(number, 0, [safe_cell(value) for value in row])
-        worksheet.freeze_panes(1, 0)
-
-    line_header = [*_KEYS, *LINE_COLUMNS]
-    sheet("Fakturaunderlag", INVOICE_COLUMNS, _invoice_rows(basis.original))
-    sheet("Rader", line_header, _line_rows(basis.original))
-    if basis.corrected is not None:
-        sheet("Korrigerat underlag", INVOICE_COLUMNS, _invoice_rows(basis.corrected))
-        sheet("Korrigerade rader", line_header, _line_rows(basis.corrected))
+def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io.BytesIO) -> None:
+    """The month's document as shown (approved, or as now with its corrections), then the rest."""
+    document = shown.document
+    book = _Book(path)
+    lines = [*document.lines, *document.left_out, *document.corrections]
+    total = ["Summa", "", "", "", "", None, None, None, None, "", document.billable_days,
+             document.total, "", ""]  # fmt: skip
+    line_kinds = {5: "date", 6: "date", 7: "date", 8: "int", 10: "days", 11: "kr"}
+    sheet = book.sheet(
+        "Fakturaunderlag", LINE_HEADERS, [*map(_line_cells, lines), total], line_kinds
+    )
+    sheet.set_row(len(lines) + 1, None, book.bold)
+    book.sheet(
+        "Fakturor",
+        INVOICE_HEADERS,
+        (
+            [
+                s.group,
+                s.district,
+                s.stage,
+                s.counted_episodes,
+                s.ready_days,
+                s.average_days,
+                s.threshold_days,
+                "ja" if s.liable else "nej",
+                s.reason,
+                s.billable_days,
+                s.day_rate,
+                s.amount,
+            ]
+            for s in document.sections
+        ),
+        {3: "int", 4: "int", 5: "days", 6: "days", 9: "days", 10: "kr", 11: "kr"},
+    )
+    approval = shown.approval
+    facts = [
+        ["Avsändare", document.sender], ["Mottagare", f"{document.recipient} ({document.code})"],
+        ["Period", f"{document.first_day} – {document.last_day}"],
+        ["Regelverk", f"{document.rulebook_title} ({document.rulebook_id})"],
+        ["Regelverkets version", document.rulebook_version],
+        ["Status", f"Fastställt {_local(approval.approved_at)}" if approval else "Ej fastställt"],
+        *(["Antagande", text] for text in document.assumptions),
+    ]  # fmt: skip
+    book.sheet("Uppgifter", ["Uppgift", "Värde"], facts, {})
     cited = {d.pk: d for d in [*basis.disputes, *basis.corrections]}
     if cited:
-        sheet("Bestridanden", DISPUTE_COLUMNS, map(dispute_row, cited.values()))
-    workbook.close()
+        rows = (dispute_row(d, labels=True) for d in cited.values())
+        book.sheet("Bestridanden", DISPUTE_HEADERS, rows, {0: "int"})
+    book.workbook.close()

@@ -18,7 +18,7 @@ router = Router(tags=["payment"], auth=AUTH)
 
 @router.get("/{code}/{month}/basis.xlsx", summary="The invoice basis as the page's XLSX")
 def basis_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
-    """The original basis, the corrected one beside it, and the disputes."""
+    """The month's document as the page shows it, and the disputes."""
     membership = membership_of(request)
     municipality = invoice_municipality(membership, code)
     basis = disputed_basis_read(
@@ -28,7 +28,7 @@ def basis_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
         organisation=membership.organisation,
         purpose="invoice basis download (API)",
     )
-    return basis_xlsx_attachment(basis, code, month)
+    return basis_xlsx_attachment(municipality, month, basis)
 
 
 @router.get("/{code}/{month}/episodes.csv", summary="The month's episode file (episodes-csv)")

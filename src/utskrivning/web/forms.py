@@ -14,6 +14,7 @@ from utskrivning.domain.identity import parse_personal_number
 from utskrivning.episodes.models import DeviationCategory
 from utskrivning.followup import months
 from utskrivning.organisations.models import Kind, Organisation
+from utskrivning.payment.approvals import REASON_LENGTH
 from utskrivning.payment.models import Correction, DisputeOutcome
 
 
@@ -83,6 +84,16 @@ class DisputeForm(forms.Form):
 
     text = forms.CharField(label=_("What is questioned"), widget=forms.Textarea(attrs={"rows": 3}))
     episode = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ReopenForm(forms.Form):
+    """Why the region's finance reopens an approved month (kept with the month and audited)."""
+
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AnswerForm(forms.Form):

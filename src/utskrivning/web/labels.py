@@ -7,6 +7,7 @@ from enum import StrEnum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.domain.payment.reasons import Basis
 from utskrivning.domain.process import (
     Action,
     DeadlineKind,
@@ -24,6 +25,10 @@ def k(member: StrEnum) -> tuple[type[StrEnum], str]:
 
 
 LABELS: dict[tuple[type[StrEnum], str], Promise] = {
+    k(Basis.AVERAGE): _("average"),
+    k(Basis.INDIVIDUAL): _("individual"),
+    k(Basis.EXCLUDED): _("excluded"),
+    k(Basis.NOT_LIABLE): _("not liable"),
     k(Party.INPATIENT_CARE): _("Inpatient care"),
     k(Party.PRIMARY_CARE): _("Primary care"),
     k(Party.MUNICIPALITY): _("Municipality"),
@@ -96,6 +101,7 @@ KINDS: dict[str, type[StrEnum]] = {
     "deadline": DeadlineKind,
     "message": MessageKind,
     "criterion": HomeCriterion,
+    "basis": Basis,
 }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from utskrivning.lib.numbers import days, kronor
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import current_membership
@@ -31,3 +32,15 @@ def may(membership: Membership | None, action: str) -> bool:
 @register.filter(name="label")
 def label_filter(value: object, kind: str | None = None) -> object:
     return label(value, kind)
+
+
+@register.filter
+def kr(amount: Any) -> str:
+    """65 100 kr: Swedish thousands and decimal comma."""
+    return kronor(amount)
+
+
+@register.filter(name="days")
+def days_filter(value: Any) -> str:
+    """2,45"""
+    return days(value)

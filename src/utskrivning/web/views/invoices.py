@@ -1,12 +1,14 @@
 """A municipality's invoice basis for a month, on screen and as XLSX, PDF and the episode file.
 
 The basis is shown as the engine computed it and, beside it, as the region's answers to the
-municipality's disputes correct it; the municipality's finance questions the month or a line here.
+municipality's disputes correct it; the municipality's finance questions the month or a line here,
+and the region's finance approves (fastställer) the month or reopens it with a reason.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +23,9 @@ from utskrivning.episodes.selectors import episodes_csv
 from utskrivning.followup import months
 from utskrivning.organisations.models import Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
-from utskrivning.payment.export import write_disputed_xlsx
+from utskrivning.payment.approvals import basis_approve, basis_reopen
+from utskrivning.payment.closed_months import month_document
+from utskrivning.payment.export import write_basis_xlsx
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import (
     DisputedBasis,
@@ -29,7 +33,7 @@ from utskrivning.payment.selectors import (
     episode_by_file_id,
 )
 from utskrivning.payment.services import dispute_open
-from utskrivning.web.forms import DisputeForm
+from utskrivning.web.forms import DisputeForm, ReopenForm
 from utskrivning.web.pdf import invoice_pdf
 from utskrivning.web.views.common import (
     XLSX,
@@ -67,10 +71,13 @@ def may_dispute(membership: Membership, municipality: Organisation) -> bool:
     return can(membership, Action.DISPUTE_INVOICE) and own is not None and own == municipality
 
 
-def basis_xlsx_attachment(basis: DisputedBasis, code: str, month: str) -> HttpResponse:
-    """The original basis, the corrected one beside it, and the disputes (page and API)."""
+def basis_xlsx_attachment(
+    municipality: Organisation, month: str, basis: DisputedBasis
+) -> HttpResponse:
+    """The month's document as the page shows it, and the disputes (page and API)."""
     out = io.BytesIO()
-    write_disputed_xlsx(basis, out)
+    write_basis_xlsx(month_document(municipality, month, basis), basis, out)
+    code = municipality.municipality_code
     return attachment(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
 
 
@@ -112,20 +119,32 @@ def _page(
     month: str,
     form: DisputeForm | None = None,
     opened: InvoiceDispute | None = None,
+    approval_form: ReopenForm | None = None,
 ) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     basis = _basis(request, municipality, month, "invoice basis")
+    shown = month_document(municipality, month, basis)
+    lines = {line.original.episode_id: line for view in basis.invoices() for line in view.lines}
     context = {
         "membership": membership,
         "municipality": municipality,
         "month": month,
         "basis": basis,
+        "shown": shown,
+        "document": shown.document,
         "invoices": basis.invoices(),
+        "rows": [
+            [(line, lines.get(line.episode_id)) for line in section.lines]
+            for section in shown.document.sections
+        ],
         "may_dispute": may_dispute(membership, municipality),
+        "may_approve": can(membership, Action.APPROVE_INVOICE),
         "form": form or DisputeForm(),
+        "approval_form": approval_form or ReopenForm(),
         "opened": opened,
     }
-    status = refused_status(request, form) if form is not None else 200
+    refused = form or approval_form
+    status = refused_status(request, refused) if refused is not None else 200
     return render(request, "web/invoices.html", context, status=status)
 
 
@@ -165,11 +184,45 @@ def dispute(request: HttpRequest, code: str, month: str) -> HttpResponse:
     return _page(request, municipality, month, None if opened else form, opened)
 
 
+def _approval_answer(
+    request: HttpRequest, code: str, month: str, form: ReopenForm, write: Callable[..., Any]
+) -> HttpResponse:
+    """Approve or reopen through the service; a refusal is shown on the page's approval form."""
+    membership = request.membership  # type: ignore[attr-defined]
+    municipality = invoice_municipality(membership, code)
+    arguments = {"membership": membership, "municipality": municipality, "at": timezone.now()}
+    done = attempt(form, lambda: write(**arguments, month=_month(month)))
+    if done is not None and not is_htmx(request):
+        return redirect("web:invoices", code=code, month=month)
+    return _page(request, municipality, month, approval_form=None if done else form)
+
+
+@membership_required
+@require_POST
+def approve(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    """The region's finance approves (fastställer) the month's basis as shown."""
+    return _approval_answer(request, code, month, ReopenForm(), basis_approve)
+
+
+@membership_required
+@require_POST
+def reopen(request: HttpRequest, code: str, month: str) -> HttpResponse:
+    """The region's finance reopens an approved month, saying why (audited)."""
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
+        return _page(request, municipality, month, approval_form=form)
+    reason = form.cleaned_data["reason"]
+    return _approval_answer(
+        request, code, month, form, lambda **kw: basis_reopen(**kw, reason=reason)
+    )
+
+
 @membership_required
 def xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
     municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
     basis = _basis(request, municipality, month, "invoice basis download")
-    return basis_xlsx_attachment(basis, code, month)
+    return basis_xlsx_attachment(municipality, month, basis)
 
 
 @membership_required
@@ -180,7 +233,9 @@ def pdf(request: HttpRequest, code: str, month: str) -> HttpResponse:
         "municipality": municipality.name,
         "month": month,
     }
-    content = invoice_pdf(title, basis, printed=datetime.now(tz=timezone.get_current_timezone()))
+    shown = month_document(municipality, month, basis)
+    printed = datetime.now(tz=timezone.get_current_timezone())
+    content = invoice_pdf(title, shown, basis, printed=printed)
     return attachment(content, "application/pdf", f"fakturaunderlag-{code}-{month}.pdf")
 
 
