@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Login")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGIN_BLOCKED = "login_blocked", _("Blocked login")
+    LOCKED_OUT = "locked_out", _("Lockout")
     LOGOUT = "logout", _("Logout")
     DENIED = "denied", _("Denied")
     ADMIN_CHANGE = "admin_change", _("Administration")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from utskrivning.domain.episodes import EpisodeFileError
 from utskrivning.episodes.imports import check_may_import, import_episode_file
 from utskrivning.episodes.models import ImportJob, ImportStatus
+from utskrivning.lib.text import printable
 from utskrivning.organisations.models import Membership
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ def import_job_create(*, membership: Membership, data: bytes, name: str) -> Impo
     region = membership.organisation.region
     if region is None:
         raise PermissionDenied("Episodes are imported for a region.")
-    return ImportJob.objects.create(region=region, membership=membership, data=data, name=name)
+    return ImportJob.objects.create(
+        region=region, membership=membership, data=data, name=printable(name, max_length=255)
+    )
 
 
 def import_jobs_visible_to(*, membership: Membership) -> QuerySet[ImportJob]:

@@ -41,6 +41,7 @@ from utskrivning.episodes.models import (
     Message,
     Patient,
 )
+from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE, checked_text
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 
@@ -349,6 +350,8 @@ def episode_admit(
         number = parse_personal_number(personal_number, today=timezone.localdate(at))
     except ValueError as error:
         raise ValidationError({"personal_number": str(error)}) from None
+    checked_text(name, field="name", max_length=MAX_NAME)
+    checked_text(address, field="address", max_length=MAX_ADDRESS)
     if care_type not in CareType.values:
         raise ValidationError({"care_type": "Unknown care type."})
     if home_municipality.kind != Kind.MUNICIPALITY:
@@ -424,6 +427,7 @@ def deviation_report(
     """A party reports a deviation: the process's event and the deviation's category and text."""
     if category not in DeviationCategory.values:
         raise ValidationError({"category": "Unknown category."})
+    checked_text(text, field="text", max_length=MAX_NOTE, multiline=True)
     party = party_of(membership.organisation)
     with transaction.atomic():
         stored = episode_record_event(

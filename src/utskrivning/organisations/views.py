@@ -24,6 +24,7 @@ from utskrivning.organisations.ratelimit import (
     login_blocked,
     login_failure_record,
     login_failures_reset,
+    login_name,
 )
 from utskrivning.organisations.sessions import choose_membership
 from utskrivning.service.http import client_ip
@@ -32,15 +33,19 @@ _LOGIN_TEMPLATE = "registration/login.html"
 
 
 def _audit_login(
-    request: HttpRequest, action: AuditAction, username: str, actor: AbstractBaseUser | None
+    request: HttpRequest,
+    action: AuditAction,
+    username: str,
+    actor: AbstractBaseUser | None,
+    purpose: str = "authentication",
 ) -> None:
     audit_record(
         actor=actor,
         organisation=None,
         action=action,
         obj_type="user",
-        obj_id=username,
-        purpose="authentication",
+        obj_id=login_name(username),
+        purpose=purpose,
         request=request,
     )
 
@@ -52,8 +57,8 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")[:150]
-        if login_blocked(username=username, ip=client_ip(request)):
-            _audit_login(request, AuditAction.LOGIN_BLOCKED, username, None)
+        if counter := login_blocked(username=username, ip=client_ip(request)):
+            _audit_login(request, AuditAction.LOGIN_BLOCKED, username, None, f"limit {counter}")
             context = {
                 "form": AuthenticationForm(request, initial={"username": username}),
                 "blocked_minutes": WINDOW_SECONDS // 60,
@@ -64,8 +69,11 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = form.data.get("username", "")[:150]
-        login_failure_record(username=username, ip=client_ip(self.request))
+        reached = login_failure_record(username=username, ip=client_ip(self.request))
         _audit_login(self.request, AuditAction.LOGIN_FAILED, username, None)
+        for counter in reached:
+            purpose = f"locked out for {WINDOW_SECONDS // 60} minutes: limit {counter}"
+            _audit_login(self.request, AuditAction.LOCKED_OUT, username, None, purpose)
         return super().form_invalid(form)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:

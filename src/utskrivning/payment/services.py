@@ -16,6 +16,7 @@ from utskrivning.domain.identity import PersonalNumber
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.services import ConflictError, NotVisibleError
 from utskrivning.followup import months
+from utskrivning.lib.text import MAX_NOTE, checked_text
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.models import Correction, DisputeOutcome, DisputeStatus, InvoiceDispute
@@ -68,6 +69,7 @@ def dispute_open(
         raise ValidationError({"episode_id": "The episode is not on this month's basis."})
     if not text.strip():
         raise ValidationError({"text": "Say what is questioned."})
+    checked_text(text, field="text", max_length=MAX_NOTE, multiline=True)
     region = municipality.region
     with transaction.atomic():
         dispute = InvoiceDispute.objects.create(
@@ -136,6 +138,7 @@ def dispute_answer(
         raise ValidationError({"outcome": "Unknown outcome."})
     if not answer.strip():
         raise ValidationError({"answer": "Give the answer."})
+    checked_text(answer, field="answer", max_length=MAX_NOTE, multiline=True)
     if corrected_ready_at is not None and corrected_ready_at.tzinfo is None:
         corrected_ready_at = corrected_ready_at.replace(tzinfo=STOCKHOLM)  # local, as in the file
     episode = _checked_correction(

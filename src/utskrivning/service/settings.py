@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "utskrivning.service.middleware.ContentSecurityPolicyMiddleware",
+    "utskrivning.service.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "utskrivning.service.middleware.SwedishFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -13,6 +13,7 @@ from utskrivning.api import uploads
 from utskrivning.domain.identity import parse_personal_number
 from utskrivning.episodes.models import DeviationCategory
 from utskrivning.followup import months
+from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.approvals import REASON_LENGTH
 from utskrivning.payment.models import Correction, DisputeOutcome
@@ -39,8 +40,8 @@ class AdmitForm(forms.Form):
     """The admission: the personnummer is validated here, once, into a value type."""
 
     personal_number = forms.CharField(label=_("Personnummer"), max_length=13)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    name = forms.CharField(label=_("Name"), max_length=MAX_NAME)
+    address = forms.CharField(label=_("Address"), max_length=MAX_ADDRESS, required=False)
     home_municipality = forms.ModelChoiceField(
         label=_("Home municipality"),
         queryset=Organisation.objects.filter(kind=Kind.MUNICIPALITY).order_by("name"),
@@ -76,13 +77,17 @@ class DeviationForm(forms.Form):
     """A party's own report; missed deadlines are proposed by `deviations_propose` instead."""
 
     category = forms.ChoiceField(label=_("Category"), choices=DeviationCategory.choices)
-    text = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What happened"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DisputeForm(forms.Form):
     """The municipality's question: of the line of `episode` (its file id), else of the month."""
 
-    text = forms.CharField(label=_("What is questioned"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("What is questioned"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
     episode = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
@@ -99,7 +104,9 @@ class ReopenForm(forms.Form):
 class AnswerForm(forms.Form):
     """The region's answer; a `corrected` outcome states its correction (the service checks it)."""
 
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        label=_("Answer"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=DisputeOutcome.choices, widget=forms.RadioSelect
     )

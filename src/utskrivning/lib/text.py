@@ -1,0 +1,45 @@
+"""Free text from outside: bounded, and only characters every database stores.
+
+PostgreSQL refuses NUL in text and a lone surrogate cannot be encoded as UTF-8, so either gave a
+500 on one database and was stored on the other; a length unchecked in code is enforced by
+PostgreSQL's `varchar(n)` (a 500 again) and by SQLite not at all. So each service checks its text
+here, the same on both, and refuses it naming the field.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+MAX_NAME = 200  # a patient's or an API key's name
+MAX_ADDRESS = 300
+MAX_NOTE = 4000  # a deviation, a dispute, an answer: a paragraph, not a document
+
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:
+    """Why `value` cannot be stored as text, or None."""
+    if len(value) > max_length:
+        return f"longer than {max_length} characters ({len(value)})."
+    for char in value:
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            return "contains an invalid character (a lone surrogate)."
+        if (code < 0x20 or 0x7F <= code < 0xA0) and not (multiline and char in _LINE_BREAKS):
+            return f"contains a control character (U+{code:04X})."
+    return None
+
+
+def checked_text(value: str, *, field: str, max_length: int, multiline: bool = False) -> str:
+    """`value` if it can be stored; else a ValidationError naming `field`."""
+    problem = text_problem(value, max_length=max_length, multiline=multiline)
+    if problem is not None:
+        raise ValidationError({field: problem})
+    return value
+
+
+def printable(value: str, *, max_length: int) -> str:
+    """A label we keep but do not refuse (an uploaded file's name): unstorable characters
+    dropped, cut to the column's length."""
+    kept = "".join(c for c in value if text_problem(c, max_length=1) is None)
+    return kept[:max_length]
