@@ -23,12 +23,13 @@ test: setup lint browsers
 
 # The tests that touch the database, again; CI runs them with DATABASE_URL on PostgreSQL.
 test-db: setup browsers
-	@$(UV) run pytest -q tests/service tests/episodes tests/payment_app tests/web tests/api tests/trust tests/followup tests/browser
+	@$(UV) run pytest -q tests/service tests/organisations tests/audit tests/episodes tests/imports tests/deviations tests/payment tests/followup tests/web tests/trust tests/browser
 
 lint: setup
 	@$(UV) run ruff check .
 	@$(UV) run ruff format --check .
 	@$(UV) run mypy
+	@$(UV) run lint-imports --no-cache
 
 format: setup
 	@$(UV) run ruff format .

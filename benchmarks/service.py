@@ -90,8 +90,8 @@ def fill(*, episodes: int, in_progress: int, now: datetime) -> None:
     from django.db import transaction
 
     from utskrivning.domain.process import Event, EventType, Party
+    from utskrivning.episodes.events import event_to_payload
     from utskrivning.episodes.models import Episode, EpisodeEvent, Message, Patient
-    from utskrivning.episodes.services import event_to_payload
     from utskrivning.organisations.models import Kind, Organisation
 
     wards = list(Organisation.objects.filter(kind=Kind.WARD).order_by("pk"))
@@ -210,7 +210,7 @@ def _cast() -> dict[str, Any]:
     from django.utils import timezone
 
     from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
-    from utskrivning.episodes.worklist_cache import current_worklist
+    from utskrivning.episodes.worklist import current_worklist
     from utskrivning.organisations.api_keys import api_key_issue
     from utskrivning.organisations.models import Membership, Role
 

@@ -14,6 +14,6 @@ def fresh_worklists() -> Iterator[None]:
     next one's different episodes (a database does not reuse them outside tests). Looked up, not
     imported, so the domain's tests stay without Django."""
     yield
-    cache = sys.modules.get("utskrivning.episodes.worklist_cache")
+    cache = sys.modules.get("utskrivning.episodes.worklist")
     if cache is not None:
         cache._kept.clear()

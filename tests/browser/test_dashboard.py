@@ -17,7 +17,7 @@ from service.factories import (
 )
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.indicators import indicator_table
-from utskrivning.episodes.imports import import_episode_file
+from utskrivning.imports.services import import_episode_file
 from utskrivning.organisations.models import Role
 
 from .test_smoke import log_in

@@ -2,7 +2,7 @@
 its invoice basis, the region's finance answers `corrected` with a later readiness time, and the
 municipality then sees the corrected amount beside the original one.
 
-The amounts are the hand-worked case of tests/payment_app/test_corrections.py.
+The amounts are the hand-worked case of tests/payment/test_corrections.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from payment_app.test_corrections import EPISODES  # the hand-worked case
+from payment.test_corrections import EPISODES  # the hand-worked case
 from service.factories import (
     HospitalFactory,
     MembershipFactory,
@@ -18,7 +18,7 @@ from service.factories import (
     RegionFactory,
     WardFactory,
 )
-from utskrivning.episodes.imports import import_episode_file
+from utskrivning.imports.services import import_episode_file
 from utskrivning.organisations.models import Role
 
 from .test_process import as_user  # noqa: F401  (the fixture: a logged-in page per user)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from test_process import (
+
+from domain.test_process import (
     AWAITING_PATH,
     MUN,
     NOTIFIED_PATH,
@@ -23,7 +24,6 @@ from test_process import (
     summons,
     walk,
 )
-
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import (
     Deadline,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from test_process import (
+
+from domain.test_process import (
     AWAITING_PATH,
     MUN,
     NOTIFIED_PATH,
@@ -24,7 +25,6 @@ from test_process import (
     summons,
     walk,
 )
-
 from utskrivning.domain.process import (
     Action,
     DeadlineKind,

@@ -11,7 +11,7 @@ from utskrivning.domain.process import Event, EventType, MessageKind, Party
 from utskrivning.episodes.models import EpisodeEvent
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import episode_record_event
-from utskrivning.episodes.worklist_cache import current_worklist
+from utskrivning.episodes.worklist import current_worklist
 
 from .conftest import ADMITTED
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from utskrivning.audit.models import AuditEntry
+from utskrivning.deviations.services import deviation_report, deviations_propose
 from utskrivning.domain.process import Event, EventType, MessageKind, Party
 from utskrivning.episodes.models import (
     Acknowledgement,
@@ -17,13 +18,8 @@ from utskrivning.episodes.models import (
     Message,
     Patient,
 )
-from utskrivning.episodes.services import (
-    ConflictError,
-    ProcessError,
-    deviation_report,
-    deviations_propose,
-    episode_record_event,
-)
+from utskrivning.episodes.services import ProcessError, episode_record_event
+from utskrivning.lib.errors import ConflictError
 
 from .conftest import ADMITTED, PERSONAL_NUMBER
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from service.api_client import api  # noqa: F401  (for the follow-up API tests)
 from service.factories import MembershipFactory
 from utskrivning.domain.episodes import read_episodes
-from utskrivning.episodes.imports import import_episode_file
+from utskrivning.imports.services import import_episode_file
 from utskrivning.organisations.models import Membership, Role
 from web import conftest as web
 

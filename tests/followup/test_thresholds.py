@@ -2,7 +2,8 @@
 engine's county average, drawn per month, not the cap.
 
 January–October 2020 across the county: Solna 1 and 2 ready days, Huddinge 2 and 2 → 7/4 = 1.75
-(as tests/payment/test_stockholm.py); Solna alone would be 1.5. November and December are etapp 2.
+(as tests/domain/payment/test_stockholm.py); Solna alone would be 1.5. November and December
+are etapp 2.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from service.factories import (
 from utskrivning.audit.models import AuditEntry
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.rulebooks import load_rulebook
-from utskrivning.episodes.imports import import_episode_file
 from utskrivning.episodes.models import Episode
 from utskrivning.followup.filters import Care
 from utskrivning.followup.thresholds import county_window, month_thresholds
+from utskrivning.imports.services import import_episode_file
 from utskrivning.organisations.models import Role
 
 from .data import episode_file

@@ -12,9 +12,9 @@ import pytest
 from utskrivning.domain import rulebooks
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.episodes.demo import seed_demo_episodes
-from utskrivning.episodes.selectors import invoice_basis
 from utskrivning.organisations.demo import seed_demo_organisations
 from utskrivning.organisations.models import Kind, Organisation
+from utskrivning.payment.basis import invoice_basis
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=STOCKHOLM)
 DATA = Path(rulebooks.__file__).parent / "data"

@@ -6,8 +6,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from utskrivning.lib.http import client_ip
 from utskrivning.service import settings as project_settings
-from utskrivning.service.http import client_ip
 from utskrivning.service.middleware import ContentSecurityPolicyMiddleware
 
 from .factories import UserFactory

@@ -19,8 +19,8 @@ from service.factories import (
     RegionFactory,
     WardFactory,
 )
-from utskrivning.episodes import import_jobs
 from utskrivning.episodes.models import Deviation, Episode, EpisodeEvent
+from utskrivning.imports import jobs as import_jobs
 from utskrivning.organisations.models import Role
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.services import dispute_open

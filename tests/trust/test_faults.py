@@ -7,8 +7,8 @@ from django.db import DatabaseError, connection
 
 from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.domain.demo import generate_episodes
-from utskrivning.episodes.imports import import_episode_file
 from utskrivning.episodes.models import Episode, EpisodeEvent, Message, Patient
+from utskrivning.imports.services import import_episode_file
 
 from .conftest import ADMITTED, demo_file_for
 

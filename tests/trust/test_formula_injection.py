@@ -14,8 +14,9 @@ from utskrivning.domain.episodes import EpisodeFileError, read_episodes
 from utskrivning.domain.payment import compute_payment
 from utskrivning.domain.payment.export import to_csv, write_xlsx
 from utskrivning.domain.rulebooks import load_rulebook
-from utskrivning.episodes.imports import export_episode_file, import_episode_file
+from utskrivning.episodes.episode_file import export_episode_file
 from utskrivning.episodes.models import Episode
+from utskrivning.imports.services import import_episode_file
 from utskrivning.organisations.models import Organisation
 
 PAYLOADS = [

@@ -9,9 +9,11 @@ from django.db import transaction
 from utskrivning.domain.demo import generate_episodes
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.indicators import indicator_table
-from utskrivning.episodes.imports import export_episode_file, import_episode_file
+from utskrivning.episodes.episode_file import export_episode_file
 from utskrivning.episodes.models import Episode, EpisodeEvent
-from utskrivning.episodes.selectors import episode_frame, invoice_basis
+from utskrivning.episodes.selectors import episode_frame
+from utskrivning.imports.services import import_episode_file
+from utskrivning.payment.basis import invoice_basis
 
 from .conftest import ADMITTED, demo_file_for
 

@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 
 from utskrivning.audit.models import AuditEntry
+from utskrivning.deviations.services import deviations_propose
 from utskrivning.domain.process import Event, EventType, Party
 from utskrivning.episodes.models import Deviation
-from utskrivning.episodes.services import deviations_propose, episode_admit, episode_record_event
+from utskrivning.episodes.services import episode_admit, episode_record_event
 
 from .test_pages import TOLVAN
 

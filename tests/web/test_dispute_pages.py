@@ -1,7 +1,7 @@
 """Disputing an invoice basis through the pages: the municipality's finance questions a line or the
 month, the region's finance answers, and the basis shows the correction beside the original.
 
-The case is the one worked by hand in tests/payment_app/test_corrections.py: E1 is billed
+The case is the one worked by hand in tests/payment/test_corrections.py: E1 is billed
 individually for 14 days (114 800 SEK); ready on 10 March instead, 7 days (57 400 SEK).
 """
 
@@ -14,11 +14,11 @@ import subprocess
 import openpyxl
 import pytest
 
-from payment_app.test_corrections import EPISODES  # the hand-worked case
+from payment.test_corrections import EPISODES  # the hand-worked case
 from service.factories import MembershipFactory
 from utskrivning.audit.models import AuditEntry
-from utskrivning.episodes.imports import import_episode_file
 from utskrivning.episodes.models import Episode
+from utskrivning.imports.services import import_episode_file
 from utskrivning.organisations.models import Role
 from utskrivning.payment.models import InvoiceDispute
 

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from service.factories import MembershipFactory, RegionFactory
-from utskrivning.episodes import import_jobs
 from utskrivning.episodes.models import (
     Episode,
     EpisodeEvent,
@@ -17,6 +16,7 @@ from utskrivning.episodes.models import (
     ImportStatus,
     Patient,
 )
+from utskrivning.imports import jobs as import_jobs
 from utskrivning.organisations.models import Role
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -97,7 +97,7 @@ def test_the_phases_are_reported_in_order_with_the_row_count(importer):
     def progress(phase, done, total):
         seen.append((phase, done, total))
 
-    from utskrivning.episodes.imports import import_episode_file
+    from utskrivning.imports.services import import_episode_file
 
     import_episode_file(data=GOOD.encode(), membership=importer, progress=progress)
     phases = [phase for phase, _, _ in seen]

@@ -13,7 +13,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from utskrivning.domain.episodes import EpisodeFileError
-from utskrivning.episodes.services import ConflictError, NotVisibleError, ProcessError
+from utskrivning.domain.process import TransitionError
+from utskrivning.lib.errors import ConflictError, NotVisibleError
 
 
 def error_response(
@@ -38,7 +39,7 @@ def invalid_value(request: HttpRequest, exc: DjangoValidationError) -> HttpRespo
     return error_response(request, 422, " ".join(exc.messages))
 
 
-def refused(request: HttpRequest, exc: ProcessError) -> HttpResponse:
+def refused(request: HttpRequest, exc: TransitionError) -> HttpResponse:
     if exc.field is not None:  # a wrong value, not a step out of turn
         return error_response(request, 422, exc.reason, exc.field)
     return error_response(request, 409, exc.reason, "type")
@@ -86,7 +87,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
     NinjaValidationError: invalid_request,
     DjangoValidationError: invalid_value,
-    ProcessError: refused,
+    TransitionError: refused,  # the services raise it as episodes.services.ProcessError
     RequestDataTooBig: too_large,
     ConflictError: conflict,
     NotVisibleError: not_visible,

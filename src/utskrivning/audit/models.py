@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from utskrivning.audit.append_only import AppendOnlyError, AppendOnlyModel
-from utskrivning.organisations.models import Organisation
 
 __all__ = ["AppendOnlyError", "AuditAction", "AuditEntry"]
 
@@ -48,7 +47,7 @@ class AuditEntry(AppendOnlyModel):
         related_name="+",
     )
     organisation = models.ForeignKey(
-        Organisation,
+        "organisations.Organisation",  # by name: audit lies below organisations, which write to it
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         null=True,

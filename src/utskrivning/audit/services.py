@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -9,8 +11,10 @@ from django.utils.crypto import salted_hmac
 
 from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.domain.identity import PersonalNumber
-from utskrivning.organisations.models import Organisation
-from utskrivning.service.http import client_ip
+from utskrivning.lib.http import client_ip
+
+if TYPE_CHECKING:  # audit lies below organisations: its entries name them, never import them
+    from utskrivning.organisations.models import Organisation
 
 _PATIENT_KEY_SALT = "utskrivning.audit.patient_reference"
 

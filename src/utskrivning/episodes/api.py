@@ -8,13 +8,11 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Path, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Path, Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 from pydantic import AwareDatetime
 
 from utskrivning.api.auth import AUTH, membership_of
-from utskrivning.api.uploads import upload_bytes
 from utskrivning.domain.process import (
     Event,
     EventType,
@@ -23,23 +21,20 @@ from utskrivning.domain.process import (
     Party,
     allowed_events,
 )
+from utskrivning.episodes import selectors
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.services import (
-    NotVisibleError,
-    deviation_report,
-    episode_admit,
-    episode_record_event,
-    party_of,
-)
+from utskrivning.episodes.selectors import episodes_visible_to
+from utskrivning.episodes.services import episode_admit, episode_record_event
+from utskrivning.episodes.worklist import presented_worklist
+from utskrivning.lib.errors import NotVisibleError
 from utskrivning.organisations.models import Kind, Membership, Organisation
+from utskrivning.organisations.parties import party_of
 
 # A path id the database can hold: a larger one would fail in the query, not say "not found".
 EpisodeId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def visible_episode(membership: Membership, pk: int) -> Episode:
-    from utskrivning.episodes.selectors import episodes_visible_to
-
     episode = episodes_visible_to(organisation=membership.organisation).filter(pk=pk).first()
     if episode is None:
         raise NotVisibleError("No such episode.")
@@ -87,12 +82,6 @@ class EventIn(Schema):
 
 class AcknowledgeIn(Schema):
     message: MessageKind
-    at: Instant | None = None
-
-
-class DeviationIn(Schema):
-    category: str
-    text: str = ""
     at: Instant | None = None
 
 
@@ -159,8 +148,6 @@ def _explanation(e: Any) -> dict[str, Any] | None:
 
 @router.get("/worklist", summary="The worklist of the organisation the caller acts for")
 def worklist(request: HttpRequest) -> HttpResponse:
-    from utskrivning.episodes.worklist_cache import presented_worklist
-
     membership = membership_of(request)
     content = presented_worklist(
         organisation=membership.organisation,
@@ -172,7 +159,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _worklist_json(rows: list[Any]) -> bytes:
-    """Kept with the rows (`worklist_cache`): encoding them is as much work as reading them."""
+    """Kept with the rows (`episodes.worklist`): encoding them is as much work as reading them."""
     return json.dumps(
         [
             _episode_summary(row.episode)
@@ -192,8 +179,6 @@ def _worklist_json(rows: list[Any]) -> bytes:
 
 @router.get("/{int:pk}", summary="One episode: timeline, deadlines, allowed steps, payment")
 def episode_detail(request: HttpRequest, pk: EpisodeId) -> dict[str, Any]:
-    from utskrivning.episodes import selectors
-
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
     detail = selectors.episode_detail(
@@ -300,45 +285,3 @@ def acknowledge(request: HttpRequest, pk: EpisodeId, body: AcknowledgeIn) -> Sta
         membership=membership,
     )
     return Status(201, _event_out(stored))
-
-
-@router.post("/{int:pk}/deviations", response={201: dict}, summary="Report a deviation")
-def report_deviation(request: HttpRequest, pk: EpisodeId, body: DeviationIn) -> Status:
-    membership = membership_of(request)
-    episode = visible_episode(membership, pk)
-    deviation = deviation_report(
-        episode=episode,
-        membership=membership,
-        category=body.category,
-        text=body.text,
-        at=body.at or timezone.now(),
-    )
-    return Status(201, {"id": deviation.pk, "category": deviation.category, "text": deviation.text})
-
-
-@router.get("/deviations", summary="Deviations on the episodes the caller sees")
-def deviations(request: HttpRequest) -> list[dict[str, Any]]:
-    from utskrivning.episodes.selectors import deviations_visible_to
-
-    membership = membership_of(request)
-    return [
-        {
-            "id": d.pk,
-            "episode_id": d.episode_id,
-            "category": d.category,
-            "text": d.text,
-            "proposed": d.proposed,
-            "organisation_id": d.organisation_id,
-            "created": d.created,
-        }
-        for d in deviations_visible_to(organisation=membership.organisation)
-    ]
-
-
-@router.post("/import", summary="Import an episode file (all or nothing)")
-def import_file(request: HttpRequest, file: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
-    from utskrivning.episodes.imports import import_episode_file
-
-    membership = membership_of(request)
-    result = import_episode_file(data=upload_bytes(file), membership=membership)
-    return {"imported": result.imported, "already_stored": result.already_stored}

@@ -16,11 +16,7 @@ from django.db import transaction
 from utskrivning.domain.identity import valid_personal_number
 from utskrivning.domain.process import Event, EventType, HomeCriterion, MessageKind, Party
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.services import (
-    ProcessError,
-    episode_admit,
-    episode_record_event,
-)
+from utskrivning.episodes.services import ProcessError, episode_admit, episode_record_event
 from utskrivning.organisations.models import Kind, Membership, Organisation, Role
 
 # The state each episode is left in, in turn; closed twice as often, as in a real register.

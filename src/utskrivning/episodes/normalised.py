@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from utskrivning.domain.episodes import read_episodes
-from utskrivning.episodes.imports import episode_file_text, export_row
+from utskrivning.episodes.episode_file import episode_file_text, export_row
 from utskrivning.episodes.models import Episode
 
 MAX_KEPT = 20_000  # a county's open episodes many times over; a few kB each
@@ -21,7 +21,7 @@ _lock = threading.Lock()  # gunicorn's threads share the process's rows
 
 
 def normalised_rows(episodes: list[Episode]) -> list[dict[str, Any]]:
-    """The reader's row of each episode (organisations loaded: `imports.EXPORT_RELATED`)."""
+    """The reader's row of each episode (organisations loaded: `episode_file.EXPORT_RELATED`)."""
     rows = [export_row(e) for e in episodes]
     keys = [tuple(row.values()) for row in rows]
     with _lock:

@@ -8,12 +8,12 @@ transaction.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from utskrivning.audit.models import AuditAction
@@ -23,26 +23,24 @@ from utskrivning.domain.process import (
     EpisodeFacts,
     Event,
     EventType,
-    HomeCriterion,
-    MessageKind,
     Party,
     TransitionError,
     apply,
-    deadlines,
-    replay,
 )
+from utskrivning.episodes.events import episode_facts_of, event_to_payload
 from utskrivning.episodes.models import (
     Acknowledgement,
     CareType,
-    Deviation,
-    DeviationCategory,
     Episode,
     EpisodeEvent,
     Message,
     Patient,
 )
-from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE, checked_text
+from utskrivning.episodes.selectors import episodes_visible_to
+from utskrivning.lib.errors import ConflictError, NotVisibleError
+from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, checked_text
 from utskrivning.organisations.models import Kind, Membership, Organisation
+from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
 
 DONE = "UTFÖRD"
@@ -50,14 +48,6 @@ DONE = "UTFÖRD"
 
 class ProcessError(TransitionError):
     """The process refuses the step; `reason` is the domain's sentence (a TransitionError too)."""
-
-
-class ConflictError(Exception):
-    """The episode changed since the caller read it (optimistic concurrency)."""
-
-
-class NotVisibleError(PermissionDenied):
-    """The organisation may not see this episode; the API answers 404, not 403."""
 
 
 # Which permission each step needs (organisations.permissions holds the role table).
@@ -89,72 +79,6 @@ OWN_PARTY_EVENTS = frozenset(
     {EventType.CONSENT_RECORDED, EventType.ACKNOWLEDGED, EventType.DEVIATION_REPORTED}
 )
 
-PARTY_OF_KIND = {
-    Kind.WARD: Party.INPATIENT_CARE,
-    Kind.HOSPITAL: Party.INPATIENT_CARE,
-    Kind.PRIMARY_CARE: Party.PRIMARY_CARE,
-    Kind.MUNICIPALITY: Party.MUNICIPALITY,
-    Kind.DISTRICT: Party.MUNICIPALITY,
-}
-
-
-def party_of(organisation: Organisation) -> Party | None:
-    return PARTY_OF_KIND.get(Kind(organisation.kind))
-
-
-# --- the Event as JSON -------------------------------------------------------------------------
-
-
-def event_to_payload(event: Event) -> dict[str, Any]:
-    payload: dict[str, Any] = {}
-    if event.party is not None:
-        payload["party"] = event.party.value
-    if event.parties:
-        payload["parties"] = sorted(p.value for p in event.parties)
-    if event.message is not None:
-        payload["message"] = event.message.value
-    if event.criterion is not None:
-        payload["criterion"] = event.criterion.value
-    if event.estimated_discharge is not None:
-        payload["estimated_discharge"] = event.estimated_discharge.isoformat()
-    if not event.support_needed:
-        payload["support_needed"] = False
-    if event.municipal_health_care:
-        payload["municipal_health_care"] = True
-    if event.sip_needed is not None:
-        payload["sip_needed"] = event.sip_needed
-    if event.court_granted is not None:
-        payload["court_granted"] = event.court_granted
-    return payload
-
-
-def event_from_payload(type_: str, payload: dict[str, Any]) -> Event:
-    estimate = payload.get("estimated_discharge")
-    return Event(
-        type=EventType(type_),
-        party=Party(payload["party"]) if payload.get("party") else None,
-        parties=frozenset(Party(p) for p in payload.get("parties", ())),
-        message=MessageKind(payload["message"]) if payload.get("message") else None,
-        criterion=HomeCriterion(payload["criterion"]) if payload.get("criterion") else None,
-        estimated_discharge=date.fromisoformat(estimate) if estimate else None,
-        support_needed=payload.get("support_needed", True),
-        municipal_health_care=payload.get("municipal_health_care", False),
-        sip_needed=payload.get("sip_needed"),
-        court_granted=payload.get("court_granted"),
-    )
-
-
-def episode_facts_of(episode: Episode) -> EpisodeFacts:
-    """Replay the stored events in the order they were recorded, as `apply` accepted them.
-
-    Not by `at`: a receipt or a correction may be recorded with an earlier time than a step
-    stored before it, and the process judged it against the facts as they stood then.
-    Uses a prefetched `events` when there is one.
-    """
-    events = sorted(episode.events.all(), key=lambda e: e.pk)
-    return replay((event_from_payload(e.type, e.payload), e.at) for e in events)
-
-
 # --- writing -----------------------------------------------------------------------------------
 
 
@@ -173,7 +97,7 @@ def _columns(facts: EpisodeFacts) -> dict[str, Any]:
     }
 
 
-def _recipient(episode: Episode, party: Party) -> Organisation | None:
+def recipient(episode: Episode, party: Party) -> Organisation | None:
     if party is Party.MUNICIPALITY:
         return episode.district or episode.placing_municipality or episode.home_municipality
     if party is Party.PRIMARY_CARE:
@@ -186,8 +110,6 @@ def _patient_number(episode: Episode) -> PersonalNumber:
 
 
 def _check_may_act(membership: Membership, episode: Episode, event: Event) -> None:
-    from utskrivning.episodes.selectors import episodes_visible_to
-
     if not can(membership, EVENT_ACTIONS[event.type]):
         raise PermissionDenied("Your role may not take this step.")
     organisation = membership.organisation
@@ -238,7 +160,7 @@ def _store(
                 event=stored,
                 kind=message.kind.value,
                 party=party.value,
-                organisation=_recipient(episode, party),
+                organisation=recipient(episode, party),
                 sent_at=at,
             )
             for party in sorted(message.recipients)
@@ -412,142 +334,10 @@ def episode_admit(
         return stored
 
 
-# --- deviations --------------------------------------------------------------------------------
-
-
-def deviation_report(
-    *,
-    episode: Episode,
-    membership: Membership,
-    category: str,
-    text: str,
-    at: datetime,
-    idempotency_key: str | None = None,
-) -> Deviation:
-    """A party reports a deviation: the process's event and the deviation's category and text."""
-    if category not in DeviationCategory.values:
-        raise ValidationError({"category": "Unknown category."})
-    checked_text(text, field="text", max_length=MAX_NOTE, multiline=True)
-    party = party_of(membership.organisation)
-    with transaction.atomic():
-        stored = episode_record_event(
-            episode=episode,
-            event=Event(EventType.DEVIATION_REPORTED, party=party),
-            at=at,
-            membership=membership,
-            idempotency_key=idempotency_key,
-        )
-        deviation, _ = Deviation.objects.get_or_create(
-            event=stored,
-            defaults={
-                "episode": episode,
-                "organisation": membership.organisation,
-                "user": membership.user,
-                "category": category,
-                "text": text,
-            },
-        )
-        return deviation
-
-
-PROPOSE_BATCH = 200
-
-
-def _propose_for(episodes: QuerySet[Episode], now: datetime) -> list[Deviation]:
-    """One transaction for these episodes; the unique proposal per missed deadline makes a rerun
-    (after a crash, or by a second worker at the same time) add only what is missing."""
-    created: list[Deviation] = []
-    events = Prefetch(
-        "events", queryset=EpisodeEvent.objects.only("episode", "type", "at", "payload")
-    )
-    with transaction.atomic():
-        for episode in (
-            episodes.exclude(status=DONE)
-            .select_related(
-                "ward", "home_municipality", "placing_municipality", "district", "primary_care"
-            )
-            .prefetch_related(events)
-        ):
-            for deadline in deadlines(episode_facts_of(episode), now):
-                if not deadline.missed:
-                    continue
-                deviation, new = Deviation.objects.get_or_create(
-                    episode=episode,
-                    proposed=True,
-                    deadline_kind=deadline.kind.value,
-                    deadline_party=deadline.party.value,
-                    deadline_due_at=deadline.due_at,
-                    defaults={
-                        "category": DeviationCategory.MISSED_DEADLINE,
-                        "organisation": _recipient(episode, deadline.party),
-                        "text": f"{deadline.kind.value} due {deadline.due_at:%Y-%m-%d %H:%M}",
-                    },
-                )
-                if new:
-                    created.append(deviation)
-    return created
-
-
-def deviations_propose(*, now: datetime, batch: int = PROPOSE_BATCH) -> list[Deviation]:
-    """Propose a deviation once for each missed deadline of the episodes still in progress.
-
-    Deadlines pass with time, not only with events, so every open episode is looked at; in
-    batches by id, so memory holds one batch's events and no transaction spans the whole table.
-    """
-    created: list[Deviation] = []
-    open_ids = Episode.objects.exclude(status=DONE).order_by("pk").values_list("pk", flat=True)
-    last = 0
-    while ids := list(open_ids.filter(pk__gt=last)[:batch]):
-        created += _propose_for(Episode.objects.filter(pk__in=ids), now)
-        last = ids[-1]
-    return created
-
-
-# --- outbox ------------------------------------------------------------------------------------
-
-OUTBOX_BATCH = 200
-
-
-def outbox_process_batch(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
-    """Process one batch of unprocessed events; returns how many (0 when the outbox is empty).
-
-    An event's messages and receipts are written with it (`_store`), so what is left to do after
-    the fact is to propose deviations for its episode's missed deadlines, and to set the flag.
-    Both in one transaction: a crash leaves the batch unprocessed and nothing half-done. On
-    PostgreSQL `skip_locked` gives concurrent workers disjoint batches; SQLite has one writer at
-    a time and Django leaves the lock out there.
-    """
-    with transaction.atomic():
-        taken = list(
-            EpisodeEvent.objects.filter(processed=False)
-            .order_by("pk")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", "episode_id")[:batch]
-        )
-        if not taken:
-            return 0
-        _propose_for(Episode.objects.filter(pk__in={episode for _, episode in taken}), now)
-        return EpisodeEvent.objects.filter(pk__in=[pk for pk, _ in taken], processed=False).update(
-            processed=True
-        )
-
-
-def outbox_drain(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
-    """Process every event waiting, batch by batch; returns how many."""
-    total = 0
-    while done := outbox_process_batch(now=now, batch=batch):
-        total += done
-    return total
-
-
 __all__ = [
     "ConflictError",
     "NotVisibleError",
     "ProcessError",
-    "deviation_report",
-    "deviations_propose",
     "episode_admit",
     "episode_record_event",
-    "outbox_drain",
-    "outbox_process_batch",
 ]

@@ -12,14 +12,12 @@ from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.followup.baseline import Baseline
 from utskrivning.followup.figures import Figure, IndicatorRow
 from utskrivning.followup.filters import Care, FilterError, Filters, parse_filters
-from utskrivning.followup.months import MONTH
 from utskrivning.followup.selectors import narrowing_choices
 from utskrivning.followup.services import CHARTS, dashboard_for
+from utskrivning.lib.months import MONTH_PATTERN
 from utskrivning.organisations.models import Organisation
 
 router = Router(tags=["follow-up"], auth=AUTH)
-
-MONTH_PATTERN = f"^{MONTH.pattern}$"
 
 
 class DashboardQuery(Schema):

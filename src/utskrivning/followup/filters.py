@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from utskrivning.domain.indicators.table import BASELINE_MONTHS
-from utskrivning.followup import months
+from utskrivning.lib import months
 
 # A region's three years is already tens of thousands of episodes read and audited per request.
 MAX_MONTHS = 36

@@ -17,12 +17,9 @@ from django.http import Http404
 from utskrivning.domain.payment import Invoice, PaymentError, PaymentResult, compute_payment
 from utskrivning.domain.payment.stages import month_start
 from utskrivning.domain.rulebooks import Rulebook, available_rulebooks
-from utskrivning.followup import months as month_texts
 from utskrivning.followup.baseline import Baseline, baseline_of
 from utskrivning.followup.figures import IndicatorRow, indicator_rows
 from utskrivning.followup.filters import Care, Filters
-from utskrivning.followup.report_pdf import report_pdf
-from utskrivning.followup.report_xlsx import report_xlsx
 from utskrivning.followup.selectors import Scope, followup_frame, followup_scope
 from utskrivning.followup.services import (
     Dashboard,
@@ -30,12 +27,11 @@ from utskrivning.followup.services import (
     county_frame,
     dashboard_of,
 )
+from utskrivning.lib import months as month_texts
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.tables import compare_frame
 
 TREND_MONTHS = 12
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REPORT_FORMATS = {"pdf": "application/pdf", "xlsx": XLSX}
 
 
 @dataclass(frozen=True)
@@ -175,12 +171,12 @@ def monthly_report_for(
     organisation_id: int,
     month: str,
     baseline: int | None,
-    fmt: str,
     actor: Any,
     english: bool,
     printed: datetime,
-) -> bytes:
-    """The report of a region or municipality in the membership's scope, as PDF or XLSX."""
+) -> MonthlyReport:
+    """The report of a region or municipality in the membership's scope (`followup.views`
+    writes it as PDF or XLSX)."""
     scope = followup_scope(membership=membership, organisation_id=organisation_id)
     if scope.target.kind == Kind.HOSPITAL:
         raise Http404  # a hospital has no payment part: the report is a party's
@@ -188,7 +184,7 @@ def monthly_report_for(
     frame = followup_frame(
         scope=scope, first=first, last=month, actor=actor, purpose="follow-up monthly report"
     )
-    report = monthly_report(
+    return monthly_report(
         frame,
         scope=scope,
         month=month,
@@ -198,4 +194,3 @@ def monthly_report_for(
         baseline_year=baseline,
         county=county_frame(scope=scope, months=trend_months(month), care=Care.ALL, actor=actor),
     )
-    return report_pdf(report) if fmt == "pdf" else report_xlsx(report)

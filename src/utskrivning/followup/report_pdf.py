@@ -4,7 +4,6 @@ page's SVG (`followup.charts`), so paper and screen show the same picture."""
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -26,10 +25,8 @@ from reportlab.platypus import (
 from utskrivning.followup.charts import Chart
 from utskrivning.followup.filters import CARE_LABELS, Care
 from utskrivning.followup.formatting import change, difference, shown
+from utskrivning.followup.report import MonthlyReport
 from utskrivning.tables import days, sek
-
-if TYPE_CHECKING:
-    from utskrivning.followup.report import MonthlyReport
 
 BLUE, RED, GREY = colors.HexColor("#1f4e79"), colors.HexColor("#b00020"), colors.HexColor("#666666")
 TABLE_STYLE = TableStyle(

@@ -6,7 +6,7 @@ Numbers are numbers (a steering group sums them), text cells are formula-safe (`
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import xlsxwriter
 
@@ -14,9 +14,7 @@ from utskrivning.domain.payment.export import INVOICE_COLUMNS, invoice_dict, saf
 from utskrivning.followup.downloads import BASELINE_COLUMNS
 from utskrivning.followup.figures import Figure
 from utskrivning.followup.filters import Care
-
-if TYPE_CHECKING:
-    from utskrivning.followup.report import MonthlyReport
+from utskrivning.followup.report import MonthlyReport
 
 FIGURE_COLUMNS = ["key", "label", "value", "numerator", "denominator", "threshold"]
 # Sheet name, chart id and xlsxwriter chart type: the trend as a line, the others as bars.

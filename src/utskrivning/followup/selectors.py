@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.selectors import audit_reads, episode_frame
-from utskrivning.followup import months
+from utskrivning.lib import months
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 

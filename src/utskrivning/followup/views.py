@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
-from utskrivning.followup import downloads, months
+from utskrivning.followup import downloads
 from utskrivning.followup.filters import CARE_LABELS, parse_baseline, parse_filters
-from utskrivning.followup.report import REPORT_FORMATS, monthly_report_for
+from utskrivning.followup.report import MonthlyReport, monthly_report_for
+from utskrivning.followup.report_pdf import report_pdf
+from utskrivning.followup.report_xlsx import report_xlsx
 from utskrivning.followup.selectors import narrowing_choices
 from utskrivning.followup.services import Dashboard, dashboard_for
-from utskrivning.web.views.common import attachment, membership_required
+from utskrivning.lib import months
+from utskrivning.lib.http import XLSX, attachment
+from utskrivning.organisations.sessions import membership_required
 
 
 def _english() -> bool:
@@ -60,18 +66,25 @@ def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     return attachment(text, "text/csv; charset=utf-8", name)
 
 
+# The monthly report's formats: each writer and its content type.
+REPORT_FORMATS: dict[str, Callable[[MonthlyReport], tuple[bytes, str]]] = {
+    "pdf": lambda report: (report_pdf(report), "application/pdf"),
+    "xlsx": lambda report: (report_xlsx(report), XLSX),
+}
+
+
 @membership_required
 def report(request: HttpRequest, pk: int, month: str, fmt: str) -> HttpResponse:
     if fmt not in REPORT_FORMATS or not months.is_month(month):
         raise Http404
-    content = monthly_report_for(
+    report = monthly_report_for(
         membership=request.membership,  # type: ignore[attr-defined]
         organisation_id=pk,
         month=month,
         baseline=parse_baseline(request.GET),
-        fmt=fmt,
         actor=request.user,
         english=_english(),
         printed=timezone.localtime(),
     )
-    return attachment(content, REPORT_FORMATS[fmt], f"uppfoljning-{pk}-{month}.{fmt}")
+    content, content_type = REPORT_FORMATS[fmt](report)
+    return attachment(content, content_type, f"uppfoljning-{pk}-{month}.{fmt}")

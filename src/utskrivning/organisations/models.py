@@ -26,6 +26,9 @@ class Kind(models.TextChoices):
     DISTRICT = "district", _("District")
 
 
+# The municipal side of the law: a municipality, or in Stockholm its district.
+MUNICIPAL_KINDS = frozenset({Kind.MUNICIPALITY, Kind.DISTRICT})
+
 # A municipality is not part of the region: its parent is the region it has its agreement with,
 # which says whose rulebook prices its ready days. Stockholm invoices per district.
 PARENT_KIND: dict[Kind, Kind | None] = {

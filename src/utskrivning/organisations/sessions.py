@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from utskrivning.organisations.models import Membership
 
 MEMBERSHIP_SESSION_KEY = "utskrivning_membership"
+
+View = Callable[..., HttpResponse]
 
 
 def current_membership(request: HttpRequest) -> Membership | None:
@@ -27,3 +37,19 @@ def choose_membership(request: HttpRequest, membership: Membership) -> None:
     if membership.user_id != request.user.pk:
         raise PermissionDenied
     request.session[MEMBERSHIP_SESSION_KEY] = membership.pk
+
+
+def membership_required(view: View) -> View:
+    """Login, then the organisation the user acts for; `request.membership` is set for the view."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = current_membership(request)
+        if membership is None:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('choose_organisation')}?{query}")
+        request.membership = membership  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapped

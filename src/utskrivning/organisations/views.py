@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
+from utskrivning.lib.http import client_ip
 from utskrivning.organisations.forms import ChooseMembershipForm
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.ratelimit import (
@@ -27,7 +28,6 @@ from utskrivning.organisations.ratelimit import (
     login_name,
 )
 from utskrivning.organisations.sessions import choose_membership
-from utskrivning.service.http import client_ip
 
 _LOGIN_TEMPLATE = "registration/login.html"
 

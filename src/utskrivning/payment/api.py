@@ -12,10 +12,10 @@ from ninja import Router, Schema, Status
 
 from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.selectors import invoice_lines_audit
-from utskrivning.episodes.services import NotVisibleError
+from utskrivning.lib.errors import NotVisibleError
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.organisations.permissions import Action, can
+from utskrivning.payment.basis import invoice_lines_audit
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import (
     DisputedBasis,

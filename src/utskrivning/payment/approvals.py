@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.episodes.services import ConflictError, NotVisibleError
+from utskrivning.lib.errors import ConflictError, NotVisibleError
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.closed_months import carried, month_document

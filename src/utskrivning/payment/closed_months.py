@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from utskrivning.followup import months
+from utskrivning.lib import months
 from utskrivning.organisations.models import Organisation
 from utskrivning.payment.document import (
     DocumentLine,

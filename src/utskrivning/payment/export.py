@@ -1,5 +1,5 @@
 """The month's invoice basis as XLSX: the document's lines, the invoices, what it rests on, and the
-disputes, with Swedish headers.
+disputes, with Swedish headers; and the downloads of the page and the API.
 
 Numbers are numeric cells with number formats (a municipality sums and filters them), dates are
 dates, the personnummer and ids are text; every text cell is made formula-safe (`safe_cell`).
@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from django.http import HttpResponse
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.payment.export import safe_cell
-from utskrivning.payment.closed_months import MonthDocument
+from utskrivning.lib.http import XLSX, attachment
+from utskrivning.organisations.models import Organisation
+from utskrivning.payment.closed_months import MonthDocument, month_document
 from utskrivning.payment.document import DocumentLine, LineKind
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import DisputedBasis
@@ -158,3 +161,17 @@ def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io
         rows = (dispute_row(d, labels=True) for d in cited.values())
         book.sheet("Bestridanden", DISPUTE_HEADERS, rows, {0: "int"})
     book.workbook.close()
+
+
+def basis_xlsx_attachment(
+    municipality: Organisation, month: str, basis: DisputedBasis
+) -> HttpResponse:
+    """The month's document as the page shows it, and the disputes (page and API)."""
+    out = io.BytesIO()
+    write_basis_xlsx(month_document(municipality, month, basis), basis, out)
+    code = municipality.municipality_code
+    return attachment(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
+
+
+def episode_file_attachment(text: str, code: str, month: str) -> HttpResponse:
+    return attachment(text, "text/csv; charset=utf-8", f"episoder-{code}-{month}.csv")

@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from utskrivning.api.auth import AUTH, membership_of
-from utskrivning.episodes.selectors import episodes_csv
+from utskrivning.payment.access import invoice_municipality
+from utskrivning.payment.basis import episodes_csv
+from utskrivning.payment.export import basis_xlsx_attachment, episode_file_attachment
 from utskrivning.payment.selectors import disputed_basis_read
 from utskrivning.payment.services import checked_month
-from utskrivning.web.views.common import invoice_municipality
-from utskrivning.web.views.invoices import basis_xlsx_attachment, episode_file_attachment
 
 router = Router(tags=["payment"], auth=AUTH)
 

@@ -17,8 +17,8 @@ from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.payment import Invoice, InvoiceLine, PaymentResult
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.selectors import invoice_basis, invoice_episodes, invoice_lines_audit
 from utskrivning.organisations.models import Kind, Organisation
+from utskrivning.payment.basis import invoice_basis, invoice_episodes, invoice_lines_audit
 from utskrivning.payment.corrections import EpisodeCorrection, apply_corrections
 from utskrivning.payment.models import Correction, DisputeStatus, InvoiceDispute
 

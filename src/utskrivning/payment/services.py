@@ -14,8 +14,8 @@ from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.services import ConflictError, NotVisibleError
-from utskrivning.followup import months
+from utskrivning.lib import months
+from utskrivning.lib.errors import ConflictError, NotVisibleError
 from utskrivning.lib.text import MAX_NOTE, checked_text
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can

@@ -14,9 +14,11 @@ from utskrivning.payment.api import router as payment_router
 api = NinjaAPI(title="Utskrivning", version="1", docs_url="/docs", urls_namespace="api")
 api.add_router("/episodes", episodes_router)
 api.add_router("/payment", payment_router)
-api.add_router("/deviations", "utskrivning.episodes.followup_api.router")
+api.add_router("/episodes", "utskrivning.deviations.api.episode_router")
+api.add_router("/episodes", "utskrivning.imports.api.file_router")
+api.add_router("/deviations", "utskrivning.deviations.api.router")
 api.add_router("/followup", "utskrivning.followup.api.router")
-api.add_router("/import-jobs", "utskrivning.episodes.import_jobs_api.router")
+api.add_router("/import-jobs", "utskrivning.imports.api.router")
 api.add_router("/payment/files", "utskrivning.payment.files_api.router")
 errors.install(api)
 

@@ -52,8 +52,8 @@ def worker_pass() -> str:
     import jobs whose web process ended before or while running them. Returns what it did."""
     from django.utils import timezone
 
-    from utskrivning.episodes.import_jobs import import_jobs_fail_stale, import_jobs_run_queued
-    from utskrivning.episodes.services import deviations_propose, outbox_drain
+    from utskrivning.deviations.services import deviations_propose, outbox_drain
+    from utskrivning.imports.jobs import import_jobs_fail_stale, import_jobs_run_queued
 
     now = timezone.now()
     events = outbox_drain(now=now)

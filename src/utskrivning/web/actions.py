@@ -22,8 +22,8 @@ from utskrivning.domain.process import (
 )
 from utskrivning.episodes.services import EVENT_ACTIONS, OWN_PARTY_EVENTS
 from utskrivning.organisations.models import Membership
+from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
-from utskrivning.web.views.common import party_of
 
 E = EventType
 
@@ -51,7 +51,7 @@ class FormError(ValueError):
 
 def offers(membership: Membership, facts: EpisodeFacts, *, awaiting: bool) -> list[Offer]:
     """The steps the role may take in the episode's state; receipts only when one is awaited."""
-    party = party_of(membership)
+    party = party_of(membership.organisation)
     allowed = allowed_events(facts.state)
     if not awaiting:
         allowed -= {E.ACKNOWLEDGED}
@@ -92,7 +92,7 @@ def event_from_post(post: Mapping[str, object], membership: Membership) -> Event
     parties = frozenset(_enum(Party, p) for p in getlist("parties"))
     return Event(
         type=event_type,
-        party=party_of(membership) if event_type in OWN_PARTY else None,
+        party=party_of(membership.organisation) if event_type in OWN_PARTY else None,
         parties=parties,  # type: ignore[arg-type]
         message=_enum(MessageKind, str(post.get("message") or "")),  # type: ignore[arg-type]
         criterion=_enum(HomeCriterion, str(post.get("criterion") or "")),  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from utskrivning.api import uploads
 from utskrivning.domain.identity import parse_personal_number
 from utskrivning.episodes.models import DeviationCategory
-from utskrivning.followup import months
+from utskrivning.lib import months
 from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.approvals import REASON_LENGTH

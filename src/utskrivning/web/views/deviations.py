@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from utskrivning.episodes.deviation_followup import deviation_followup, deviations_csv
+from utskrivning.deviations.selectors import deviation_followup, deviations_csv
+from utskrivning.lib.http import attachment
 from utskrivning.organisations.models import Kind
+from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.forms import FollowupForm
-from utskrivning.web.views.common import attachment, membership_required
 
 
 def _filters(request: HttpRequest) -> tuple[FollowupForm, date, date, str]:

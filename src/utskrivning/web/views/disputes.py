@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from utskrivning.organisations.permissions import Action, can
+from utskrivning.organisations.sessions import membership_required
+from utskrivning.payment.access import may_view_invoices
 from utskrivning.payment.selectors import disputes_read, disputes_visible_to, episode_by_file_id
 from utskrivning.payment.services import dispute_answer
 from utskrivning.web.forms import AnswerForm
-from utskrivning.web.views.common import may_view_invoices, membership_required
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
 

@@ -12,26 +12,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from utskrivning.deviations.selectors import episode_deviations
+from utskrivning.deviations.services import deviation_report
 from utskrivning.domain.process import (
     EventType,
     HomeCriterion,
     TransitionError,
 )
-from utskrivning.episodes.deviation_followup import episode_deviations
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
-from utskrivning.episodes.services import (
-    ConflictError,
-    NotVisibleError,
-    deviation_report,
-    episode_admit,
-    episode_record_event,
-)
+from utskrivning.episodes.services import episode_admit, episode_record_event
+from utskrivning.lib.errors import ConflictError, NotVisibleError
 from utskrivning.organisations.models import Membership
+from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
+from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.actions import FormError, event_from_post, offers
 from utskrivning.web.forms import AdmitForm, DeviationForm
-from utskrivning.web.views.common import membership_required, party_of
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
 
@@ -48,7 +45,7 @@ def _context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, 
         now=timezone.now(),
     )
     facts = detail["facts"]
-    party = party_of(membership)
+    party = party_of(membership.organisation)
     awaiting = sorted(
         {
             m.kind

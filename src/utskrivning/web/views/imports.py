@@ -14,11 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from utskrivning.episodes import import_jobs
 from utskrivning.episodes.models import ImportJob, ImportStatus
+from utskrivning.imports import jobs as import_jobs
 from utskrivning.organisations.permissions import Action, can
+from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.forms import ImportForm
-from utskrivning.web.views.common import membership_required
 
 
 def _page(request: HttpRequest, form: ImportForm, job: ImportJob | None) -> HttpResponse:

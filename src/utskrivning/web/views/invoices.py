@@ -7,7 +7,6 @@ and the region's finance approves (fastställer) the month or reopens it with a 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -19,13 +18,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from utskrivning.episodes.selectors import episodes_csv
-from utskrivning.followup import months
-from utskrivning.organisations.models import Membership, Organisation
+from utskrivning.lib import months
+from utskrivning.lib.http import attachment
+from utskrivning.organisations.models import Organisation
 from utskrivning.organisations.permissions import Action, can
+from utskrivning.organisations.sessions import membership_required
+from utskrivning.payment.access import (
+    invoice_municipality,
+    may_dispute,
+    may_view_invoices,
+    municipality_of,
+)
 from utskrivning.payment.approvals import basis_approve, basis_reopen
+from utskrivning.payment.basis import episodes_csv
 from utskrivning.payment.closed_months import month_document
-from utskrivning.payment.export import write_basis_xlsx
+from utskrivning.payment.export import basis_xlsx_attachment, episode_file_attachment
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import (
     DisputedBasis,
@@ -35,14 +42,6 @@ from utskrivning.payment.selectors import (
 from utskrivning.payment.services import dispute_open
 from utskrivning.web.forms import DisputeForm, ReopenForm
 from utskrivning.web.pdf import invoice_pdf
-from utskrivning.web.views.common import (
-    XLSX,
-    attachment,
-    invoice_municipality,
-    may_view_invoices,
-    membership_required,
-    municipality_of,
-)
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
 
@@ -63,26 +62,6 @@ def _basis(
         organisation=membership.organisation,
         purpose=purpose,
     )
-
-
-def may_dispute(membership: Membership, municipality: Organisation) -> bool:
-    """The municipality's own finance staff question its basis (Dalarna §11)."""
-    own = municipality_of(membership.organisation)
-    return can(membership, Action.DISPUTE_INVOICE) and own is not None and own == municipality
-
-
-def basis_xlsx_attachment(
-    municipality: Organisation, month: str, basis: DisputedBasis
-) -> HttpResponse:
-    """The month's document as the page shows it, and the disputes (page and API)."""
-    out = io.BytesIO()
-    write_basis_xlsx(month_document(municipality, month, basis), basis, out)
-    code = municipality.municipality_code
-    return attachment(out.getvalue(), XLSX, f"fakturaunderlag-{code}-{month}.xlsx")
-
-
-def episode_file_attachment(text: str, code: str, month: str) -> HttpResponse:
-    return attachment(text, "text/csv; charset=utf-8", f"episoder-{code}-{month}.csv")
 
 
 @membership_required

@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from utskrivning.episodes.worklist_cache import current_worklist
+from utskrivning.episodes.worklist import current_worklist
+from utskrivning.organisations.models import MUNICIPAL_KINDS
 from utskrivning.organisations.permissions import Action, can
-from utskrivning.web.views.common import MUNICIPAL_KINDS, membership_required
+from utskrivning.organisations.sessions import membership_required
 
 
 @membership_required

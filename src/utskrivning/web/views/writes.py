@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from utskrivning.domain.process import TransitionError
-from utskrivning.episodes.services import ConflictError, NotVisibleError
+from utskrivning.lib.errors import ConflictError, NotVisibleError
 
 T = TypeVar("T")
 # The API's field names where the form's differ (the form names episodes by their file id).

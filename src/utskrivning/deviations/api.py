@@ -1,0 +1,169 @@
+"""Deviations over the API: reporting one, and the follow-up (Stockholm §11–12, Dalarna §12), the
+page's counts per category, organisation and month and its list, from the same selector, scoped and
+audited alike."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
+
+from utskrivning.api.auth import AUTH, membership_of
+from utskrivning.deviations.filters import deviation_period
+from utskrivning.deviations.selectors import (
+    deviation_followup,
+    deviations_csv,
+    deviations_visible_to,
+    episode_deviations,
+)
+from utskrivning.deviations.services import deviation_report
+from utskrivning.episodes.api import EpisodeId, Instant, visible_episode
+from utskrivning.episodes.models import Deviation, DeviationCategory, Episode
+from utskrivning.episodes.selectors import audit_reads
+from utskrivning.lib.months import MONTH_PATTERN
+
+router = Router(tags=["deviations"], auth=AUTH)
+# Reporting and listing live under /api/episodes/, where the API has always had them.
+episode_router = Router(tags=["episodes"], auth=AUTH)
+
+
+class FollowupQuery(Schema):
+    start: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM; 11 months back")
+    end: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM; this month")
+    category: DeviationCategory | None = None
+
+
+class DeviationIn(Schema):
+    category: str
+    text: str = ""
+    at: Instant | None = None
+
+
+class TallyOut(Schema):
+    key: str
+    label: str  # in the request's language, as the page shows it
+    proposed: int
+    reported: int
+    total: int
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _translated(cls, label: object) -> str:
+        return str(label)  # the categories' labels are lazy translations
+
+
+class DeviationOut(Schema):
+    id: int
+    episode_id: int
+    episode_external_id: str
+    category: DeviationCategory
+    proposed: bool
+    organisation: str | None
+    text: str
+    created: datetime
+    deadline_kind: str
+    deadline_party: str
+    deadline_due_at: datetime | None
+
+
+class FollowupOut(Schema):
+    start: date
+    end: date  # the first day after the period
+    category: DeviationCategory | None
+    total: TallyOut
+    by_category: list[TallyOut]
+    by_organisation: list[TallyOut]
+    by_month: list[TallyOut]
+    deviations: list[DeviationOut]
+
+
+def _selection(request: HttpRequest, query: FollowupQuery) -> dict[str, Any]:
+    start, end = deviation_period(start=query.start, end=query.end, today=timezone.localdate())
+    organisation = membership_of(request).organisation
+    return {"organisation": organisation, "start": start, "end": end,
+            "category": query.category or "", "actor": request.user}  # fmt: skip
+
+
+@router.get("/followup", response=FollowupOut, summary="Deviations in aggregate, and their list")
+def followup(request: HttpRequest, query: Query[FollowupQuery]) -> dict[str, object]:
+    """The region's staff see every deviation on their wards; a party those on its episodes."""
+    selection = _selection(request, query)
+    result = deviation_followup(**selection)
+    return {
+        "start": selection["start"],
+        "end": selection["end"],
+        "category": selection["category"] or None,
+        "total": result.total,
+        "by_category": result.by_category,
+        "by_organisation": result.by_organisation,
+        "by_month": result.by_month,
+        "deviations": [_deviation(d, d.episode) for d in result.deviations],
+    }
+
+
+def _deviation(d: Deviation, episode: Episode) -> dict[str, object]:
+    return {
+        "id": d.pk,
+        "episode_id": episode.pk,
+        "episode_external_id": episode.external_id,
+        "category": d.category,
+        "proposed": d.proposed,
+        "organisation": d.organisation.name if d.organisation else None,
+        "text": d.text,
+        "created": d.created,
+        "deadline_kind": d.deadline_kind,
+        "deadline_party": d.deadline_party,
+        "deadline_due_at": d.deadline_due_at,
+    }
+
+
+@router.get("/episodes/{int:pk}", response=list[DeviationOut], summary="One episode's deviations")
+def of_episode(request: HttpRequest, pk: EpisodeId) -> list[dict[str, object]]:
+    """The episode page's list, newest first, for whoever sees the episode; the read is audited
+    as the page's is."""
+    membership = membership_of(request)
+    episode = visible_episode(membership, pk)
+    audit_reads([episode], actor=request.user, organisation=membership.organisation,
+                purpose="episode deviations")  # fmt: skip
+    return [_deviation(d, episode) for d in episode_deviations(episode=episode)]
+
+
+@router.get("/followup.csv", summary="The follow-up's list as CSV, as the page downloads it")
+def followup_csv(request: HttpRequest, query: Query[FollowupQuery]) -> HttpResponse:
+    text = deviations_csv(**_selection(request, query))
+    return HttpResponse(text, content_type="text/csv; charset=utf-8")
+
+
+@episode_router.post("/{int:pk}/deviations", response={201: dict}, summary="Report a deviation")
+def report_deviation(request: HttpRequest, pk: EpisodeId, body: DeviationIn) -> Status:
+    membership = membership_of(request)
+    episode = visible_episode(membership, pk)
+    deviation = deviation_report(
+        episode=episode,
+        membership=membership,
+        category=body.category,
+        text=body.text,
+        at=body.at or timezone.now(),
+    )
+    return Status(201, {"id": deviation.pk, "category": deviation.category, "text": deviation.text})
+
+
+@episode_router.get("/deviations", summary="Deviations on the episodes the caller sees")
+def deviations(request: HttpRequest) -> list[dict[str, Any]]:
+    membership = membership_of(request)
+    return [
+        {
+            "id": d.pk,
+            "episode_id": d.episode_id,
+            "category": d.category,
+            "text": d.text,
+            "proposed": d.proposed,
+            "organisation_id": d.organisation_id,
+            "created": d.created,
+        }
+        for d in deviations_visible_to(organisation=membership.organisation)
+    ]

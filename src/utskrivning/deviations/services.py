@@ -1,0 +1,145 @@
+"""Deviations: a party reports one on an episode; the service proposes one for each missed
+deadline (Stockholm §11–12, Dalarna §12), swept by the worker and after each event (the outbox).
+
+The outbox's one job today is these proposals: an event's messages and receipts are written with
+it (`episodes.services`), so what is left after the fact is the deadlines it may have missed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+
+from utskrivning.domain.process import Event, EventType, deadlines
+from utskrivning.episodes.events import episode_facts_of
+from utskrivning.episodes.models import Deviation, DeviationCategory, Episode, EpisodeEvent
+from utskrivning.episodes.services import DONE, episode_record_event, recipient
+from utskrivning.lib.text import MAX_NOTE, checked_text
+from utskrivning.organisations.models import Membership
+from utskrivning.organisations.parties import party_of
+
+
+def deviation_report(
+    *,
+    episode: Episode,
+    membership: Membership,
+    category: str,
+    text: str,
+    at: datetime,
+    idempotency_key: str | None = None,
+) -> Deviation:
+    """A party reports a deviation: the process's event and the deviation's category and text."""
+    if category not in DeviationCategory.values:
+        raise ValidationError({"category": "Unknown category."})
+    checked_text(text, field="text", max_length=MAX_NOTE, multiline=True)
+    party = party_of(membership.organisation)
+    with transaction.atomic():
+        stored = episode_record_event(
+            episode=episode,
+            event=Event(EventType.DEVIATION_REPORTED, party=party),
+            at=at,
+            membership=membership,
+            idempotency_key=idempotency_key,
+        )
+        deviation, _ = Deviation.objects.get_or_create(
+            event=stored,
+            defaults={
+                "episode": episode,
+                "organisation": membership.organisation,
+                "user": membership.user,
+                "category": category,
+                "text": text,
+            },
+        )
+        return deviation
+
+
+PROPOSE_BATCH = 200
+
+
+def _propose_for(episodes: QuerySet[Episode], now: datetime) -> list[Deviation]:
+    """One transaction for these episodes; the unique proposal per missed deadline makes a rerun
+    (after a crash, or by a second worker at the same time) add only what is missing."""
+    created: list[Deviation] = []
+    events = Prefetch(
+        "events", queryset=EpisodeEvent.objects.only("episode", "type", "at", "payload")
+    )
+    with transaction.atomic():
+        for episode in (
+            episodes.exclude(status=DONE)
+            .select_related(
+                "ward", "home_municipality", "placing_municipality", "district", "primary_care"
+            )
+            .prefetch_related(events)
+        ):
+            for deadline in deadlines(episode_facts_of(episode), now):
+                if not deadline.missed:
+                    continue
+                deviation, new = Deviation.objects.get_or_create(
+                    episode=episode,
+                    proposed=True,
+                    deadline_kind=deadline.kind.value,
+                    deadline_party=deadline.party.value,
+                    deadline_due_at=deadline.due_at,
+                    defaults={
+                        "category": DeviationCategory.MISSED_DEADLINE,
+                        "organisation": recipient(episode, deadline.party),
+                        "text": f"{deadline.kind.value} due {deadline.due_at:%Y-%m-%d %H:%M}",
+                    },
+                )
+                if new:
+                    created.append(deviation)
+    return created
+
+
+def deviations_propose(*, now: datetime, batch: int = PROPOSE_BATCH) -> list[Deviation]:
+    """Propose a deviation once for each missed deadline of the episodes still in progress.
+
+    Deadlines pass with time, not only with events, so every open episode is looked at; in
+    batches by id, so memory holds one batch's events and no transaction spans the whole table.
+    """
+    created: list[Deviation] = []
+    open_ids = Episode.objects.exclude(status=DONE).order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while ids := list(open_ids.filter(pk__gt=last)[:batch]):
+        created += _propose_for(Episode.objects.filter(pk__in=ids), now)
+        last = ids[-1]
+    return created
+
+
+OUTBOX_BATCH = 200
+
+
+def outbox_process_batch(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
+    """Process one batch of unprocessed events; returns how many (0 when the outbox is empty).
+
+    An event's messages and receipts are written with it (`_store`), so what is left to do after
+    the fact is to propose deviations for its episode's missed deadlines, and to set the flag.
+    Both in one transaction: a crash leaves the batch unprocessed and nothing half-done. On
+    PostgreSQL `skip_locked` gives concurrent workers disjoint batches; SQLite has one writer at
+    a time and Django leaves the lock out there.
+    """
+    with transaction.atomic():
+        taken = list(
+            EpisodeEvent.objects.filter(processed=False)
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "episode_id")[:batch]
+        )
+        if not taken:
+            return 0
+        _propose_for(Episode.objects.filter(pk__in={episode for _, episode in taken}), now)
+        return EpisodeEvent.objects.filter(pk__in=[pk for pk, _ in taken], processed=False).update(
+            processed=True
+        )
+
+
+def outbox_drain(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
+    """Process every event waiting, batch by batch; returns how many."""
+    total = 0
+    while done := outbox_process_batch(now=now, batch=batch):
+        total += done
+    return total

@@ -1,0 +1,135 @@
+"""The worklist as screens and systems poll it: its rows, computed once a minute per state of its
+episodes.
+
+A worklist is read far more often than its episodes change (every ward's screen asks for it), and
+its figures are the process rules and the engine applied to each open episode, some milliseconds
+each. The key is what they depend on: the organisation, each visible open episode's id and
+version (every step of the process bumps it) and the minute: deadlines fall due and ready days
+run with the clock, so the rows are those of the minute's start, at most a minute behind, as are
+organisation names and the region's rulebook changed in the admin. Every read is still audited
+for its reader, each time. A caller may also keep what it makes of the rows (`present`: the API
+its JSON), which is as much of a request's time again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet, prefetch_related_objects
+
+from utskrivning.domain.payment.explain import Explanation, explain_episode
+from utskrivning.domain.process import Deadline, EpisodeFacts, Obligation, deadlines, obligations
+from utskrivning.episodes.events import episode_facts_of
+from utskrivning.episodes.models import Episode
+from utskrivning.episodes.normalised import normalised_rows
+from utskrivning.episodes.selectors import (
+    audit_patient_reads,
+    episodes_visible_to,
+    events_in_time_order,
+    rulebook_for,
+)
+from utskrivning.organisations.models import Organisation
+from utskrivning.organisations.parties import party_of
+
+
+@dataclass
+class WorklistRow:
+    episode: Episode
+    state: str
+    facts: EpisodeFacts
+    obligations: list[Obligation]
+    deadlines_coming: list[Deadline] = field(default_factory=list)
+    deadlines_missed: list[Deadline] = field(default_factory=list)
+    explanation: Explanation | None = None
+
+    @property
+    def ready_days(self) -> int:
+        return self.explanation.ready_days if self.explanation else 0
+
+
+def open_episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]:
+    return episodes_visible_to(organisation=organisation).filter(status="")
+
+
+def worklist_rows(
+    episodes: list[Episode], *, organisation: Organisation, now: datetime
+) -> list[WorklistRow]:
+    """`episodes` as the organisation's worklist rows, in admission order; not audited."""
+    episodes = sorted(episodes, key=lambda e: (e.admitted_at, e.pk))
+    if not episodes:
+        return []
+    prefetch_related_objects(episodes, events_in_time_order())
+    rulebook = rulebook_for(organisation)
+    normalised = normalised_rows(episodes)
+    party = party_of(organisation)
+    rows = []
+    for episode, row in zip(episodes, normalised, strict=True):
+        facts = episode_facts_of(episode)
+        owed = obligations(facts, now, party=party) if party else obligations(facts, now)
+        due = [d for d in deadlines(facts, now) if d.met_at is None]
+        rows.append(
+            WorklistRow(
+                episode=episode,
+                state=episode.state,
+                facts=facts,
+                obligations=owed,
+                deadlines_coming=[d for d in due if not d.missed],
+                deadlines_missed=[d for d in due if d.missed],
+                explanation=explain_episode(row, rulebook, now=now) if rulebook else None,
+            )
+        )
+    return rows
+
+
+MAX_KEPT = 500  # worklists, each of one organisation at one minute
+# Per worklist, the rows (under the key None) and what each `present` made of them.
+_kept: dict[tuple[Any, ...], dict[Callable[..., Any] | None, Any]] = {}
+_lock = threading.Lock()  # gunicorn's threads share the process's worklists
+
+Presented = TypeVar("Presented")
+
+
+def current_worklist(*, organisation: Organisation, now: datetime, actor: Any) -> list[WorklistRow]:
+    return presented_worklist(organisation=organisation, now=now, actor=actor, present=_as_rows)
+
+
+def _as_rows(rows: list[WorklistRow]) -> list[WorklistRow]:
+    return rows
+
+
+def presented_worklist(
+    *,
+    organisation: Organisation,
+    now: datetime,
+    actor: Any,
+    present: Callable[[list[WorklistRow]], Presented],
+) -> Presented:
+    """`present(rows)` of the organisation's worklist. `present` is part of what is kept, so it
+    must be one function (defined once, not made per call)."""
+    minute = now.replace(second=0, microsecond=0)
+    visible = open_episodes_visible_to(organisation=organisation)
+    state = list(visible.values_list("pk", "version", "patient__personal_number"))
+    key = (organisation.pk, minute, tuple((pk, version) for pk, version, _ in state))
+    with _lock:
+        kept = _kept.get(key, {})
+    if None not in kept:
+        episodes = list(visible.filter(pk__in=[pk for pk, _, _ in state]))
+        kept = {None: worklist_rows(episodes, organisation=organisation, now=minute)}
+    if present not in kept:
+        kept = kept | {present: present(kept[None])}
+        with _lock:
+            if len(_kept) >= MAX_KEPT:
+                _kept.clear()
+            _kept[key] = _kept.get(key, {}) | kept
+    audit_patient_reads(
+        [(pk, number) for pk, _, number in state],
+        actor=actor,
+        organisation=organisation,
+        purpose="worklist",
+    )
+    result: Presented = kept[present]
+    return result

@@ -1,0 +1,3 @@
+"""The deviations tests take the shared cast (`service.api_cast`)."""
+
+from service.api_cast import *  # noqa: F403

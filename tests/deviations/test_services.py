@@ -1,0 +1,119 @@
+"""The outbox worker: each event processed once, in batches, all or nothing, and on PostgreSQL
+two workers never take the same event."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+
+from episodes.conftest import ADMITTED
+from utskrivning.deviations import services
+from utskrivning.deviations.services import deviations_propose, outbox_drain, outbox_process_batch
+from utskrivning.episodes.models import Deviation, EpisodeEvent
+from utskrivning.service import commands
+
+LATER = ADMITTED + timedelta(days=3)  # the admission notice's 24 hours have passed
+
+
+def _unprocessed() -> int:
+    return EpisodeEvent.objects.filter(processed=False).count()
+
+
+def test_a_pass_flags_every_event_and_proposes_the_missed_deadlines_once(cast):
+    episode = cast.admit()
+    cast.admit(at=ADMITTED + timedelta(hours=1))
+    assert _unprocessed() == 2
+    assert outbox_drain(now=LATER) == 2
+    assert _unprocessed() == 0
+    proposed = Deviation.objects.filter(episode=episode, proposed=True)
+    assert proposed.filter(deadline_kind="admission_notice").count() == 1
+    count = Deviation.objects.count()
+    assert outbox_drain(now=LATER) == 0
+    assert deviations_propose(now=LATER) == []
+    assert Deviation.objects.count() == count
+
+
+def test_batches_take_the_oldest_events_first(cast):
+    for hour in range(5):
+        cast.admit(at=ADMITTED + timedelta(hours=hour))
+    first = list(EpisodeEvent.objects.order_by("pk").values_list("pk", flat=True))
+    assert [outbox_process_batch(now=LATER, batch=2) for _ in range(4)] == [2, 2, 1, 0]
+    assert set(EpisodeEvent.objects.filter(processed=True).values_list("pk", flat=True)) == set(
+        first
+    )
+
+
+def test_a_crash_mid_batch_leaves_nothing_half_done_and_the_rerun_does_it_once(cast, monkeypatch):
+    cast.admit()
+    cast.admit(at=ADMITTED + timedelta(hours=1))
+    propose = services._propose_for
+
+    def propose_then_crash(episodes, now):
+        propose(episodes, now)  # the proposals are written, then the worker dies
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "_propose_for", propose_then_crash)
+    with pytest.raises(RuntimeError):
+        outbox_process_batch(now=LATER)
+    assert _unprocessed() == 2
+    assert not Deviation.objects.exists()
+    monkeypatch.setattr(services, "_propose_for", propose)
+    assert outbox_drain(now=LATER) == 2
+    assert Deviation.objects.filter(deadline_kind="admission_notice").count() == 2
+
+
+def test_deviations_are_proposed_in_batches_with_the_same_result(cast):
+    for hour in range(3):
+        cast.admit(at=ADMITTED + timedelta(hours=hour))
+    one_by_one = deviations_propose(now=LATER, batch=1)
+    assert len({d.episode_id for d in one_by_one}) == 3
+    assert deviations_propose(now=LATER) == []
+
+
+def test_the_worker_command_runs_one_pass(cast, capsys):
+    cast.admit()
+    commands.worker(once=True)
+    assert _unprocessed() == 0
+    assert "1 event(s) processed" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_never_take_the_same_event():
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("SQLite has one writer at a time; run with DATABASE_URL=postgres://…")
+    from .conftest import Cast
+
+    cast = Cast()
+    for hour in range(4):
+        cast.admit(at=ADMITTED + timedelta(hours=hour))
+    holding, release = threading.Event(), threading.Event()
+    taken: list[int] = []
+
+    def first_worker():
+        try:
+            with transaction.atomic():
+                locked = (
+                    EpisodeEvent.objects.filter(processed=False)
+                    .order_by("pk")
+                    .select_for_update(skip_locked=True)[:2]
+                )
+                taken.extend(e.pk for e in locked)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_worker)
+    thread.start()
+    assert holding.wait(10)
+    try:
+        assert outbox_process_batch(now=LATER) == 2
+        second = set(EpisodeEvent.objects.filter(processed=True).values_list("pk", flat=True))
+        assert second.isdisjoint(taken)
+    finally:
+        release.set()
+        thread.join()
+    assert outbox_drain(now=LATER) == 2
