@@ -89,6 +89,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "invoices/": LIST,
     "invoices/<str:code>/<str:month>/": Expect("patient", owner="finance_a"),
     "invoices/<str:code>/<str:month>/disputes/": PATIENT,
+    "invoices/<str:code>/<str:month>/approve/": PATIENT,
+    "invoices/<str:code>/<str:month>/reopen/": PATIENT,
     "invoices/<str:code>/<str:month>/basis.xlsx": Expect("patient", owner="finance_a"),
     "invoices/<str:code>/<str:month>/basis.pdf": Expect("patient", owner="finance_a"),
     "invoices/<str:code>/<str:month>/episodes.csv": Expect("patient", owner="finance_a"),
