@@ -16,6 +16,7 @@ from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.identity import valid_personal_number
 from utskrivning.imports.services import import_episode_file
 from utskrivning.lib.errors import ConflictError
+from utskrivning.organisations.api_keys import api_key_issue
 from utskrivning.payment.approvals import basis_approve, basis_reopen
 from utskrivning.payment.closed_months import month_document
 from utskrivning.payment.document import LineKind, from_json
@@ -181,3 +182,37 @@ def test_another_region_s_finance_cannot_approve(cast):
     other = MembershipFactory(organisation=RegionFactory(name="Region X"), role=Role.FINANCE)
     with pytest.raises(PermissionDenied):
         basis_approve(membership=other, municipality=cast.municipality_a, month="2020-03", at=APRIL)
+
+
+def _auth(membership) -> dict[str, str]:
+    key = api_key_issue(membership=membership, name="ekonomi", issued_by=None)[1]
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_approve_and_reopen_over_the_api(client, cast):
+    url = "/api/payment/invoice-basis/2080/2020-03"
+    refused = client.post(f"{url}/approval", **_auth(cast.finance_a))
+    assert refused.status_code == 403
+    approved = client.post(f"{url}/approval", **_auth(cast.finance_region))
+    assert approved.status_code == 201 and approved.json()["total_sek"] == "90200.00"
+    again = client.post(f"{url}/approval", **_auth(cast.finance_region))
+    assert again.status_code == 409
+    import_episode_file(data=LATE.encode(), region=cast.region, actor=None)
+    basis = client.get(url, **_auth(cast.finance_a)).json()
+    assert basis["approval"]["total_sek"] == "90200.00"
+    assert basis["changed_since_approval"] == "16400"
+    assert [line["kind"] for line in basis["document"]["sections"][0]["lines"]][-1] == "average"
+    april = client.get("/api/payment/invoice-basis/2080/2020-04", **_auth(cast.finance_a)).json()
+    assert [(c["month"], c["amount"]) for c in april["document"]["corrections"]] == [
+        ("2020-03", "16400")
+    ]
+    no_reason = client.post(
+        f"{url}/reopen", {"reason": ""}, content_type="application/json",
+        **_auth(cast.finance_region),
+    )  # fmt: skip
+    assert (no_reason.status_code, no_reason.json()["field"]) == (422, "reason")
+    reopened = client.post(
+        f"{url}/reopen", {"reason": "Sen fil"}, content_type="application/json",
+        **_auth(cast.finance_region),
+    )  # fmt: skip
+    assert reopened.status_code == 200 and reopened.json()["reopen_reason"] == "Sen fil"

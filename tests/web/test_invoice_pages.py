@@ -169,3 +169,20 @@ def test_a_file_with_an_error_saves_nothing_and_names_the_line(client, login, im
     assert "Ingenting sparades" in response.text
     assert '<td class="number">3</td>' in response.text
     assert Episode.objects.count() == 0
+
+
+def test_region_finance_approves_and_reopens_the_month_on_the_page(
+    client, login, region_finance, officer_a, discharged
+):
+    login(officer_a)
+    assert "Fastställ underlaget" not in client.get(BASIS).text
+    assert client.post(BASIS + "approve/").status_code == 422  # not the municipality's step
+    login(region_finance)
+    assert "Fastställ underlaget" in client.get(BASIS).text
+    assert client.post(BASIS + "approve/").status_code == 302
+    page = client.get(BASIS).text
+    assert "Fastställt" in page and "Öppna månaden igen" in page
+    refused = client.post(BASIS + "reopen/", {"reason": ""})
+    assert refused.status_code == 422 and "Detta fält måste fyllas i." in refused.text
+    assert client.post(BASIS + "reopen/", {"reason": "Fel avdelning"}).status_code == 302
+    assert "Öppen månad" in client.get(BASIS).text

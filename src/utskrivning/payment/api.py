@@ -13,14 +13,16 @@ from ninja import Router, Schema, Status
 from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.episodes.models import Episode
 from utskrivning.lib.errors import NotVisibleError
-from utskrivning.organisations.models import Kind, Organisation
+from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
-from utskrivning.payment.basis import invoice_lines_audit
-from utskrivning.payment.models import InvoiceDispute
+from utskrivning.payment.approvals import basis_approve, basis_reopen
+from utskrivning.payment.closed_months import month_document
+from utskrivning.payment.document import to_json
+from utskrivning.payment.models import ApprovedBasis, InvoiceDispute
 from utskrivning.payment.selectors import (
     DisputedBasis,
     dispute_out,
-    disputed_invoice_basis,
+    disputed_basis_read,
     disputes_visible_to,
 )
 from utskrivning.payment.services import checked_month, dispute_answer, dispute_open
@@ -45,24 +47,87 @@ def invoice_basis(request: HttpRequest, code: str, month: str) -> dict[str, Any]
     ).first()
     if municipality is None or not _may_see(membership.organisation, municipality):
         raise NotVisibleError("No such municipality.")
-    basis = disputed_invoice_basis(municipality=municipality, month=checked_month(month))
-    invoice_lines_audit(
+    basis = disputed_basis_read(
         municipality=municipality,
-        month=month,
-        external_ids=basis.episode_ids(),
+        month=checked_month(month),
         actor=request.user,
         organisation=membership.organisation,
         purpose="invoice basis (API)",
     )
+    shown = month_document(municipality, month, basis)
     return {
         "municipality": code,
         "month": month,
         "rulebook": basis.original.rulebook.id,
         "invoices": basis.original.invoice_frame.to_dicts(),
         "lines": basis.original.line_frame.to_dicts(),
+        "document": to_json(shown.document),
+        "approval": _approval_out(shown.approval),
+        "changed_since_approval": str(shown.changed_since_approval),
         "corrected": _corrected(basis),
         "disputes": [dispute_out(d) for d in basis.disputes],
     }
+
+
+def _approval_out(approval: ApprovedBasis | None) -> dict[str, Any] | None:
+    if approval is None:
+        return None
+    return {
+        "id": approval.pk,
+        "month": approval.month,
+        "total_sek": f"{approval.total_sek:.2f}",
+        "rulebook_id": approval.rulebook_id,
+        "rulebook_version": approval.rulebook_version,
+        "approved_by": approval.approved_by.get_username(),
+        "approved_at": approval.approved_at,
+        "reopened_at": approval.reopened_at,
+        "reopen_reason": approval.reopen_reason,
+    }
+
+
+def _region_municipality(request: HttpRequest, code: str) -> tuple[Membership, Organisation]:
+    membership = membership_of(request)
+    if not can(membership, Action.APPROVE_INVOICE):
+        raise PermissionDenied("Your role may not approve or reopen a month's basis.")
+    municipality = Organisation.objects.filter(
+        kind=Kind.MUNICIPALITY, municipality_code=code, parent=membership.organisation
+    ).first()
+    if municipality is None:
+        raise NotVisibleError("No such municipality.")
+    return membership, municipality
+
+
+@router.post(
+    "/invoice-basis/{code}/{month}/approval",
+    response={201: dict},
+    summary="The region's finance approves (fastställer) the month's basis",
+)
+def approve(request: HttpRequest, code: str, month: str) -> Status:
+    membership, municipality = _region_municipality(request, code)
+    approval = basis_approve(
+        membership=membership, municipality=municipality, month=month, at=timezone.now()
+    )
+    return Status(201, _approval_out(approval))
+
+
+class ReopenIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/invoice-basis/{code}/{month}/reopen",
+    summary="The region's finance reopens an approved month, with a reason (audited)",
+)
+def reopen(request: HttpRequest, code: str, month: str, body: ReopenIn) -> dict[str, Any]:
+    membership, municipality = _region_municipality(request, code)
+    approval = basis_reopen(
+        membership=membership,
+        municipality=municipality,
+        month=month,
+        reason=body.reason,
+        at=timezone.now(),
+    )
+    return _approval_out(approval) or {}
 
 
 def _corrected(basis: DisputedBasis) -> dict[str, Any] | None:

@@ -91,6 +91,10 @@ class DisputeForm(forms.Form):
     episode = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+class ApproveForm(forms.Form):
+    """Approving states nothing but the month; the form carries the service's refusal."""
+
+
 class ReopenForm(forms.Form):
     """Why the region's finance reopens an approved month (kept with the month and audited)."""
 

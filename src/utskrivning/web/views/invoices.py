@@ -40,7 +40,7 @@ from utskrivning.payment.selectors import (
     episode_by_file_id,
 )
 from utskrivning.payment.services import dispute_open
-from utskrivning.web.forms import DisputeForm, ReopenForm
+from utskrivning.web.forms import ApproveForm, DisputeForm, ReopenForm
 from utskrivning.web.pdf import invoice_pdf
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
@@ -98,7 +98,7 @@ def _page(
     month: str,
     form: DisputeForm | None = None,
     opened: InvoiceDispute | None = None,
-    approval_form: ReopenForm | None = None,
+    approval_form: ApproveForm | ReopenForm | None = None,
 ) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     basis = _basis(request, municipality, month, "invoice basis")
@@ -164,7 +164,11 @@ def dispute(request: HttpRequest, code: str, month: str) -> HttpResponse:
 
 
 def _approval_answer(
-    request: HttpRequest, code: str, month: str, form: ReopenForm, write: Callable[..., Any]
+    request: HttpRequest,
+    code: str,
+    month: str,
+    form: ApproveForm | ReopenForm,
+    write: Callable[..., Any],
 ) -> HttpResponse:
     """Approve or reopen through the service; a refusal is shown on the page's approval form."""
     membership = request.membership  # type: ignore[attr-defined]
@@ -180,7 +184,9 @@ def _approval_answer(
 @require_POST
 def approve(request: HttpRequest, code: str, month: str) -> HttpResponse:
     """The region's finance approves (fastställer) the month's basis as shown."""
-    return _approval_answer(request, code, month, ReopenForm(), basis_approve)
+    form = ApproveForm(request.POST)
+    form.is_valid()  # no fields: it only carries a refusal
+    return _approval_answer(request, code, month, form, basis_approve)
 
 
 @membership_required
