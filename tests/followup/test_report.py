@@ -87,7 +87,8 @@ def test_the_payment_sheet_is_the_engine_s_invoice_basis(xlsx, frame):
 def test_the_comparison_runs_every_shipped_rulebook(xlsx, frame):
     rows = _sheet(xlsx, "Jämförelse")
     ids = [r.id for r in available_rulebooks()]
-    assert set(rows[0]) == {"municipality", "month", *ids}
+    assert set(rows[0]) == {"kommun", "municipality", "month", *ids}
+    assert {"Falun", "Summa"} <= {r["kommun"] for r in rows}  # names, not only codes
     stockholm = compute_payment(frame, load_rulebook("stockholm-2020"), months=[MONTH])
     total = stockholm.invoice_frame["amount_sek"].sum()
     assert rows[-1]["municipality"] == "total" and rows[-1]["stockholm-2020"] == total
@@ -96,6 +97,7 @@ def test_the_comparison_runs_every_shipped_rulebook(xlsx, frame):
 def test_the_pdf_carries_the_same_numbers(pdf_text, frame):
     assert "Månadsrapport" in pdf_text
     assert "3,80" in pdf_text  # mean ready days, all care, the region's March
+    assert "Falun" in pdf_text  # the payment part names municipalities, not codes
     amounts = compute_payment(frame, load_rulebook("dalarna-2020"), months=[MONTH]).invoices()
     for invoice in amounts:
         assert sek(invoice.amount_sek) in pdf_text

@@ -22,6 +22,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from utskrivning.domain.municipalities import municipality_name
 from utskrivning.followup.charts import Chart
 from utskrivning.followup.filters import CARE_LABELS, Care
 from utskrivning.followup.formatting import change, difference, shown
@@ -105,12 +106,12 @@ def _indicators(report: MonthlyReport) -> Table:
 def _payment(report: MonthlyReport) -> Flowable:
     if not report.invoices:
         return Paragraph(_("No invoice basis this month."), getSampleStyleSheet()["Normal"])
-    rows = [[_("Municipality code"), _("Group"), _("Counted episodes"), _("Ready days"),
-             _("Average"), _("Threshold"), _("Liable"), _("Billable days"),
+    rows = [[pgettext("ranking", "Municipality"), _("Group"), _("Counted episodes"),
+             _("Ready days"), _("Average"), _("Threshold"), _("Liable"), _("Billable days"),
              _("Amount (SEK)")]]  # fmt: skip
     for i in report.invoices:
         rows.append(
-            [i.municipality, i.group, str(i.counted_episodes), str(i.ready_days),
+            [municipality_name(i.municipality), i.group, str(i.counted_episodes), str(i.ready_days),
              days(i.average_days), days(i.threshold_days), _("yes") if i.liable else _("no"),
              days(i.billable_days), sek(i.amount_sek)]
         )  # fmt: skip
@@ -122,9 +123,10 @@ def _payment(report: MonthlyReport) -> Flowable:
 def _comparison(report: MonthlyReport) -> Flowable:
     frame = report.comparison
     ids = [c for c in frame.columns if c not in ("municipality", "month")]
-    rows = [[_("Municipality code"), *ids]]
+    rows = [[pgettext("ranking", "Municipality"), *ids]]
     for row in frame.iter_rows(named=True):
-        name = _("Total") if row["municipality"] == "total" else row["municipality"]
+        code = row["municipality"]
+        name = _("Total") if code == "total" else municipality_name(code)
         rows.append([name, *(sek(row[i]) for i in ids)])
     return _table(rows)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import xlsxwriter
 
+from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment.export import INVOICE_COLUMNS, invoice_dict, safe_cell
 from utskrivning.followup.downloads import BASELINE_COLUMNS
 from utskrivning.followup.figures import Figure
@@ -60,14 +61,17 @@ def _indicator_sheet(workbook: Any, report: MonthlyReport, bold: Any) -> None:
 
 def _payment_sheets(workbook: Any, report: MonthlyReport, bold: Any) -> None:
     sheet = workbook.add_worksheet("Betalning")
-    sheet.write_row(0, 0, INVOICE_COLUMNS, bold)
+    sheet.write_row(0, 0, ["kommun", *INVOICE_COLUMNS], bold)
     for row, invoice in enumerate(report.invoices, start=1):
         data = invoice_dict(invoice)
-        sheet.write_row(row, 0, [safe_cell(data[c]) for c in INVOICE_COLUMNS])
+        name = municipality_name(invoice.municipality)
+        sheet.write_row(row, 0, [name, *(safe_cell(data[c]) for c in INVOICE_COLUMNS)])
     compare = workbook.add_worksheet("Jämförelse")
-    compare.write_row(0, 0, report.comparison.columns, bold)
+    compare.write_row(0, 0, ["kommun", *report.comparison.columns], bold)
     for row, values in enumerate(report.comparison.iter_rows(), start=1):
-        compare.write_row(row, 0, [safe_cell(v) for v in values])
+        code = values[0]
+        name = "Summa" if code == "total" else municipality_name(code)
+        compare.write_row(row, 0, [name, *(safe_cell(v) for v in values)])
     runs = workbook.add_worksheet("Regelverk")
     runs.write_row(0, 0, ["rulebook", "title", "in_force", "error"], bold)
     for row, run in enumerate(report.runs, start=1):
