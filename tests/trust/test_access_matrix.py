@@ -64,6 +64,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "api/episodes/deviations": LIST,
     "api/episodes/import": LIST,
     "api/payment/invoice-basis/<code>/<month>": Expect("patient", owner="finance_a"),
+    "api/payment/invoice-basis/<code>/<month>/approval": PATIENT,
+    "api/payment/invoice-basis/<code>/<month>/reopen": PATIENT,
     "api/payment/disputes": LIST,
     "api/payment/disputes/<int:pk>/answer": PATIENT,
     "api/payment/files/<code>/<month>/basis.xlsx": Expect("patient", owner="finance_a"),
@@ -113,6 +115,8 @@ BODIES = {
     "episodes/<int:pk>/deviations/": lambda w: {"category": "other", "text": "x"},
     "disputes/<int:pk>/answer/": lambda w: {"answer": "x", "outcome": "rejected"},
     "invoices/<str:code>/<str:month>/disputes/": lambda w: {"text": "x"},
+    "invoices/<str:code>/<str:month>/reopen/": lambda w: {"reason": "x"},
+    "api/payment/invoice-basis/<code>/<month>/reopen": lambda w: {"reason": "x"},
 }  # fmt: skip
 DENIED = frozenset({302, 400, 401, 403, 404, 405, 422})
 
