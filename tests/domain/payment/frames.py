@@ -25,12 +25,18 @@ def at(text: str) -> datetime:
 
 
 def episode(ready: str | None, discharged: str | None, **fields: Any) -> dict[str, Any]:
-    """A closed episode meeting every precondition unless `fields` says otherwise."""
+    """A closed episode meeting every precondition unless `fields` says otherwise.
+
+    Admitted, with its admission notice, the day before readiness: a later notice would move
+    day 1 (payment-rules.md "Preconditions").
+    """
+    notified = at(ready) if isinstance(ready, str) else ready
+    admitted = notified.date() - timedelta(days=1) if notified else date(2020, 1, 1)
     row: dict[str, Any] = {
         "episode_id": None, "patient_id": "191212121212", "municipality": "2080",
         "placing_municipality": None, "district": None, "care_type": "somatic",
-        "unit": "Medicin", "primary_care_unit": None, "admitted_at": "2020-01-01 08:00",
-        "admission_notice_at": "2020-01-01 09:00", "ready_at": ready,
+        "unit": "Medicin", "primary_care_unit": None, "admitted_at": f"{admitted} 08:00",
+        "admission_notice_at": f"{admitted} 09:00", "ready_at": ready,
         "named_contact_at": None, "sip_summoned_at": None, "sip_held_at": None,
         "discharged_at": discharged, "ready_declarations": 1 if ready else 0,
         "sip_needed": False, "status": "done", "age": None,

@@ -373,6 +373,68 @@ def test_preconditions_met_or_not_needed_leave_the_episode_liable(dalarna, field
     assert (line["basis"], line["ready_days"]) == ("average", 3)
 
 
+@pytest.mark.parametrize(
+    ("fields", "ready_days", "moved_by", "moved_days"),
+    [
+        # payment-rules.md's example: ready Mon 2 March 10:00, SIP summoned Fri 6 March 10:00,
+        # discharged Mon 9 March: 6, 7, 8 March = 3, not 7; day 1 moved 4 days by the summons.
+        ({"sip_needed": True, "sip_summoned_at": "2020-03-06 10:00"}, 3, "sip_summons", 4),
+        # The admission notice sent Wed 4 March 15:00, after the 14:00 cut-off: day 1 is 5 March,
+        # 5–8 March = 4 ready days; moved 3 days by the notice.
+        ({"admission_notice_at": "2020-03-04 15:00"}, 4, "admission_notice", 3),
+        # Both late: the latest decides (the summons on Fri 6 March).
+        (
+            {"admission_notice_at": "2020-03-04 15:00", "sip_needed": True,
+             "sip_summoned_at": "2020-03-06 10:00"},
+            3, "sip_summons", 4,
+        ),
+        # A summons the same day before the cut-off moves nothing: 2–8 March = 7.
+        ({"sip_needed": True, "sip_summoned_at": "2020-03-02 13:00"}, 7, None, 0),
+        # A summons not needed (no SIP) moves nothing, however late.
+        ({"sip_needed": False, "sip_summoned_at": "2020-03-06 10:00"}, 7, None, 0),
+    ],
+)  # fmt: skip
+def test_section_11_late_preconditions_delay_day_1(dalarna, fields, ready_days, moved_by,
+                                                   moved_days):  # fmt: skip
+    """§11 "För att påbörja beräkning av dagar krävs att ..."; Lag 2017:612 5 kap.: counting
+    starts at the latest of readiness, the admission notice and (SIP needed) the summons. A late
+    step delays day 1; it does not void the episode. The line says which step and by how much.
+    """
+    row = episode("2020-03-02 10:00", "2020-03-09 10:00", episode_id="E", **fields)
+    line = line_of(compute_payment(frame(row), dalarna), "E")
+    assert (line["ready_days"], line["basis"]) == (ready_days, Basis.AVERAGE)
+    assert (line["day_one_moved_by"], line["day_one_moved_days"]) == (moved_by, moved_days)
+    explained = explain_episode(row, dalarna)
+    assert explained.ready_days == ready_days
+    assert (explained.day_one_moved_by, explained.day_one_moved_days) == (moved_by, moved_days)
+
+
+@pytest.mark.parametrize(
+    ("contact", "basis"),
+    [
+        (None, Basis.NOT_LIABLE),  # never appointed
+        ("2020-03-09 11:00", Basis.NOT_LIABLE),  # an hour after the discharge
+        ("2020-03-09 10:00", Basis.AVERAGE),  # at the discharge: not after it
+        ("2020-03-05 10:00", Basis.AVERAGE),  # after readiness: it does not move day 1
+    ],
+)
+def test_section_11_named_contact_before_discharge_where_primary_care_is_involved(
+    dalarna, contact, basis
+):
+    """§11 and payment-rules.md: the named care contact must be appointed before discharge where
+    primary care is involved; empty or after the discharge leaves the episode not liable, and a
+    late but timely one does not move day 1 (2–8 March = 7 days)."""
+    row = episode("2020-03-02 10:00", "2020-03-09 10:00", episode_id="E",
+                  primary_care_unit="Vårdcentral Norr", named_contact_at=contact)  # fmt: skip
+    line = line_of(compute_payment(frame(row), dalarna), "E")
+    assert line["basis"] == basis
+    if basis is Basis.AVERAGE:
+        assert (line["ready_days"], line["day_one_moved_days"]) == (7, 0)
+    else:
+        assert "before discharge" in line["reason"]
+    assert explain_episode(row, dalarna).basis is basis
+
+
 # --- §11 Ersättningsmodell: the placing municipality pays -----------------------------------
 
 

@@ -64,18 +64,32 @@ def test_law_within_three_days_nothing_is_billed(law):
 
 
 def test_law_day_after_reading_is_one_parameter(law):
-    """The rulebook's assumption `day_after`: the other reading starts on 2 March, billing one day
-    less. One value changes it, no code.
-    """
-    (somatic, psychiatric) = law.groups
-    stages = tuple(s.model_copy(update={"day_after": True}) for s in somatic.stages)
-    other = law.model_copy(
-        update={"groups": (somatic.model_copy(update={"stages": stages}), psychiatric)}
-    )
+    """payment-rules.md law_default: whether day 1 is the notification date or the day after is
+    the rulebook's stated assumption and one parameter. `--set day_after=true` starts on
+    2 March, billing one day less; no code changes."""
+    other = load_rulebook("law-2017-612", {"day_after": "true"})
     row = episode("2019-03-01 10:00", "2019-03-06 09:00", episode_id="E")
     line = line_of(compute_payment(frame(row), other), "E")
     assert (line["ready_days"], line["billable_days"]) == (4, 1)
-    assert "day_after" in somatic.stages[0].assumptions
+    assert law.parameters["day_after"].assumption
+    (invoice,) = compute_payment(frame(row), law).invoices()
+    assert any(a.startswith("day_after = false") for a in invoice.assumptions)
+
+
+def test_law_psychiatric_rule_by_notification_date(law):
+    """payment-rules.md law_default, prop. 2017/18:12: the rule in force on the notification
+    date decides. Notified 2018-12-10, discharged 2019-01-20: 41 ready days (10 Dec – 19 Jan);
+    the 2018 rule's 30 days run to 2019-01-08 (10 Dec is day 1), so 9 January – 19 January =
+    11 days are billable (not 38 under 2019's three days), at 2019's rate: 11 × 7 800 = 85 800.
+    """
+    row = episode("2018-12-10 10:00", "2019-01-20 09:00", episode_id="E", care_type="psychiatric")
+    result = compute_payment(frame(row), law)
+    line = line_of(result, "E")
+    assert (line["ready_days"], line["billable_days"]) == (41, 11)
+    assert "in force on the notification date" in line["reason"]
+    assert invoice_of(result, "2019-01", group="psychiatric").amount_sek == 85_800
+    explained = explain_episode(row, law)
+    assert (explained.billable_days, explained.reason) == (11, line["reason"])
 
 
 def test_law_psychiatry_thirty_days_in_2018(law):

@@ -65,6 +65,8 @@ def test_every_deciding_value_is_cited_or_assumed(rulebook_id):
         if getattr(stage, name) != _default(name)
         and name not in stage.sources
         and name not in stage.assumptions
+        # A parameter's value carries its own source or assumption (parameters.py).
+        and name not in stage.parameters
     ]
     assert not uncited, f"{rulebook_id}: values with neither a source nor an assumption: {uncited}"
     assert "valid_from" in rulebook.sources or "valid_from" in rulebook.assumptions
@@ -274,9 +276,39 @@ def test_year_without_a_national_rate_names_the_year(rulebook_id, row, year):
     with pytest.raises(PaymentError) as error:
         compute_payment(frame(row), load_rulebook(rulebook_id))
     message = str(error.value)
-    assert f"no day rate for {year}" in message
+    assert f"no national day rate for {year}" in message
     assert "national-day-rates.toml" in message
+    assert f"--set day_rate_{year}=AMOUNT" in message
     assert "--day-rate" in message
+
+
+def test_an_assumed_national_rate_is_listed_on_every_invoice_that_uses_it():
+    """payment-rules.md "Parameters and assumptions": 2024 has no published figure in the
+    project; 2022's 9 300 carried forward is an assumption the invoice lists, never silent."""
+    (invoice,) = compute_payment(
+        frame(stay(3, "2024-03-20")), load_rulebook("dalarna-2020")
+    ).invoices()
+    assert invoice.day_rate_sek == 9300
+    assert any(a.startswith("day_rate_2024 = 9300") for a in invoice.assumptions)
+
+
+def test_an_assumed_national_rate_is_refused_where_published_figures_are_required():
+    """The command line's choice (assumed_rates=False): name the parameter and how to set it."""
+    with pytest.raises(PaymentError) as refused:
+        compute_payment(
+            frame(stay(3, "2024-03-20")), load_rulebook("dalarna-2020"), assumed_rates=False
+        )
+    assert "--set day_rate_2024=AMOUNT" in str(refused.value)
+
+
+def test_a_national_rate_set_for_the_run_is_used_and_listed():
+    """--set day_rate_2021=8900 (a year the project has no figure for): Dalarna §11, 8 ready
+    days billed individually beyond 3: 5 days × 8 900 = 44 500 SEK."""
+    rulebook = load_rulebook("dalarna-2020", {"day_rate_2021": "8900"})
+    result = compute_payment(frame(stay(8, "2021-02-20")), rulebook, assumed_rates=False)
+    (invoice,) = result.invoices()
+    assert (invoice.day_rate_sek, invoice.amount_sek) == (8900, 44500)
+    assert any("day_rate_2021 = 8900 was set for this run" in a for a in invoice.assumptions)
 
 
 def test_missing_rate_of_a_month_not_asked_for_is_no_error():

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from utskrivning.domain.payment import Basis, compute_payment
+from utskrivning.domain.payment import Basis, PaymentError, compute_payment
 from utskrivning.domain.payment.explain import explain_episode
 from utskrivning.domain.rulebooks import Rulebook, load_rulebook
 
@@ -50,6 +50,16 @@ def extended_into_2020(rulebook: Rulebook) -> Rulebook:
     return rulebook.model_copy(update={"valid_to": end, "groups": groups})
 
 
+def covers_etapp_1() -> list[dict]:
+    """A psychiatric discharge in every month January–October 2020: the file then holds the
+    county-average window (payment-rules.md, Stockholm from 2020) without touching the somatic
+    average, which is over somatic and geriatric episodes only."""
+    return [
+        stay(0, f"2020-{month:02d}-15", care_type="psychiatric", municipality="0187")
+        for month in range(1, 11)
+    ]
+
+
 # --- 2018–2019 §10: grace days in weekdays, then every calendar day ---------------------------
 
 
@@ -66,11 +76,32 @@ def test_2018_somatic_five_weekdays_then_calendar_days(sthlm2018):
     assert explained.amount_sek == 4 * 5042
 
 
-def test_2018_exactly_five_weekdays_is_within_grace(sthlm2018):
-    """Ready Mon 4 March, out Mon 11 March: 5 ready weekdays, nothing beyond the grace days."""
-    line, explained = _both_paths(sthlm2018, episode("2019-03-04 10:00", "2019-03-11 11:00"))
-    assert (line["ready_days"], line["billable_days"]) == (5, 0)
-    assert explained.billable_days == 0
+def test_2018_grace_ending_on_a_friday_bills_the_weekend(sthlm2018):
+    """§10 and payment-rules.md grace_days: after the grace days every calendar day counts.
+
+    Ready Mon 4 March, grace Mon 4 – Fri 8 March, out Mon 11 March: 5 ready weekdays, and
+    Saturday 9 and Sunday 10 March are owed though no weekday follows: 2 × 5 042 = 10 084 SEK.
+    """
+    row = episode("2019-03-04 10:00", "2019-03-11 11:00")
+    line, explained = _both_paths(sthlm2018, row)
+    assert (line["ready_days"], line["billable_days"]) == (5, 2)
+    assert explained.billable_days == 2
+    assert invoice_of(compute_payment(frame(row), sthlm2018), "2019-03").amount_sek == 10084
+
+
+def test_2018_grace_ending_before_christmas_bills_24_to_26_december(sthlm2018):
+    """§10 and payment-rules.md: ready Tue 17 Dec 2019, grace 17, 18, 19, 20, 23 December;
+    discharged Fri 27 December: 24, 25 and 26 December are billable, 3 × 5 042 = 15 126 SEK."""
+    row = episode("2019-12-17 10:00", "2019-12-27 11:00")
+    line, explained = _both_paths(sthlm2018, row)
+    assert (line["billable_days"], explained.billable_days) == (3, 3)
+    assert invoice_of(compute_payment(frame(row), sthlm2018), "2019-12").amount_sek == 15126
+
+
+def test_2018_discharged_on_the_day_after_the_last_grace_day_bills_nothing(sthlm2018):
+    """Grace Mon 4 – Fri 8 March, out Sat 9 March: no calendar day after the grace before it."""
+    line, explained = _both_paths(sthlm2018, episode("2019-03-04 10:00", "2019-03-09 11:00"))
+    assert (line["billable_days"], explained.billable_days) == (0, 0)
 
 
 def test_2018_grace_weekdays_skip_easter_2019(sthlm2018):
@@ -249,6 +280,7 @@ def test_2020_stage_2_threshold_is_the_county_average_when_below_2(sthlm2020):
         stay(2, "2020-11-20", municipality="0184"),
         stay(2, "2020-11-21", municipality="0184"),
         stay(9, "2020-12-01", municipality="0184"),  # outside the window
+        *covers_etapp_1(),
     ]
     result = compute_payment(frame(*rows), sthlm2020)
     november = invoice_of(result, "2020-11", municipality="0184")
@@ -261,7 +293,7 @@ def test_2020_stage_2_threshold_is_the_county_average_when_below_2(sthlm2020):
 
 def test_2020_stage_2_county_average_is_capped_at_2(sthlm2020):
     """Seed 004: "Kan inte överstiga nivån för etapp 1 på 2,0": a county average 3.00 → 2.00."""
-    rows = [stay(3, "2020-09-20"), stay(3, "2020-10-20"), stay(3, "2020-11-20")]
+    rows = [stay(3, "2020-09-20"), stay(3, "2020-10-20"), stay(3, "2020-11-20"), *covers_etapp_1()]
     result = compute_payment(frame(*rows), sthlm2020)
     november = invoice_of(result, "2020-11")
     assert november.threshold_days == Decimal("2.00")
@@ -274,7 +306,7 @@ def test_2020_stage_2_county_average_rounds_half_up(sthlm2020):
     Eight patients, 13 days: 1.625 → 1.63 (half up, not the banker's 1.62).
     """
     rows = [stay(d, "2020-06-20") for d in (1, 1, 1, 2, 2, 2, 2, 2)]
-    result = compute_payment(frame(*rows, stay(3, "2020-11-20")), sthlm2020)
+    result = compute_payment(frame(*rows, stay(3, "2020-11-20"), *covers_etapp_1()), sthlm2020)
     assert invoice_of(result, "2020-11").threshold_days == Decimal("1.63")
 
 
@@ -284,6 +316,7 @@ def test_2020_stage_2_window_counts_only_average_episodes(sthlm2020):
         stay(1, "2020-06-20"),
         stay(9, "2020-06-20", admission_notice_at=None),
         stay(3, "2020-11-20"),
+        *covers_etapp_1(),
     ]
     result = compute_payment(frame(*rows), sthlm2020)
     assert invoice_of(result, "2020-11").threshold_days == Decimal("1.00")
@@ -294,7 +327,8 @@ def test_2020_stage_3_threshold_1_3_from_november_2021(sthlm2020):
 
     The national table has no 2021 rate, so the run passes one (as --day-rate does).
     """
-    rows = [stay(2, "2021-10-20"), stay(2, "2021-11-20")]
+    window = [stay(2, "2020-06-20"), *covers_etapp_1()]  # county average 2.00
+    rows = [stay(2, "2021-10-20"), stay(2, "2021-11-20"), *window]
     result = compute_payment(frame(*rows), sthlm2020, day_rate=Decimal(8200))
     october = invoice_of(result, "2021-10")
     assert (october.stage, october.threshold_days, october.liable) == ("Etapp 2", 2, False)
@@ -326,6 +360,7 @@ def test_2020_psychiatry_is_not_in_the_somatic_county_average(sthlm2020):
         stay(1, "2020-06-20"),
         stay(9, "2020-06-20", care_type="psychiatric"),
         stay(3, "2020-11-20"),
+        *covers_etapp_1(),
     ]
     result = compute_payment(frame(*rows), sthlm2020)
     assert invoice_of(result, "2020-11", group="somatic").threshold_days == Decimal("1.00")
@@ -346,3 +381,45 @@ def test_2020_districts_of_stockholm_city_get_their_own_invoices(sthlm2020):
     # Kungsholmen's 1.00 stands alone; pooled with Södermalm it would be 7/3 = 2.33.
     assert keys["0180", "Kungsholmen"].amount_sek == 0
     assert keys["0184", None].amount_sek == 2 * 8200
+
+
+# --- 2020 etapp 2: the county average is a parameter, never silently the cap ------------------
+
+
+def test_2020_stage_2_without_the_window_stops_naming_the_parameter(sthlm2020):
+    """payment-rules.md, Stockholm from 2020: with no January–October 2020 in the file the
+    county average cannot be computed; the run stops naming the parameter and how to set it
+    (it once billed November as if the county average were the cap 2.0)."""
+    rows = [stay(3, "2020-03-20"), stay(3, "2020-11-20")]
+    with pytest.raises(PaymentError) as refused:
+        compute_payment(frame(*rows), sthlm2020)
+    message = str(refused.value)
+    assert "county_average_2020" in message
+    assert "--set county_average_2020=" in message
+    assert "2020-01" in message and "2020-10" in message and "2020-03" not in message
+
+
+def test_2020_stage_2_county_average_set_for_the_run_is_used_and_listed():
+    """--set county_average_2020=1.50: November's 3 days → 3 − 1.50 = 1.50 days × 8 200 =
+    12 300 SEK, and the invoice says the figure was set for this run."""
+    rulebook = load_rulebook("stockholm-2020", {"county_average_2020": "1.5"})
+    november = invoice_of(compute_payment(frame(stay(3, "2020-11-20")), rulebook), "2020-11")
+    assert (november.threshold_days, november.amount_sek) == (Decimal("1.50"), 12300)
+    assert any("county_average_2020 = 1.5 was set for this run" in a for a in november.assumptions)
+
+
+def test_2020_stage_2_county_average_set_above_the_cap_is_capped():
+    """Seed 004: "Kan inte överstiga ... 2,0": a figure of 2.4 is held to the cap."""
+    rulebook = load_rulebook("stockholm-2020", {"county_average_2020": "2.4"})
+    november = invoice_of(compute_payment(frame(stay(3, "2020-11-20")), rulebook), "2020-11")
+    assert november.threshold_days == Decimal("2.00")
+
+
+def test_2020_stage_2_computed_county_average_is_on_the_invoice(sthlm2020):
+    """Computed from the file, the invoice says so, from how many episodes and municipalities."""
+    rows = [stay(1, "2020-03-20"), stay(2, "2020-04-20", municipality="0184"),
+            stay(3, "2020-11-20"), *covers_etapp_1()]  # fmt: skip
+    november = invoice_of(compute_payment(frame(*rows), sthlm2020), "2020-11")
+    assert november.threshold_days == Decimal("1.50")
+    (note,) = [a for a in november.assumptions if "county average" in a]
+    assert "2 episodes in 2 municipalities" in note and "county_average_2020 is not set" in note

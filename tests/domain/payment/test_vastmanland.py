@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from utskrivning.domain.payment import Basis, compute_payment
+from utskrivning.domain.payment import Basis, PaymentError, compute_payment
 from utskrivning.domain.payment.explain import explain_episode
 from utskrivning.domain.rulebooks import Rulebook, load_rulebook
 
@@ -87,13 +87,25 @@ def test_3_4_point_3_done_contacts_count(vastmanland):
 
 
 def test_threshold_3_0_is_an_assumption_of_the_rulebook(vastmanland):
-    """The limit is in the base agreement, not in seed 000: 3.0 is assumed and marked so."""
+    """The limit is in the base agreement, not in seed 000: a parameter, 3.0 assumed, the same
+    for both stages, and every invoice lists the assumption (payment-rules.md)."""
+    parameter = vastmanland.parameters["threshold"]
+    assert (parameter.value, parameter.source) == (Decimal("3.0"), None)
+    assert "assumed" in (parameter.assumption or "")
     (group,) = vastmanland.groups
-    (stage,) = group.stages
-    assert stage.threshold == Decimal("3.0")
-    assert "threshold" in stage.assumptions
-    assert "threshold" not in stage.sources
-    assert "assumed" in stage.assumptions["threshold"]
+    assert [s.parameters["threshold"] for s in group.stages] == ["threshold", "threshold"]
+    assert all(s.threshold == Decimal("3.0") for s in group.stages)
+    (invoice,) = compute_payment(frame(stay(4, "2020-02-20")), vastmanland).invoices()
+    assert any(a.startswith("threshold = 3.0") for a in invoice.assumptions)
+
+
+def test_threshold_set_for_the_run():
+    """--set threshold=2.5: 3 and 4 days → 7 − 5.0 = 2 days × 8 200 = 16 400 SEK."""
+    rulebook = load_rulebook("vastmanland-2019", {"threshold": "2.5"})
+    rows = [stay(3, "2020-05-20"), stay(4, "2020-05-20")]
+    may = invoice_of(compute_payment(frame(*rows), rulebook), "2020-05")
+    assert (may.threshold_days, may.amount_sek) == (Decimal("2.50"), 16_400)
+    assert any("threshold = 2.5 was set for this run" in a for a in may.assumptions)
 
 
 def test_threshold_3_0_month_at_the_limit_is_not_liable(vastmanland):
@@ -108,11 +120,59 @@ def test_threshold_3_0_month_at_the_limit_is_not_liable(vastmanland):
     assert may.amount_sek == 8200
 
 
-def test_addition_starts_2019_10_01(vastmanland):
-    """Seed 000 "Tillägg från 2019-10-01": September 2019 is out; October pays 2019's 7 800."""
-    rows = [stay(5, "2019-09-20", episode_id="SEP"), stay(5, "2019-10-20", episode_id="OCT")]
+def test_a_2019_file_bills_january_to_september_by_the_base_agreement(vastmanland):
+    """Seed 000 §3.4 says what the addition changed from 2019-10-01; before it, zero-day
+    patients counted, 13:00 was the cut-off and every contact counted (payment-rules.md).
+
+    September 2019 (base agreement): 12:59 is before 13:00, day 1 16 Sep: 16–19 = 4; 13:00 is
+    not before it, day 1 17 Sep: 17–19 = 3; a zero-day counts: 0; no status, still counted:
+    9–14 Sep = 6. N = 4, D = 13, 3.25 > 3.0 → 13 − 12 = 1 day × 7 800 = 7 800 SEK.
+    October 2019 (addition): 13:30 counts its date, 14–17 Oct = 4; 14–16 Oct = 3; the zero-day
+    and the contact without UTFÖRD are left out. N = 2, D = 7, 3.50 → 1 day × 7 800 = 7 800 SEK.
+    """
+    rows = [
+        episode("2019-09-16 12:59", "2019-09-20 10:00", episode_id="S1"),
+        episode("2019-09-16 13:00", "2019-09-20 10:00", episode_id="S2"),
+        episode("2019-09-18 08:00", "2019-09-18 16:00", episode_id="S3"),
+        episode("2019-09-09 10:00", "2019-09-15 10:00", episode_id="S4", status=None),
+        episode("2019-10-14 13:30", "2019-10-18 10:00", episode_id="O1"),
+        episode("2019-10-14 10:00", "2019-10-17 10:00", episode_id="O2"),
+        episode("2019-10-16 08:00", "2019-10-16 16:00", episode_id="O3"),
+        episode("2019-10-14 10:00", "2019-10-20 10:00", episode_id="O4", status=None),
+    ]
     result = compute_payment(frame(*rows), vastmanland)
-    assert line_of(result, "SEP")["basis"] == Basis.EXCLUDED
+    days = {e: line_of(result, e)["ready_days"] for e in ("S1", "S2", "S3", "S4", "O1", "O2")}
+    assert days == {"S1": 4, "S2": 3, "S3": 0, "S4": 6, "O1": 4, "O2": 3}
+    assert [line_of(result, e)["basis"] for e in ("S3", "S4", "O3", "O4")] == [
+        Basis.AVERAGE, Basis.AVERAGE, Basis.EXCLUDED, Basis.EXCLUDED
+    ]  # fmt: skip
+    september = invoice_of(result, "2019-09")
+    assert (september.stage, september.counted_episodes, september.ready_days) == (
+        "Före tillägget", 4, 13
+    )  # fmt: skip
+    assert (september.billable_days, september.amount_sek) == (Decimal("1.00"), 7800)
     october = invoice_of(result, "2019-10")
-    assert october.day_rate_sek == 7800
-    assert october.amount_sek == 2 * 7800
+    assert (october.stage, october.counted_episodes, october.ready_days) == (
+        "Från tillägget 2019-10-01", 2, 7
+    )  # fmt: skip
+    assert (october.billable_days, october.amount_sek) == (Decimal("1.00"), 7800)
+    for row in rows:
+        explained = explain_episode({**row, "episode_id": row["episode_id"]}, vastmanland)
+        line = line_of(result, row["episode_id"])
+        assert (explained.ready_days, str(explained.basis)) == (line["ready_days"], line["basis"])
+
+
+def test_a_file_without_status_is_refused_naming_the_column(vastmanland):
+    """payment-rules.md and episodes-csv.md: from 2019-10-01 only closed contacts with status
+    UTFÖRD count, so a file without `status` is refused, never billed as zero."""
+    rows = [stay(5, "2019-10-20", status=None), stay(5, "2019-10-21", status=None)]
+    with pytest.raises(PaymentError) as refused:
+        compute_payment(frame(*rows), vastmanland)
+    assert "column status" in str(refused.value) and "2019-10" in str(refused.value)
+
+
+def test_a_file_without_status_bills_the_months_before_the_addition(vastmanland):
+    """Before 2019-10-01 there is no status filter: the same file of September is billed."""
+    rows = [stay(5, "2019-09-20", status=None)]
+    (september,) = compute_payment(frame(*rows), vastmanland).invoices()
+    assert (september.counted_episodes, september.amount_sek) == (1, 2 * 7800)

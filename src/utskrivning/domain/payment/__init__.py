@@ -12,17 +12,20 @@ from typing import Any
 
 import polars as pl
 
+from utskrivning.domain.payment.assumptions import month_assumptions
 from utskrivning.domain.payment.invoices import KEYS, invoice_table, threshold_table
 from utskrivning.domain.payment.lines import discharged, episode_lines
 from utskrivning.domain.payment.reasons import Basis
 from utskrivning.domain.payment.stages import (
+    MonthStage,
     PaymentError,
     month_stages,
     month_text,
     resolve_day_rate,
+    stage_in,
     stage_table,
 )
-from utskrivning.domain.rulebooks import Rulebook
+from utskrivning.domain.rulebooks import Model, Rulebook
 
 __all__ = ["Basis", "Invoice", "InvoiceLine", "PaymentError", "PaymentResult", "compute_payment"]
 
@@ -47,6 +50,9 @@ class InvoiceLine:
     billable_days: Decimal
     amount_sek: Decimal
     reason: str
+    # Which precondition moved day 1 past the readiness notification's, and by how many days.
+    day_one_moved_by: str | None = None
+    day_one_moved_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class Invoice:
     not_liable_episodes: int
     missing_ready_at: int
     lines: tuple[InvoiceLine, ...]
+    # What the invoice rests on that no agreement states (payment-rules.md), as sentences.
+    assumptions: tuple[str, ...] = ()
 
 
 def _average(days: int | None, counted: int | None) -> Decimal | None:
@@ -156,6 +164,7 @@ class PaymentResult:
                     excluded_episodes=row["excluded_episodes"],
                     not_liable_episodes=row["not_liable_episodes"],
                     missing_ready_at=row["missing_ready_at"],
+                    assumptions=tuple(row["assumptions"]),
                     lines=tuple(
                         InvoiceLine(
                             episode_id=line["episode_id"],
@@ -166,12 +175,51 @@ class PaymentResult:
                             billable_days=Decimal(line["billable_days"]),
                             amount_sek=_kronor(line["amount_ore"]) or Decimal(0),
                             reason=line["reason"],
+                            day_one_moved_by=line["day_one_moved_by"],
+                            day_one_moved_days=line["day_one_moved_days"],
                         )
                         for line in lines.iter_rows(named=True)
                     ),
                 )
             )
         return out
+
+
+def _notified_grace(rulebook: Rulebook, frame: pl.DataFrame) -> dict[tuple[str, int], int]:
+    """(group, yyyymm) → the law's grace days in force in each month a notification was sent."""
+    groups = [
+        g.name for g in rulebook.groups if any(s.model is Model.LAW_DEFAULT for s in g.stages)
+    ]
+    if not groups:
+        return {}
+    keys = frame.select(
+        (pl.col("ready_at").dt.year() * 100 + pl.col("ready_at").dt.month()).unique().drop_nulls()
+    ).to_series()
+    out = {}
+    for group in groups:
+        for key in keys.to_list():
+            stage = stage_in(rulebook, group, month_text(key))
+            if (
+                stage is not None
+                and stage.model is Model.LAW_DEFAULT
+                and stage.grace_days is not None
+            ):
+                out[(group, key)] = stage.grace_days
+    return out
+
+
+def _require_status(frame: pl.DataFrame, stages: list[MonthStage], wanted: list[str]) -> None:
+    """A stage that counts only closed contacts (UTFÖRD) cannot bill a file without status:
+    every municipality would be billed 0 (payment-rules.md, Västmanland)."""
+    months = sorted(
+        {ms.month for ms in stages if ms.stage and ms.stage.status_filter and ms.month in wanted}
+    )
+    if months and frame["status"].null_count() == frame.height:
+        raise PaymentError(
+            f"column status: the episode file has no status, and the rulebook counts only "
+            f"closed contacts with status UTFÖRD in {', '.join(months[:12])}"
+            f"{' …' if len(months) > 12 else ''} (episodes-csv.md); add the column status"
+        )
 
 
 def compute_payment(
@@ -181,24 +229,28 @@ def compute_payment(
     months: list[str] | None = None,
     day_rate: Decimal | None = None,
     skipped_rows: int = 0,
+    assumed_rates: bool = True,
 ) -> PaymentResult:
     """Every unit's invoice basis for the given months (default: every month with discharges).
 
     All months in the file are computed, whichever are asked for, because Dalarna's rule looks
-    back two months and Stockholm's second stage looks back to the first.
+    back two months and Stockholm's second stage looks back to the first. `assumed_rates`
+    False refuses a national day rate the project has only assumed (the command line's choice).
     """
     frame = discharged(episodes, rulebook)
     all_months = [month_text(key) for key in sorted(frame["month_key"].unique().to_list())]
     wanted = sorted(set(months)) if months else all_months
     stages = month_stages(rulebook, all_months)
+    _require_status(episodes, stages, wanted)
     rates = {
-        (ms.group, ms.month): resolve_day_rate(ms, day_rate)
+        (ms.group, ms.month): resolve_day_rate(rulebook, ms, day_rate, assumed_rates=assumed_rates)
         for ms in stages
         if ms.stage is not None and ms.month in wanted
     }
-    table = stage_table(stages, rates=rates)
-    lines = episode_lines(frame, table)
-    invoices = invoice_table(lines, table, threshold_table(stages, lines))
+    notes = {(ms.group, ms.month): month_assumptions(rulebook, ms, day_rate) for ms in stages}
+    table = stage_table(stages, rates=rates, notes=notes)
+    lines = episode_lines(frame, table, _notified_grace(rulebook, frame))
+    invoices = invoice_table(lines, table, threshold_table(stages, lines, set(wanted)))
     if wanted != all_months:  # a filter keeping every line would still copy them all
         invoices = invoices.filter(pl.col("month").is_in(wanted))
         lines = lines.filter(pl.col("month").is_in(wanted))

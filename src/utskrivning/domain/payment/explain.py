@@ -15,7 +15,7 @@ from typing import Any
 from utskrivning.domain.calendar import count_ready_days, is_working_day, ready_day_one
 from utskrivning.domain.payment import reasons
 from utskrivning.domain.payment.reasons import Basis
-from utskrivning.domain.payment.stages import MonthStage, month_start, resolve_day_rate
+from utskrivning.domain.payment.stages import MonthStage, month_start, resolve_day_rate, stage_in
 from utskrivning.domain.rulebooks import Counting, Model, Precondition, Rulebook, Stage
 
 
@@ -31,6 +31,8 @@ class Explanation:
     amount_sek: Decimal
     reason: str
     steps: list[str] = field(default_factory=list)
+    day_one_moved_by: str | None = None
+    day_one_moved_days: int = 0
 
 
 def _failed_preconditions(episode: Mapping[str, Any], stage: Stage) -> list[str]:
@@ -45,7 +47,13 @@ def _failed_preconditions(episode: Mapping[str, Any], stage: Stage) -> list[str]
         ),
         Precondition.NAMED_CONTACT: (
             episode.get("primary_care_unit") is not None
-            and episode.get("named_contact_at") is None,
+            and (
+                episode.get("named_contact_at") is None
+                or (
+                    episode.get("discharged_at") is not None
+                    and episode["named_contact_at"] > episode["discharged_at"]
+                )
+            ),
             reasons.MISSING_NAMED_CONTACT,
         ),
         Precondition.SIP_SUMMONED: (
@@ -68,21 +76,53 @@ def _last_grace_day(day_one: date, grace_days: int) -> date:
         day += timedelta(days=1)
 
 
-def _grace_billable(stage: Stage, day_one: date, end: date, ready_days: int) -> int:
-    """Stockholm 2018 §10: after the last grace (week)day, every calendar day until discharge."""
-    grace = stage.grace_days or 0
+def _grace_billable(stage: Stage, grace: int, day_one: date, end: date) -> int:
+    """Stockholm 2018 §10: after the last grace (week)day, every calendar day until discharge,
+    weekends and holidays included even when no weekday follows."""
     calendar_days = max(0, (end - day_one).days)
-    if ready_days <= grace:
-        return 0
     if grace == 0:
         return calendar_days
     if stage.counting == "weekdays":
-        return (end - _last_grace_day(day_one, grace)).days - 1
-    return calendar_days - grace
+        return max(0, (end - _last_grace_day(day_one, grace)).days - 1)
+    return max(0, calendar_days - grace)
+
+
+def _start(episode: Mapping[str, Any], stage: Stage) -> tuple[datetime, str | None]:
+    """The latest of readiness and the checked preconditions that move day 1, and which."""
+    ready_at: datetime = episode["ready_at"]
+    candidates: list[tuple[datetime, str | None]] = [(ready_at, None)]
+    notice = episode.get("admission_notice_at")
+    if Precondition.ADMISSION_NOTICE in stage.preconditions and notice is not None:
+        candidates.append((notice, reasons.MOVED_BY_ADMISSION_NOTICE))
+    summons = episode.get("sip_summoned_at")
+    if (
+        Precondition.SIP_SUMMONED in stage.preconditions
+        and episode.get("sip_needed")
+        and summons is not None
+    ):
+        candidates.append((summons, reasons.MOVED_BY_SIP_SUMMONS))
+    latest = max(at for at, _ in candidates)
+    # The summons wins a tie, as in the bulk engine.
+    return latest, next(step for at, step in reversed(candidates) if at == latest)
+
+
+def _notified_grace(rulebook: Rulebook, group: str, stage: Stage, ready_at: datetime) -> int:
+    """The law's grace days in force on the notification date (payment-rules.md law_default)."""
+    grace = stage.grace_days or 0
+    if stage.model is not Model.LAW_DEFAULT:
+        return grace
+    notified = stage_in(rulebook, group, ready_at.strftime("%Y-%m"))
+    if notified is None or notified.model is not Model.LAW_DEFAULT or notified.grace_days is None:
+        return grace
+    return notified.grace_days
 
 
 def _rule(
-    episode: Mapping[str, Any], stage: Stage | None, month: str, ready_days: int, billable: int
+    episode: Mapping[str, Any],
+    stage: Stage | None,
+    ready_days: int,
+    billable: int,
+    grace_reason: str,
 ) -> tuple[Basis, str, int]:
     """The first rule that decides the episode's basis, in the bulk engine's order."""
     if stage is None:
@@ -103,7 +143,7 @@ def _rule(
         text = reasons.INDIVIDUAL_OVER.format(rule.over_ready_days, rule.pay_beyond)
         return Basis.INDIVIDUAL, text, ready_days - rule.pay_beyond
     if stage.model in (Model.GRACE_DAYS, Model.LAW_DEFAULT):
-        return Basis.INDIVIDUAL, reasons.GRACE.format(stage.grace_days), billable
+        return Basis.INDIVIDUAL, grace_reason, billable
     return Basis.AVERAGE, reasons.COUNTED, 0
 
 
@@ -126,30 +166,42 @@ def explain_episode(
         stage = group.stage_for(month_start(stage_month))
     steps = [f"Care type {episode['care_type']}: rulebook group '{group.name}'"]
     steps.append(f"Stage '{stage.name}'" if stage else f"{rulebook.id} not in force")
-    day_one, ready_days, billable = None, 0, 0
+    day_one, ready_days, billable, moved_by, moved_days = None, 0, 0, None, 0
+    grace_reason = reasons.GRACE.format(stage.grace_days if stage else None)
     if ready_at is not None and end_at is not None and stage is not None:
-        day_one = ready_day_one(ready_at, stage.cutoff, day_after=stage.day_after)
+        start, step = _start(episode, stage)
+        own_day_one = ready_day_one(ready_at, stage.cutoff, day_after=stage.day_after)
+        day_one = ready_day_one(start, stage.cutoff, day_after=stage.day_after)
         ready_days = count_ready_days(
-            ready_at, end_at, cutoff=stage.cutoff, day_after=stage.day_after,
+            start, end_at, cutoff=stage.cutoff, day_after=stage.day_after,
             counting="weekdays" if stage.counting is Counting.WEEKDAYS else "calendar",
         )  # fmt: skip
         cutoff = f" (cut-off {stage.cutoff:%H:%M})" if stage.cutoff else ""
-        steps.append(f"Notified ready {ready_at:%Y-%m-%d %H:%M}{cutoff}: day 1 is {day_one}")
+        steps.append(f"Notified ready {ready_at:%Y-%m-%d %H:%M}{cutoff}: day 1 is {own_day_one}")
+        if day_one > own_day_one:
+            moved_by, moved_days = step, (day_one - own_day_one).days
+            steps.append(
+                f"Day 1 moved {moved_days} day(s) to {day_one}: the {step} came at "
+                f"{start:%Y-%m-%d %H:%M} (a precondition for counting, Lag 2017:612 5 kap.)"
+            )
         steps.append(f"{ready_days} {stage.counting} ready day(s) before {end_at:%Y-%m-%d}")
         if stage.model is not Model.AVERAGE:
-            billable = _grace_billable(stage, day_one, end_at.date(), ready_days)
+            grace = _notified_grace(rulebook, group.name, stage, ready_at)
+            if grace != stage.grace_days:
+                grace_reason = reasons.GRACE_NOTIFIED.format(grace)
+            billable = _grace_billable(stage, grace, day_one, end_at.date())
     if discharged_at is None or month is None:
         steps.append("Still in hospital: in no month's invoice yet")
         return Explanation(group.name, None, stage.name if stage else None, day_one,
                            ready_days, None, 0, Decimal(0), "running", steps)  # fmt: skip
-    basis, reason, billable = _rule(episode, stage, month, ready_days, billable)
+    basis, reason, billable = _rule(episode, stage, ready_days, billable, grace_reason)
     amount = Decimal(0)
     if stage is not None and billable > 0:
         if stage.invoicing:
-            rate = resolve_day_rate(MonthStage(group.name, month, stage), day_rate)
+            rate = resolve_day_rate(rulebook, MonthStage(group.name, month, stage), day_rate)
             amount = billable * rate
         else:
             reason, billable = reasons.NO_INVOICING.format(stage.name), 0
     steps.append(f"Basis {basis}: {reason}")
     return Explanation(group.name, month, stage.name if stage else None, day_one, ready_days,
-                       basis, billable, amount, reason, steps)  # fmt: skip
+                       basis, billable, amount, reason, steps, moved_by, moved_days)  # fmt: skip

@@ -6,52 +6,100 @@ and rounded half up to whole kronor once, at the end (payment-rules.md "average"
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
 from utskrivning.domain.payment.reasons import Basis
-from utskrivning.domain.payment.stages import MonthStage, hundredths, month_key
+from utskrivning.domain.payment.stages import (
+    MonthStage,
+    PaymentError,
+    hundredths,
+    month_key,
+    months_between,
+)
 from utskrivning.domain.rulebooks import CountyAverage
 
 UNIT = ["liable_municipality", "liable_district", "rule_group"]
 KEYS = [*UNIT, "month"]
-_STAGE_COLUMNS = ["in_force", "stage", "model", "two_of_three", "invoicing", "rate_ore"]
+_STAGE_COLUMNS = ["in_force", "stage", "model", "two_of_three", "invoicing", "rate_ore",
+                  "assumptions"]  # fmt: skip
 
 
-def county_average(lines: pl.DataFrame, group: str, rule: CountyAverage) -> Decimal:
-    """The county's mean ready days over the window, two decimals half up, never above the cap.
+@dataclass(frozen=True)
+class Figure:
+    """A threshold and, when no agreement states it, the sentence the invoice lists for it."""
 
-    Stockholm 2020 etapp 2; with no counted episodes in the window the cap stands.
+    days: Decimal
+    note: str | None = None
+
+
+def county_average(lines: pl.DataFrame, group: str, rule: CountyAverage) -> Figure:
+    """Stockholm 2020 etapp 2: the county's average at the window's end, never above the cap.
+
+    The published figure when the parameter is set; else the mean ready days of the group's
+    average episodes discharged in the window, two decimals half up, but only from a file with
+    discharges in every month of the window (payment-rules.md): never silently the cap.
     """
-    window = lines.filter(
-        (pl.col("rule_group") == group)
-        & (pl.col("basis") == Basis.AVERAGE)
-        & pl.col("discharge_date").is_between(rule.county_average_from, rule.county_average_to)
+    if rule.value is not None:
+        return Figure(min(rule.cap, rule.value))
+    in_window = lines.filter(
+        pl.col("discharge_date").is_between(rule.county_average_from, rule.county_average_to)
     )
-    if window.height == 0:
-        return rule.cap
+    window = in_window.filter((pl.col("rule_group") == group) & (pl.col("basis") == Basis.AVERAGE))
+    period = months_between(rule.county_average_from, rule.county_average_to)
+    present = set(in_window["month"].unique().to_list())
+    missing = [month for month in period if month not in present]
+    name = rule.parameter or "the county average"
+    if missing or window.height == 0:
+        shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+        why = f"no discharges in {shown}" if missing else f"no {group} episode counted there"
+        raise PaymentError(
+            f"{name}: the county's average ready days {period[0]} – {period[-1]} is a "
+            f"published figure the rulebook does not hold, and the file cannot give it ({why}); "
+            f"set it for the run with --set {name}=DAYS"
+        )
     mean = Decimal(int(window["ready_days"].sum())) / window.height
-    return min(rule.cap, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    days = min(rule.cap, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    municipalities = window["liable_municipality"].n_unique()
+    note = (
+        f"the threshold {days} is the county average {period[0]} – {period[-1]} computed from "
+        f"this file ({window.height} episodes in {municipalities} municipalities, "
+        f"{mean.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} days, cap {rule.cap}), as "
+        f"{name} is not set"
+    )
+    return Figure(days, note)
 
 
-def threshold_table(month_stages: list[MonthStage], lines: pl.DataFrame) -> pl.DataFrame:
+def threshold_table(
+    month_stages: list[MonthStage], lines: pl.DataFrame, wanted: set[str]
+) -> pl.DataFrame:
+    """Each (group, month)'s threshold in hundredths and its sentence, if any; a county-average
+    threshold only for the months asked for that have episodes (it may stop the run)."""
+    billed = set(lines.select("rule_group", "month").unique().iter_rows())
     rows = []
     for ms in month_stages:
         rule = ms.stage.threshold if ms.stage else None
-        threshold = (
-            county_average(lines, ms.group, rule) if isinstance(rule, CountyAverage) else rule
-        )
+        figure = None
+        if isinstance(rule, CountyAverage):
+            needed = ms.month in wanted and (ms.group, ms.month) in billed
+            figure = county_average(lines, ms.group, rule) if needed else None
+        elif rule is not None:
+            figure = Figure(rule)
         rows.append(
             {
                 "rule_group": ms.group,
                 "month_key": month_key(ms.month),
-                "threshold_c": None if threshold is None else hundredths(threshold),
+                "threshold_c": None if figure is None else hundredths(figure.days),
+                "threshold_note": None if figure is None else figure.note,
             }
         )
     return pl.DataFrame(
-        rows, schema={"rule_group": pl.String, "month_key": pl.Int32, "threshold_c": pl.Int64}
-    )
+        rows,
+        schema={"rule_group": pl.String, "month_key": pl.Int32, "threshold_c": pl.Int64,
+                "threshold_note": pl.String},
+    )  # fmt: skip
 
 
 def _previous(key: pl.Expr) -> pl.Expr:
@@ -132,7 +180,16 @@ def invoice_table(
             liable=pl.col("average_liable") | (pl.col("individual_days") > 0),
         )
         .with_columns(
-            amount_sek=(pl.col("billable_c") * pl.col("rate_ore").fill_null(0) + 5_000) // 10_000
+            # 128 bits: the product of days and öre must not wrap whatever the file holds.
+            amount_sek=(
+                (pl.col("billable_c").cast(pl.Int128) * pl.col("rate_ore").fill_null(0) + 5_000)
+                // 10_000
+            ).cast(pl.Int64),
+            assumptions=pl.when(pl.col("threshold_note").is_not_null())
+            .then(pl.concat_list("assumptions", pl.col("threshold_note")))
+            .otherwise(pl.col("assumptions"))
+            .fill_null([]),
         )
+        .drop("threshold_note")
         .sort(KEYS, nulls_last=False)
     )

@@ -60,11 +60,12 @@ _PRECONDITIONS = (reasons.MISSING_ADMISSION_NOTICE, reasons.MISSING_READINESS,
 
 def _failed_preconditions() -> pl.Expr:
     """The failed preconditions as bits, in the order of `_PRECONDITIONS`."""
+    contact = pl.col("named_contact_at")
     checks = [
         pl.col("check_admission_notice") & pl.col("admission_notice_at").is_null(),
         pl.col("check_readiness") & pl.col("ready_at").is_null(),
         pl.col("check_named_contact") & pl.col("primary_care_unit").is_not_null()
-        & pl.col("named_contact_at").is_null(),
+        & (contact.is_null() | (contact > pl.col("discharged_at"))),
         pl.col("check_sip_summoned") & pl.col("sip_needed") & pl.col("sip_summoned_at").is_null(),
     ]  # fmt: skip
     return pl.sum_horizontal(
@@ -72,9 +73,44 @@ def _failed_preconditions() -> pl.Expr:
     )
 
 
+def _sip_counts() -> pl.Expr:
+    return pl.col("check_sip_summoned") & pl.col("sip_needed").fill_null(False)
+
+
+def _start() -> pl.Expr:
+    """When counting starts: the latest of readiness and the checked preconditions that move it
+    (payment-rules.md "Preconditions"; Dalarna §11 "För att påbörja beräkning av dagar krävs")."""
+    notice = pl.when(pl.col("check_admission_notice")).then(pl.col("admission_notice_at"))
+    summons = pl.when(_sip_counts()).then(pl.col("sip_summoned_at"))
+    return pl.when(pl.col("ready_at").is_not_null()).then(
+        pl.max_horizontal("ready_at", notice, summons)
+    )
+
+
+def _day_one(at: pl.Expr) -> pl.Expr:
+    """The date counting starts from a notification at `at`, with the stage's cut-off."""
+    late = pl.col("cutoff_minute").is_not_null() & (
+        at.dt.hour().cast(pl.Int32) * 60 + at.dt.minute() >= pl.col("cutoff_minute")
+    )
+    return at.dt.date() + pl.duration(days=(pl.col("day_after") | late).cast(pl.Int32))
+
+
+def _moved_by() -> pl.Expr:
+    """Which precondition moved day 1 past readiness's own day 1 (None when none did)."""
+    summons = _sip_counts() & (pl.col("sip_summoned_at") == pl.col("start_at"))
+    return (
+        pl.when(pl.col("day_one_moved_days") <= 0)
+        .then(None)
+        .when(summons.fill_null(False))
+        .then(pl.lit(reasons.MOVED_BY_SIP_SUMMONS))
+        .otherwise(pl.lit(reasons.MOVED_BY_ADMISSION_NOTICE))
+    )
+
+
 LINE_COLUMNS = ["line", "episode_id", "care_type", "liable_municipality", "liable_district",
                 "rule_group", "month_key", "month", "discharge_date", "ready_at", "ready_days",
-                "basis", "billable_days", "reason"]  # fmt: skip
+                "basis", "billable_days", "reason", "day_one_moved_by",
+                "day_one_moved_days"]  # fmt: skip
 
 # Each episode's decision is a slot: the rule that decided it, or for failed preconditions
 # `_FAILED` plus the failed ones as bits. Basis and reason are looked up by slot (the reason per
@@ -132,8 +168,32 @@ def _stage_row(stages: pl.DataFrame) -> pl.Expr:
     )
 
 
-def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl.DataFrame:
-    """One line per discharged episode: ready days, basis, billable days, amount in öre."""
+def _notified_grace(stages: pl.DataFrame, notified: dict[tuple[str, int], int]) -> pl.Expr:
+    """The law's grace days in force on the notification date (payment-rules.md law_default):
+    notified in 2018, a psychiatric episode keeps 2018's 30 days when discharged in 2019."""
+    groups = {group: n for n, group in enumerate(stages["rule_group"].unique().sort())}
+    key = {month * len(groups) + groups[group]: days for (group, month), days in notified.items()}
+    month = pl.col("ready_at").dt.year() * 100 + pl.col("ready_at").dt.month()
+    found = (
+        month.cast(pl.Int64) * len(groups)
+        + pl.col("rule_group").replace_strict(groups, return_dtype=pl.Int64)
+    ).replace_strict(key, default=None, return_dtype=pl.Int32)
+    return (
+        pl.when(pl.col("by_notification") & found.is_not_null())
+        .then(found)
+        .otherwise(pl.col("grace_days"))
+    )
+
+
+def episode_lines(
+    discharged_episodes: pl.DataFrame,
+    stages: pl.DataFrame,
+    notified_grace: dict[tuple[str, int], int] | None = None,
+) -> pl.DataFrame:
+    """One line per discharged episode: ready days, basis, billable days, amount in öre.
+
+    `notified_grace`: (group, yyyymm of the notification) → grace days, for law_default stages.
+    """
     stages = stages.with_columns(
         individual_model=pl.col("model").is_in([Model.GRACE_DAYS, Model.LAW_DEFAULT])
     )
@@ -143,26 +203,22 @@ def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl
         .with_columns(
             pl.lit(stages.get_column(name)).gather("stage_row").alias(name)
             for name in stages.columns
-            if name not in ("rule_group", "month_key", "stage", "model", "two_of_three")
+            if name
+            not in ("rule_group", "month_key", "stage", "model", "two_of_three", "assumptions")
         )
+        .with_columns(start_at=_start(), discharge_date=pl.col("discharged_at").dt.date())
+        .with_columns(day_one=_day_one(pl.col("start_at")))
         .with_columns(
-            day_one=pl.col("ready_at").dt.date()
-            + pl.duration(
-                days=(
-                    pl.col("day_after")
-                    | (
-                        pl.col("cutoff_minute").is_not_null()
-                        & (
-                            pl.col("ready_at").dt.hour().cast(pl.Int32) * 60
-                            + pl.col("ready_at").dt.minute()
-                            >= pl.col("cutoff_minute")
-                        )
-                    )
-                ).cast(pl.Int32)
-            ),
-            discharge_date=pl.col("discharged_at").dt.date(),
+            day_one_moved_days=(pl.col("day_one") - _day_one(pl.col("ready_at")))
+            .dt.total_days()
+            .fill_null(0)
+            .cast(pl.Int32)
         )
     )
+    if notified_grace:
+        days = days.with_columns(
+            stage_grace=pl.col("grace_days"), grace_days=_notified_grace(stages, notified_grace)
+        )
     calendar_days = (pl.col("discharge_date") - pl.col("day_one")).dt.total_days().clip(0)
     weekdays: pl.Expr = pl.lit(None, dtype=pl.Int64)
     last_grace_day: pl.Expr = pl.lit(None, dtype=pl.Date)
@@ -186,14 +242,16 @@ def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl
         ),
         failed_bits=_failed_preconditions(),
     )
+    # Stockholm 2018 §10, payment-rules.md grace_days: once the grace (week)days are used up,
+    # every calendar day until discharge counts, even when no weekday follows (a grace ending on a
+    # Friday and a discharge on Monday bill the weekend).
     grace_billable = (
-        pl.when(pl.col("ready_days") <= pl.col("grace_days"))
-        .then(0)
-        .when(pl.col("grace_days") == 0)
+        pl.when(pl.col("grace_days") == 0)
         .then(pl.col("calendar_days"))
         .when(pl.col("weekdays"))
         .then((pl.col("discharge_date") - pl.col("last_grace_day")).dt.total_days() - 1)
         .otherwise(pl.col("calendar_days") - pl.col("grace_days"))
+        .clip(0)
     )
     over = pl.col("individual_over").is_not_null() & (
         pl.col("ready_days") > pl.col("individual_over")
@@ -218,6 +276,13 @@ def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl
     )
     no_invoicing = (pl.col("billable") > 0) & ~pl.col("invoicing").fill_null(True)
     reason_slot = pl.when(no_invoicing).then(_NO_INVOICING).otherwise(pl.col("slot"))
+    reason = pl.lit(_reasons(stages)).gather(pl.col("stage_row") * _SLOTS + reason_slot)
+    if notified_grace:
+        reason = (
+            pl.when((pl.col("slot") == _GRACE) & (pl.col("grace_days") != pl.col("stage_grace")))
+            .then(pl.format(reasons.GRACE_NOTIFIED, "grace_days"))
+            .otherwise(reason)
+        )
     return (
         days.with_columns(slot=slot)
         .with_columns(billable=billable)
@@ -226,8 +291,9 @@ def episode_lines(discharged_episodes: pl.DataFrame, stages: pl.DataFrame) -> pl
             billable_days=pl.when(pl.col("invoicing") & (pl.col("billable") > 0))
             .then(pl.col("billable"))
             .otherwise(0),
-            reason=pl.lit(_reasons(stages)).gather(pl.col("stage_row") * _SLOTS + reason_slot),
+            reason=reason,
             ready_days=pl.col("ready_days").fill_null(0),
+            day_one_moved_by=_moved_by(),
         )
         .select(
             *LINE_COLUMNS,

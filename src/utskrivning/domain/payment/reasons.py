@@ -21,11 +21,18 @@ ZERO_DAY = "day zero: zero-day patients are left out"
 COUNTED = "counted in the month's average"
 INDIVIDUAL_OVER = "more than {} ready days: billed individually for the days beyond {}"
 GRACE = "{} grace days, then every calendar day until discharge"
+GRACE_NOTIFIED = (
+    "{} grace days, the rule in force on the notification date, then every calendar day"
+)
 NO_INVOICING = "stage '{}' sends no invoices"
 
 # Lag (2017:612) 5 kap.; Dalarna §11 "Kommunens betalningsansvar förutsätter att".
 MISSING_ADMISSION_NOTICE = "no admission notice"
 MISSING_READINESS = "no readiness notification"
-MISSING_NAMED_CONTACT = "no named care contact in primary care"
+MISSING_NAMED_CONTACT = "no named care contact in primary care before discharge"
 MISSING_SIP_SUMMONS = "SIP needed but not summoned"
 PRECONDITIONS_FAILED = "preconditions not met: {}"
+
+# Which precondition moved day 1 past the readiness notification's own (payment-rules.md).
+MOVED_BY_ADMISSION_NOTICE = "admission_notice"
+MOVED_BY_SIP_SUMMONS = "sip_summons"

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from utskrivning.domain.rulebooks import Precondition, Rulebook, Stage, national_day_rates
+from utskrivning.domain.rulebooks import Model, Precondition, Rulebook, Stage
 
 
 class PaymentError(ValueError):
@@ -46,22 +46,50 @@ def month_text(key: int) -> str:
     return f"{key // 100:04d}-{key % 100:02d}"
 
 
-def resolve_day_rate(ms: MonthStage, override: Decimal | None) -> Decimal:
-    """The rate in force: --day-rate, the stage's own (by year), or Socialstyrelsen's."""
+def months_between(first: date, last: date) -> list[str]:
+    """Every month from `first`'s to `last`'s, as YYYY-MM."""
+    keys = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+    return [f"{key // 12:04d}-{key % 12 + 1:02d}" for key in keys]
+
+
+def resolve_day_rate(
+    rulebook: Rulebook, ms: MonthStage, override: Decimal | None, *, assumed_rates: bool = True
+) -> Decimal:
+    """The rate in force: --day-rate, the stage's own (by year), or Socialstyrelsen's.
+
+    A national rate the project has only assumed (no published figure) is refused unless
+    `assumed_rates`; the invoice then lists the assumption (assumptions.py).
+    """
     if override is not None:
         return override
     assert ms.stage is not None
     rate = ms.stage.day_rate
+    where = f"(group {ms.group!r}, month {ms.month})"
     if isinstance(rate, Decimal):
         return rate
-    table = national_day_rates() if rate == "national" else rate
-    where = "national-day-rates.toml" if rate == "national" else f"stage {ms.stage.name!r}"
-    if ms.year not in table:
+    if isinstance(rate, dict):
+        if ms.year not in rate:
+            raise PaymentError(
+                f"no day rate for {ms.year} {where} in stage {ms.stage.name!r}; "
+                "add it there or pass --day-rate"
+            )
+        return rate[ms.year]
+    name = f"day_rate_{ms.year}"
+    parameter = rulebook.parameters.get(name)
+    how = f"set it for the run with --set {name}=AMOUNT (or --day-rate AMOUNT)"
+    if parameter is None or parameter.value is None:
         raise PaymentError(
-            f"no day rate for {ms.year} (group {ms.group!r}, month {ms.month}) in {where}; "
-            "add it there or pass --day-rate"
+            f"no national day rate for {ms.year} {where}: Socialstyrelsen's amount for "
+            f"{ms.year} is not in the project's national-day-rates.toml; {how}"
         )
-    return table[ms.year]
+    if parameter.assumption and not parameter.set_for_run and not assumed_rates:
+        raise PaymentError(
+            f"the national day rate for {ms.year} {where} has no published figure in the "
+            f"project, only an assumption ({parameter.value} SEK: {parameter.assumption}); "
+            f"an invoice needs the published amount: {how}"
+        )
+    assert isinstance(parameter.value, Decimal)
+    return parameter.value
 
 
 def hundredths(value: Decimal) -> int:
@@ -75,6 +103,7 @@ def stage_table(
     month_stages: list[MonthStage],
     *,
     rates: dict[tuple[str, str], Decimal],
+    notes: dict[tuple[str, str], list[str]],
 ) -> pl.DataFrame:
     """One row per (group, month) with the stage's parameters as columns.
 
@@ -114,6 +143,8 @@ def stage_table(
                 "check_sip_summoned": Precondition.SIP_SUMMONED in checks,
                 "invoicing": bool(stage and stage.invoicing),
                 "rate_ore": hundredths(rates[key]) if key in rates else None,
+                "by_notification": bool(stage and stage.model is Model.LAW_DEFAULT),
+                "assumptions": notes.get(key, []),
             }
         )
     return pl.DataFrame(rows, schema=STAGE_SCHEMA)
@@ -141,6 +172,8 @@ STAGE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "check_sip_summoned": pl.Boolean,
     "invoicing": pl.Boolean,
     "rate_ore": pl.Int64,
+    "by_notification": pl.Boolean,
+    "assumptions": pl.List(pl.String),
 }
 
 
@@ -148,7 +181,12 @@ def month_stages(rulebook: Rulebook, months: list[str]) -> list[MonthStage]:
     out = []
     for group in rulebook.groups:
         for month in months:
-            start = month_start(month)
-            stage = group.stage_for(start) if rulebook.in_force(start) else None
-            out.append(MonthStage(group.name, month, stage))
+            out.append(MonthStage(group.name, month, stage_in(rulebook, group.name, month)))
     return out
+
+
+def stage_in(rulebook: Rulebook, group: str, month: str) -> Stage | None:
+    start = month_start(month)
+    if not rulebook.in_force(start):
+        return None
+    return next(g for g in rulebook.groups if g.name == group).stage_for(start)

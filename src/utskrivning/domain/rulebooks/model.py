@@ -9,12 +9,26 @@ state is listed under `assumptions` with the reason; `sources` cites the seed's 
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date, time, timedelta
-from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from utskrivning.domain.rulebooks.bounds import (
+    DayRateSEK,
+    Days,
+    Name,
+    Note,
+    Notes,
+    Period,
+    SmallCount,
+    Strict,
+    Text,
+    Year,
+)
+from utskrivning.domain.rulebooks.parameters import Parameter
 
 CARE_TYPES = ("somatic", "geriatric", "psychiatric")
 
@@ -44,29 +58,28 @@ class Precondition(StrEnum):
     SIP_SUMMONED = "sip_summoned"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class CountyAverage(_Strict):
+class CountyAverage(Strict):
     """A threshold set from the county's own average over a window, never above a cap.
 
     Stockholm 2020 stage 2: "länsgenomsnittet ... per 31 oktober 2020. Kan inte överstiga ... 2,0".
     """
 
-    county_average_from: date
-    county_average_to: date
-    cap: Decimal
+    county_average_from: Period
+    county_average_to: Period
+    cap: Days
+    # The published figure (a parameter): None means "compute it from a file that has the window".
+    value: Days | None = None
+    parameter: Name | None = None
 
 
-class IndividualRule(_Strict):
+class IndividualRule(Strict):
     """An episode with more than `over_ready_days` leaves the average and pays beyond `pay_beyond`.
 
     Dalarna §11 "Individuell beräkning av ersättningsskyldighet i vissa fall": 7 and 3.
     """
 
-    over_ready_days: int = Field(ge=0)
-    pay_beyond: int = Field(ge=0)
+    over_ready_days: SmallCount
+    pay_beyond: SmallCount
 
     @model_validator(mode="after")
     def _pays_for_days_it_counts(self) -> IndividualRule:
@@ -76,37 +89,44 @@ class IndividualRule(_Strict):
         return self
 
 
-Threshold = Decimal | CountyAverage
-DayRate = Literal["national"] | Decimal | dict[int, Decimal]
+Threshold = Days | CountyAverage
+DayRate = (
+    Literal["national"] | DayRateSEK | Annotated[dict[Year, DayRateSEK], Field(max_length=200)]
+)
 
 
-class Stage(_Strict):
+class Stage(Strict):
     """One period of a group's rules; `valid_to` is inclusive, None means open-ended."""
 
-    name: str
-    valid_from: date = Field(alias="from")
-    valid_to: date | None = Field(default=None, alias="to")
+    name: Text
+    valid_from: Period = Field(alias="from")
+    valid_to: Period | None = Field(default=None, alias="to")
     model: Model
     counting: Counting = Counting.CALENDAR
     cutoff: time | None = None
     day_after: bool = False
     zero_days: Literal["include", "exclude"] = "include"
     status_filter: Literal["done"] | None = None
-    grace_days: int | None = Field(default=None, ge=0)
+    grace_days: SmallCount | None = None
     threshold: Threshold | None = None
     liable_when: LiableWhen = LiableWhen.EXCEEDS
     individual: IndividualRule | None = None
-    preconditions: tuple[Precondition, ...] = ()
+    preconditions: tuple[Precondition, ...] = Field(default=(), max_length=4)
     day_rate: DayRate = "national"
     invoicing: bool = True
-    sources: dict[str, str] = {}
-    assumptions: dict[str, str] = {}
+    sources: Notes = Field(default_factory=dict)
+    assumptions: Notes = Field(default_factory=dict)
+    # Field → the rulebook parameter its value came from (filled on load, see parameters.py).
+    parameters: Annotated[dict[str, Name], Field(max_length=50)] = Field(default_factory=dict)
 
     @field_validator("day_rate", mode="before")
     @classmethod
     def _rate_years_from_toml_keys(cls, value: Any) -> Any:
-        # TOML table keys are strings; a rate table is keyed by year.
+        # TOML table keys are strings; a rate table is keyed by year, in ASCII digits.
         if isinstance(value, dict):
+            bad = [year for year in value if not re.fullmatch(r"[0-9]{4}", str(year))]
+            if bad:
+                raise ValueError(f"day_rate: a rate table is keyed by year, not {bad[0]!r}")
             return {int(year): rate for year, rate in value.items()}
         return value
 
@@ -131,12 +151,9 @@ class Stage(_Strict):
                 f"stage {self.name!r}: stages run in whole months (an invoice is one month)"
             )
         unknown = (
-            (set(self.sources) | set(self.assumptions))
+            (set(self.sources) | set(self.assumptions) | set(self.parameters))
             - set(type(self).model_fields)
-            - {
-                "from",
-                "to",
-            }
+            - {"from", "to"}
         )
         if unknown:
             raise ValueError(f"stage {self.name!r}: sources/assumptions name no field: {unknown}")
@@ -148,10 +165,10 @@ class Stage(_Strict):
         )
 
 
-class Group(_Strict):
-    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
-    care_types: tuple[Literal["somatic", "geriatric", "psychiatric"], ...]
-    stages: tuple[Stage, ...]
+class Group(Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=50)
+    care_types: tuple[Literal["somatic", "geriatric", "psychiatric"], ...] = Field(max_length=3)
+    stages: tuple[Stage, ...] = Field(min_length=1, max_length=100)
 
     @model_validator(mode="after")
     def _stages_do_not_overlap(self) -> Group:
@@ -167,18 +184,21 @@ class Group(_Strict):
         return next((s for s in self.stages if s.covers(month_start)), None)
 
 
-class Rulebook(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str
-    region: str
-    summary: str
-    parties: tuple[str, ...]
-    seed: str | None = None
-    valid_from: date
-    valid_to: date | None = None
-    groups: tuple[Group, ...]
-    sources: dict[str, str] = {}
-    assumptions: dict[str, str] = {}
+class Rulebook(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)
+    title: Text
+    region: Text
+    summary: Note
+    parties: tuple[Text, ...] = Field(max_length=100)
+    seed: Text | None = None
+    valid_from: Period
+    valid_to: Period | None = None
+    groups: tuple[Group, ...] = Field(min_length=1, max_length=3)
+    sources: Notes = Field(default_factory=dict)
+    assumptions: Notes = Field(default_factory=dict)
+    parameters: Annotated[dict[Name, Parameter], Field(max_length=200)] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _each_care_type_in_one_group(self) -> Rulebook:
