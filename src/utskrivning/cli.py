@@ -10,7 +10,7 @@ import json
 import re
 import sys
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -24,7 +24,8 @@ from utskrivning.domain.indicators import baseline_comparison, indicator_table
 from utskrivning.domain.indicators import export as indicator_export
 from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
 from utskrivning.domain.payment.export import to_csv, to_json_dict, write_xlsx
-from utskrivning.domain.rulebooks import RulebookError, available_rulebooks, load_rulebook
+from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_listing
+from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE
 from utskrivning.tables import (
     baseline_rich,
     compare_frame,
@@ -74,16 +75,42 @@ def _months(month: str | None) -> list[str] | None:
     return [month]
 
 
+_AMOUNT = re.compile(r"^[0-9]{1,7}([.,][0-9]{1,2})?$")
+
+
 def _rate(day_rate: str | None) -> Decimal | None:
+    """ASCII digits, at most two decimals, bounded: never NaN, infinity or an exponent."""
     if day_rate is None:
         return None
-    try:
-        rate = Decimal(day_rate.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise _fail(f"--day-rate {day_rate!r} is not an amount in SEK") from None
-    if rate < 0 or not rate.is_finite():
-        raise _fail(f"--day-rate {day_rate!r} must be a non-negative amount")
+    text = day_rate.replace(" ", "")
+    if not _AMOUNT.fullmatch(text):
+        raise _fail(
+            f"--day-rate {day_rate[:40]!r} is not an amount in SEK (digits, at most two decimals)"
+        )
+    rate = Decimal(text.replace(",", "."))
+    if rate > MAX_DAY_RATE:
+        raise _fail(f"--day-rate {day_rate!r} is above {MAX_DAY_RATE} SEK")
     return rate
+
+
+def _settings(values: list[str] | None, rulebook_ids: list[str]) -> dict[str, dict[str, str]]:
+    """`--set NAME=VALUE` (one rulebook) or `--set RULEBOOK:NAME=VALUE` (compare), by rulebook."""
+    out: dict[str, dict[str, str]] = {rid: {} for rid in rulebook_ids}
+    for text in values or []:
+        target, equals, value = text.partition("=")
+        rulebook_id, colon, name = target.rpartition(":")
+        if not equals or not name or not value:
+            raise _fail(f"--set {text[:60]!r}: write NAME=VALUE (see `utskrivning rulebooks`)")
+        if not colon:
+            if len(rulebook_ids) > 1:
+                raise _fail(
+                    f"--set {text[:60]!r}: with several rulebooks write RULEBOOK:{target}=…"
+                )
+            rulebook_id = rulebook_ids[0]
+        if rulebook_id not in out:
+            raise _fail(f"--set {text[:60]!r}: {rulebook_id!r} is not among the rulebooks run")
+        out[rulebook_id][name] = value
+    return out
 
 
 def _episodes(path: Path, skip_invalid: bool) -> EpisodeFile:
@@ -104,16 +131,31 @@ def _episodes(path: Path, skip_invalid: bool) -> EpisodeFile:
 
 
 def _run(
-    rulebook_id: str, episodes: EpisodeFile, months: list[str] | None, rate: Decimal | None
+    rulebook_id: str,
+    episodes: EpisodeFile,
+    months: list[str] | None,
+    rate: Decimal | None,
+    settings: dict[str, str],
 ) -> PaymentResult:
+    """An invoice from the command line rests on published day rates only: an assumed one is
+    refused until `--set` gives the figure (national-day-rates.toml)."""
     try:
-        rulebook = load_rulebook(rulebook_id)
+        rulebook = load_rulebook(rulebook_id, settings)
         return compute_payment(
             episodes.frame, rulebook, months=months, day_rate=rate,
-            skipped_rows=episodes.skipped_rows,
+            skipped_rows=episodes.skipped_rows, assumed_rates=False,
         )  # fmt: skip
     except (RulebookError, PaymentError) as error:
         raise _fail(str(error)) from None
+
+
+def _warn_assumptions(result: PaymentResult, prefix: str = "") -> None:
+    """Under the table: what the invoices rest on that no agreement states (payment-rules.md)."""
+    notes = result.assumptions()
+    if notes:
+        err.print(f"[bold yellow]{prefix}Antaganden ({len(notes)}), inget avtal anger dem:[/]")
+    for note in notes:
+        err.print(f"  • {note}", highlight=False, markup=False)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -146,6 +188,10 @@ MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM; default 
 RateOpt = Annotated[str | None, typer.Option("--day-rate", help="SEK per day, overrides all.")]
 SkipOpt = Annotated[bool, typer.Option("--skip-invalid", help="Leave bad rows out, list them.")]
 FormatOpt = Annotated[Format, typer.Option("--format")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="NAME=VALUE: a rulebook parameter for this run (repeatable)."),
+]
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")]
 
 
@@ -159,6 +205,7 @@ def payment(
     format: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
     skip_invalid: SkipOpt = False,
+    settings: SetOpt = None,
 ) -> None:
     """The invoice basis per municipality (or district), month and rulebook group."""
     if ctx.invoked_subcommand is not None:
@@ -166,7 +213,8 @@ def payment(
     if rulebook is None or episodes is None:
         raise _fail("payment needs --rulebook and --episodes")
     months, rate = _months(month), _rate(day_rate)
-    result = _run(rulebook, _episodes(episodes, skip_invalid), months, rate)
+    overrides = _settings(settings, [rulebook])[rulebook]
+    result = _run(rulebook, _episodes(episodes, skip_invalid), months, rate, overrides)
     if format is Format.JSON:
         _emit(_json(to_json_dict(result)), output)
     elif format is Format.CSV:
@@ -175,6 +223,7 @@ def payment(
         write_xlsx(result, _xlsx_path(output))
     else:
         _print(invoice_table(result), output)
+        _warn_assumptions(result)
 
 
 @payment_app.command("compare")
@@ -186,14 +235,20 @@ def compare(
     format: FormatOpt = Format.TABLE,
     output: OutputOpt = None,
     skip_invalid: SkipOpt = False,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="RULEBOOK:NAME=VALUE for one rulebook of the run (repeatable)."),
+    ] = None,
 ) -> None:
     """One row per municipality and month, one amount column per rulebook, with totals."""
     ids = [r.strip() for r in rulebooks.split(",") if r.strip()]
     if not ids:
         raise _fail("--rulebooks needs at least one id")
     months, rate = _months(month), _rate(day_rate)
+    overrides = _settings(settings, ids)
     data = _episodes(episodes, skip_invalid)
-    table = compare_frame({rid: _run(rid, data, months, rate) for rid in ids})
+    results = {rid: _run(rid, data, months, rate, overrides[rid]) for rid in ids}
+    table = compare_frame(results)
     if format is Format.JSON:
         _emit(_json(table.to_dicts()), output)
     elif format is Format.CSV:
@@ -202,6 +257,8 @@ def compare(
         table.write_excel(_xlsx_path(output), worksheet="Jämförelse")
     else:
         _stdout().print(compare_rich(table, ids))
+        for rid, result in results.items():
+            _warn_assumptions(result, prefix=f"{rid}: ")
 
 
 BaselineOpt = Annotated[
@@ -251,11 +308,12 @@ def indicators(
 
 @app.command("rulebooks")
 def rulebooks() -> None:
-    """The shipped and configured rulebooks, with period and a one-line summary."""
-    try:
-        _stdout().print(rulebook_table(available_rulebooks()))
-    except RulebookError as error:
-        raise _fail(str(error)) from None
+    """The shipped and configured rulebooks, with period, summary and parameters; a file that
+    does not load is named with why, and the others are listed all the same."""
+    listing = rulebook_listing()
+    _stdout().print(rulebook_table(listing.rulebooks))
+    for _path, problem in listing.failed:
+        err.print(f"not loaded: {problem}", highlight=False, markup=False)
 
 
 @app.command("demo-data")

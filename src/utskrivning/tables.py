@@ -77,13 +77,26 @@ def compare_rich(frame: pl.DataFrame, ids: list[str]) -> Table:
     return table
 
 
+def _parameters(rulebook: Rulebook) -> str:
+    """NAME=VALUE for `--set`, each marked when it is an assumption or has no value."""
+    shown = []
+    for name, parameter in rulebook.parameters.items():
+        value = "–" if parameter.value is None else str(parameter.value).lower()
+        mark = " (antagande)" if parameter.assumption else ""
+        shown.append(f"{name}={value}{mark}")
+    return "\n".join(shown)
+
+
 def rulebook_table(rulebooks: Iterable[Rulebook]) -> Table:
     table = Table(title="Regelverk")
-    for name in ("Id", "Region", "Gäller", "Sammanfattning"):
+    for name in ("Id", "Region", "Gäller", "Sammanfattning", "Parametrar (--set)"):
         table.add_column(name, overflow="fold")
     for rulebook in rulebooks:
         period = f"{rulebook.valid_from} – {rulebook.valid_to or ''}"
-        table.add_row(rulebook.id, rulebook.region, period, rulebook.summary)
+        table.add_row(
+            rulebook.id, escape(rulebook.region), period, escape(rulebook.summary),
+            escape(_parameters(rulebook)),
+        )  # fmt: skip
     return table
 
 

@@ -42,7 +42,14 @@ EPISODES = (
     ("H2", HUDDINGE, "somatic", "2020-10-04 08:00", "2020-10-05 10:00", "2020-10-07 12:00"),  # 2
     ("S3", SOLNA, "somatic", "2020-11-01 08:00", "2020-11-02 10:00", "2020-11-05 12:00"),  # 3
     ("H3", HUDDINGE, "somatic", "2020-11-30 08:00", "2020-12-01 10:00", "2020-12-02 12:00"),  # 1
-)
+    # A day-zero psychiatric discharge in each other month of etapp 1: the county's episodes then
+    # cover the window, as the engine requires to compute its average (payment-rules.md).
+    *(
+        (f"P{m}", HUDDINGE, "psychiatric", f"2020-{m:02d}-14 08:00", f"2020-{m:02d}-15 10:00",
+         f"2020-{m:02d}-15 16:00")
+        for m in (1, 2, 4, 7, 8, 9)
+    ),
+)  # fmt: skip
 MONTHS = ["2020-10", "2020-11", "2020-12"]
 
 
@@ -66,6 +73,16 @@ def test_the_county_average_is_the_engine_s_over_the_whole_county(stockholm):
 
 def test_without_the_county_s_episodes_the_cap_is_drawn_and_named(stockholm):
     assert _days(month_thresholds(stockholm, MONTHS[1:], Care.ALL)) == {
+        "2020-11": (Decimal("2.0"), "cap"),
+        "2020-12": (Decimal("2.0"), "cap"),
+    }
+
+
+def test_a_county_that_does_not_cover_the_window_draws_the_cap(stockholm):
+    """The engine computes the county average only from every month of etapp 1; short of that
+    the trend draws the cap and its note says the episodes cannot give the average."""
+    county = read_episodes(episode_file(EPISODES[:6])).frame
+    assert _days(month_thresholds(stockholm, MONTHS[1:], Care.ALL, county=county)) == {
         "2020-11": (Decimal("2.0"), "cap"),
         "2020-12": (Decimal("2.0"), "cap"),
     }

@@ -41,6 +41,19 @@ def test_the_demo_invoice_basis_has_a_liable_municipality_with_an_amount():
 def test_every_national_day_rate_is_cited_or_assumed():
     """A year's rate the project has not seen published says so, never silently."""
     raw = tomllib.loads((DATA / "national-day-rates.toml").read_text(encoding="utf-8"))
-    notes = raw["sources"] | raw["assumptions"]
-    assert sorted(raw["rates"]) == sorted(notes)
-    assert all(text.strip() for text in notes.values())
+    assert sorted(raw["rates"]) == sorted(raw["sources"])
+    assert sorted(raw["assumed"]) == sorted(raw["assumptions"])
+    assert not set(raw["rates"]) & set(raw["assumed"])
+    assert all(text.strip() for text in (raw["sources"] | raw["assumptions"]).values())
+
+
+@pytest.mark.django_db
+def test_the_demo_invoice_lists_the_assumed_day_rate():
+    """2026 has no published rate in the project: the service bills with 2022's 9 300 carried
+    forward and every invoice of the month says so (payment-rules.md)."""
+    seed_demo_organisations()
+    seed_demo_episodes(count=60, now=NOW)
+    falun = Organisation.objects.get(kind=Kind.MUNICIPALITY, municipality_code="2080")
+    invoices = invoice_basis(municipality=falun, month="2026-10").invoices()
+    assert invoices
+    assert all(any(a.startswith("day_rate_2026 = 9300") for a in i.assumptions) for i in invoices)

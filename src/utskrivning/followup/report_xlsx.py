@@ -11,7 +11,12 @@ from typing import Any
 import xlsxwriter
 
 from utskrivning.domain.municipalities import municipality_name
-from utskrivning.domain.payment.export import INVOICE_COLUMNS, invoice_dict, safe_cell
+from utskrivning.domain.payment.export import (
+    INVOICE_COLUMNS,
+    invoice_cells,
+    invoice_dict,
+    safe_cell,
+)
 from utskrivning.followup.downloads import BASELINE_COLUMNS
 from utskrivning.followup.figures import Figure
 from utskrivning.followup.filters import Care
@@ -63,9 +68,8 @@ def _payment_sheets(workbook: Any, report: MonthlyReport, bold: Any) -> None:
     sheet = workbook.add_worksheet("Betalning")
     sheet.write_row(0, 0, ["kommun", *INVOICE_COLUMNS], bold)
     for row, invoice in enumerate(report.invoices, start=1):
-        data = invoice_dict(invoice)
         name = municipality_name(invoice.municipality)
-        sheet.write_row(row, 0, [name, *(safe_cell(data[c]) for c in INVOICE_COLUMNS)])
+        sheet.write_row(row, 0, [name, *invoice_cells(invoice_dict(invoice))])
     compare = workbook.add_worksheet("Jämförelse")
     compare.write_row(0, 0, ["kommun", *report.comparison.columns], bold)
     for row, values in enumerate(report.comparison.iter_rows(), start=1):

@@ -87,9 +87,14 @@ def _value(stage: Stage, group: Group, lines: pl.DataFrame | None) -> tuple[Deci
         return None
     if not isinstance(stage.threshold, CountyAverage):
         return stage.threshold, "agreed"
-    if lines is None:
-        return stage.threshold.cap, "cap"
-    return county_average(lines, group.name, stage.threshold), "county_average"
+    if stage.threshold.value is not None:
+        return min(stage.threshold.cap, stage.threshold.value), "agreed"
+    try:
+        if lines is not None:
+            return county_average(lines, group.name, stage.threshold).days, "county_average"
+    except PaymentError:
+        pass  # the episodes at hand do not cover the window: the cap, and the note says so
+    return stage.threshold.cap, "cap"
 
 
 def month_thresholds(

@@ -5,6 +5,10 @@ command line reads as it is; its extra columns `expect_ready_days`, `expect_basi
 `expect_billable` and `note` (the hand working) are ignored by the reader. A still-admitted
 episode has them empty: it is in no invoice. `golden/<rulebook>.invoices.csv` holds the expected
 invoices, with the arithmetic in its `#` comment lines.
+
+`golden/set/<rulebook>.<NAME>=<VALUE>.invoices.csv` are the invoices of `<rulebook>.csv` run with
+`--set NAME=VALUE`; `golden/refused/<rulebook>--<case>.csv` are files the command must refuse with
+exit 2, the `.expect` beside each naming the rulebook and the words the message must hold.
 """
 
 from __future__ import annotations
@@ -48,12 +52,12 @@ def _invoice_key(municipality: str, district: str | None, month: str, group: str
     return f"{municipality}/{district or '-'}/{month}/{group}"
 
 
-def _expected_invoices(rulebook_id: str) -> dict[str, dict[str, str]]:
+def _expected_invoices(rulebook_id: str, path: Path | None = None) -> dict[str, dict[str, str]]:
     return {
         _invoice_key(row["municipality"], row["district"], row["month"], row["group"]): {
             name: row[name] for name in INVOICE_FIELDS
         }
-        for row in _rows(GOLDEN / f"{rulebook_id}.invoices.csv")
+        for row in _rows(path or GOLDEN / f"{rulebook_id}.invoices.csv")
     }
 
 
@@ -112,26 +116,77 @@ def test_golden_invoices(rulebook_id):
     assert got == _expected_invoices(rulebook_id)
 
 
-@pytest.mark.parametrize("rulebook_id", RULEBOOKS)
-def test_golden_through_the_command_line(rulebook_id):
-    """The same file and rulebook through `utskrivning payment --format json`: the same kronor."""
+def _through_the_command_line(rulebook_id: str, *options: str) -> dict:
     outcome = CliRunner().invoke(
         app,
         ["payment", "--rulebook", rulebook_id, "--episodes", str(GOLDEN / f"{rulebook_id}.csv"),
-         "--format", "json"],
+         "--format", "json", *options],
     )  # fmt: skip
     assert outcome.exit_code == 0, outcome.output
     data = json.loads(outcome.stdout)
     assert data["rulebook"] == rulebook_id
-    got = {
+    return data
+
+
+def _kronor_by_invoice(data: dict) -> dict[str, tuple[int, Decimal]]:
+    return {
         _invoice_key(i["municipality"], i["district"], i["month"], i["group"]): (
             i["amount_sek"],
             Decimal(i["billable_days"]),
         )
         for i in data["invoices"]
     }
-    want = {
+
+
+def _wanted_kronor(expected: dict[str, dict[str, str]]) -> dict[str, tuple[int, Decimal]]:
+    return {
         key: (int(row["amount_sek"]), Decimal(row["billable_days"]))
-        for key, row in _expected_invoices(rulebook_id).items()
+        for key, row in expected.items()
     }
-    assert got == want
+
+
+@pytest.mark.parametrize("rulebook_id", RULEBOOKS)
+def test_golden_through_the_command_line(rulebook_id):
+    """The same file and rulebook through `utskrivning payment --format json`: the same kronor,
+    and every invoice lists its assumptions (a list, perhaps empty)."""
+    data = _through_the_command_line(rulebook_id)
+    assert _kronor_by_invoice(data) == _wanted_kronor(_expected_invoices(rulebook_id))
+    assert all(isinstance(i["assumptions"], list) for i in data["invoices"])
+    assert data["assumptions"] == list(
+        dict.fromkeys(a for i in data["invoices"] for a in i["assumptions"])
+    )
+
+
+SETTINGS = sorted((GOLDEN / "set").glob("*.invoices.csv"))
+
+
+@pytest.mark.parametrize("path", SETTINGS, ids=[p.name for p in SETTINGS])
+def test_golden_with_a_parameter_set_for_the_run(path):
+    """`--set NAME=VALUE` on a golden file: the what-if, worked by hand in the file's comments;
+    every invoice says the value was set for this run."""
+    rulebook_id, setting = path.name.removesuffix(".invoices.csv").split(".", 1)
+    data = _through_the_command_line(rulebook_id, "--set", setting)
+    assert _kronor_by_invoice(data) == _wanted_kronor(_expected_invoices(rulebook_id, path))
+    name, value = setting.split("=")
+    assert all(
+        any(f"{name} = {value} was set for this run" in a for a in i["assumptions"])
+        for i in data["invoices"]
+    )
+
+
+REFUSED = sorted((GOLDEN / "refused").glob("*.csv"))
+
+
+@pytest.mark.parametrize("path", REFUSED, ids=[p.stem for p in REFUSED])
+def test_golden_refusals(path):
+    """Files the command must refuse (exit 2) rather than bill silently: the message names
+    what is missing and how to give it (payment-rules.md, episodes-csv.md)."""
+    rulebook_id, *words = path.with_suffix(".expect").read_text(encoding="utf-8").splitlines()
+    outcome = CliRunner().invoke(
+        app, ["payment", "--rulebook", rulebook_id, "--episodes", str(path), "--format", "json"]
+    )
+    assert outcome.exit_code == 2, outcome.output
+    assert outcome.stdout == ""
+    message = " ".join(outcome.stderr.split())
+    for word in words:
+        assert word in message

@@ -135,6 +135,11 @@ class PaymentResult:
     line_frame: pl.DataFrame
     skipped_rows: int = 0
 
+    def assumptions(self) -> list[str]:
+        """Every sentence any invoice of the run rests on, once each, in order."""
+        notes = self.invoice_frame.select(pl.col("assumptions").explode().drop_nulls())
+        return list(dict.fromkeys(notes.to_series().to_list()))
+
     def invoices(self) -> list[Invoice]:
         lines_by_invoice = self.line_frame.partition_by(KEYS, as_dict=True)
         out = []

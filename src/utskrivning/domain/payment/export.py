@@ -1,7 +1,9 @@
 """The invoice basis as JSON, CSV and XLSX: the shapes finance staff and other systems take in.
 
 Decimals are strings with two decimals (never floats), as the command line's contract says.
-Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX.
+Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX. Each
+invoice lists its assumptions (payment-rules.md): a JSON list, one cell of sentences joined by
+ASSUMPTION_SEPARATOR in CSV and XLSX.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ INVOICE_COLUMNS = [
     "municipality", "district", "month", "group", "model", "stage", "counted_episodes",
     "ready_days", "average_days", "threshold_days", "liable", "reason", "billable_days",
     "day_rate_sek", "amount_sek", "excluded_episodes", "not_liable_episodes", "missing_ready_at",
+    "assumptions",
 ]  # fmt: skip
 LINE_COLUMNS = ["episode_id", "line", "care_type", "ready_days", "basis", "billable_days",
-                "amount_sek", "reason"]  # fmt: skip
+                "amount_sek", "reason", "day_one_moved_by", "day_one_moved_days"]  # fmt: skip
+ASSUMPTION_SEPARATOR = " | "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -43,6 +47,7 @@ def invoice_dict(invoice: Invoice) -> dict[str, Any]:
     for name in ("average_days", "threshold_days", "billable_days"):
         data[name] = _decimal(data[name])
     data["day_rate_sek"] = _money(invoice.day_rate_sek)
+    data["assumptions"] = list(invoice.assumptions)
     data["lines"] = [
         {
             **asdict(line),
@@ -60,6 +65,7 @@ def to_json_dict(result: PaymentResult) -> dict[str, Any]:
         "rulebook": result.rulebook.id,
         "invoices": [invoice_dict(i) for i in result.invoices()],
         "skipped_rows": result.skipped_rows,
+        "assumptions": result.assumptions(),
     }
 
 
@@ -73,8 +79,14 @@ def safe_cell(value: Any) -> Any:
     return "'" + value if runs_as_formula(value) else value
 
 
-def _invoice_row(invoice: dict[str, Any]) -> list[Any]:
-    return [safe_cell(invoice[c]) for c in INVOICE_COLUMNS]
+def _cell(value: Any) -> Any:
+    text = ASSUMPTION_SEPARATOR.join(value) if isinstance(value, list) else value
+    return safe_cell(text)
+
+
+def invoice_cells(invoice: dict[str, Any]) -> list[Any]:
+    """An `invoice_dict` as spreadsheet cells: safe text, the assumptions in one cell."""
+    return [_cell(invoice[c]) for c in INVOICE_COLUMNS]
 
 
 def to_csv(result: PaymentResult) -> str:
@@ -83,7 +95,7 @@ def to_csv(result: PaymentResult) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*INVOICE_COLUMNS, *(f"line_{c}" for c in LINE_COLUMNS)])
     for invoice in to_json_dict(result)["invoices"]:
-        head = _invoice_row(invoice)
+        head = invoice_cells(invoice)
         for line in invoice["lines"]:
             writer.writerow([*head, *(safe_cell(line[c]) for c in LINE_COLUMNS)])
     return out.getvalue()
@@ -100,7 +112,7 @@ def write_xlsx(result: PaymentResult, path: Path | io.BytesIO) -> None:
     lines.write_row(0, 0, ["municipality", "district", "month", "group", *LINE_COLUMNS], bold)
     line_row = 1
     for row, invoice in enumerate(data["invoices"], start=1):
-        invoices.write_row(row, 0, _invoice_row(invoice))
+        invoices.write_row(row, 0, invoice_cells(invoice))
         keys = [safe_cell(invoice[k]) for k in ("municipality", "district", "month", "group")]
         for line in invoice["lines"]:
             lines.write_row(line_row, 0, [*keys, *(safe_cell(line[c]) for c in LINE_COLUMNS)])
