@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -26,6 +27,8 @@ from utskrivning.domain.payment import PaymentError, PaymentResult, compute_paym
 from utskrivning.domain.payment.export import to_csv, to_json_dict, write_xlsx
 from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_listing
 from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE
+from utskrivning.lib import months as month_texts
+from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
 from utskrivning.tables import (
     baseline_rich,
     compare_frame,
@@ -44,9 +47,6 @@ err = Console(stderr=True)
 def _stdout() -> Console:
     """Rich squeezes a table to 80 columns when piped; a file or pipe gets whole rows instead."""
     return Console() if sys.stdout.isatty() else Console(width=220)
-
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class By(StrEnum):
@@ -70,8 +70,11 @@ def _fail(message: str) -> typer.Exit:
 def _months(month: str | None) -> list[str] | None:
     if month is None:
         return None
-    if not MONTH.match(month):
-        raise _fail(f"--month {month!r} is not YYYY-MM")
+    if not month_texts.is_month(month):
+        raise _fail(
+            f"--month {month!r} is not YYYY-MM from {month_texts.FIRST_YEAR} "
+            f"to {month_texts.LAST_YEAR}"
+        )
     return [month]
 
 
@@ -91,6 +94,21 @@ def _rate(day_rate: str | None) -> Decimal | None:
     if rate > MAX_DAY_RATE:
         raise _fail(f"--day-rate {day_rate!r} is above {MAX_DAY_RATE} SEK")
     return rate
+
+
+def _whole(low: int, high: int) -> Callable[[str | int], int]:
+    """A typer parser for a whole-number option: click's own takes `int()`'s other scripts'
+    digits and any size. Exit 2 naming the option, as click does for its own refusals."""
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):  # the option's default
+            return text
+        try:
+            return bounded_int(text, field="value", low=low, high=high)
+        except NumberError as error:
+            raise typer.BadParameter(error.reason) from None
+
+    return parse
 
 
 def _settings(values: list[str] | None, rulebook_ids: list[str]) -> dict[str, dict[str, str]]:
@@ -263,7 +281,7 @@ def compare(
 
 BaselineOpt = Annotated[
     int | None,
-    typer.Option("--baseline", min=1900, max=2100,
+    typer.Option("--baseline", parser=_whole(month_texts.FIRST_YEAR, month_texts.LAST_YEAR),
                  help="Compare with this year: each year, or --month with its month then."),
 ]  # fmt: skip
 
@@ -316,11 +334,17 @@ def rulebooks() -> None:
         err.print(f"not loaded: {problem}", highlight=False, markup=False)
 
 
+MAX_DEMO_EPISODES = 10_000_000  # a national year several times over; memory grows with it
+
+
 @app.command("demo-data")
 def demo_data(
-    episodes: Annotated[int, typer.Option("--episodes", min=1, help="Number of episodes.")],
-    year: Annotated[int, typer.Option("--year", min=2018, max=2100)],
-    seed: Annotated[int, typer.Option("--seed")] = 0,
+    episodes: Annotated[
+        int, typer.Option("--episodes", parser=_whole(1, MAX_DEMO_EPISODES), help="How many.")
+    ],
+    # The year after must still be in the episode file's range: late discharges spill into it.
+    year: Annotated[int, typer.Option("--year", parser=_whole(2018, month_texts.LAST_YEAR - 1))],
+    seed: Annotated[int, typer.Option("--seed", parser=_whole(0, 2**32 - 1))] = 0,
     output: OutputOpt = None,
 ) -> None:
     """A realistic synthetic episode file, the same for the same seed."""
@@ -335,7 +359,7 @@ def demo_data(
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Loopback by default.")]
-PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535)]
+PortOpt = Annotated[int, typer.Option("--port", parser=_whole(1, 65535))]
 
 
 @app.command("demo")
@@ -358,8 +382,8 @@ def serve(host: HostOpt = "127.0.0.1", port: PortOpt = 8000) -> None:
 def worker(
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
     interval: Annotated[
-        float, typer.Option("--interval", min=1, help="Seconds between passes.")
-    ] = 60.0,
+        int, typer.Option("--interval", parser=_whole(1, 86_400), help="Seconds between passes.")
+    ] = 60,
 ) -> None:
     """The background work: outbox events, proposed deviations, queued imports (docs/process.md)."""
     from utskrivning.service.commands import worker as run_worker
@@ -375,7 +399,7 @@ def api_token(
         str | None, typer.Option("--organisation", help="Organisation name, if several.")
     ] = None,
     days: Annotated[
-        int, typer.Option("--days", min=1, max=730, help="Days the key is valid.")
+        int, typer.Option("--days", parser=_whole(1, 730), help="Days the key is valid.")
     ] = 365,
 ) -> None:
     """Issue an API key for a system (Bearer token); it is printed once and only its hash kept."""
@@ -407,7 +431,10 @@ def api_token(
 
 @app.command("api-token-revoke")
 def api_token_revoke(
-    key_id: Annotated[int, typer.Option("--id", min=1, help="The key's number (api-token-list).")],
+    key_id: Annotated[
+        int,
+        typer.Option("--id", parser=_whole(1, MAX_ID), help="The key's number (api-token-list)."),
+    ],
 ) -> None:
     """Revoke an API key at once; the key's row stays, so the audit log keeps its name."""
     from utskrivning.service.commands import setup

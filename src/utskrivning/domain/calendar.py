@@ -15,6 +15,10 @@ import polars as pl
 from holidays.countries.sweden import Sweden
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# The years any time from outside may fall in (files, URLs, filters): wide enough for every
+# agreement, narrow enough that a year either way, or a stay's every day, fits what `date` and
+# Polars can count (year 9999 overflowed, year 0 is no `date`).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 Counting = Literal["calendar", "weekdays"]
 

@@ -21,7 +21,7 @@ from typing import IO, NamedTuple
 import numpy as np
 import polars as pl
 
-from utskrivning.domain.calendar import STOCKHOLM, nonexistent_local
+from utskrivning.domain.calendar import FIRST_YEAR, LAST_YEAR, STOCKHOLM, nonexistent_local
 from utskrivning.domain.identity import personal_number_errors, with_canonical_personal_number
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES
 
@@ -63,6 +63,13 @@ _YES_NO = {"true": True, "1": True, "ja": True, "yes": True}
 _YES_NO |= {"false": False, "0": False, "nej": False, "no": False}
 _DONE = ("UTFÖRD", "UTFORD", "DONE")
 _MAX_AGE = 130
+# Bounds checked before Polars reads a byte: it sizes its work by the header, and 3 million empty
+# columns took gigabytes. A real export has a few dozen columns of short names.
+MAX_HEADER_BYTES = 64 * 1024
+MAX_COLUMNS = 500
+MAX_NAME = 100  # characters of a column name
+MAX_CELL = 256  # bytes of a value: ids, names of units; longer is no value of this file
+MAX_DECLARATIONS = 1000
 
 _Buffer = bytes | mmap.mmap  # the file's contents
 
@@ -137,18 +144,43 @@ def read_episodes(
 def _episodes(
     data: _Buffer, source: Path | bytes, today: date
 ) -> tuple[pl.DataFrame, list[RowError]]:
-    end = data.find(b"\n")
-    separator, header = _header(data[: end if end >= 0 else len(data)])
+    separator, header = _header(_first_line(data))
     checks = _checks(today)
     frame = _read(data, source, separator, header, _positions(header), checks, today)
     return _validate(frame, checks)
+
+
+def _first_line(data: _Buffer) -> bytes:
+    """The header line, refused when it is longer than a header can be or ends in a lone CR
+    (a classic-Mac file is one long line to every reader)."""
+    end = data.find(b"\n", 0, MAX_HEADER_BYTES + 1)
+    if end < 0 and len(data) > MAX_HEADER_BYTES:
+        reason = f"the header is longer than {MAX_HEADER_BYTES} bytes (or has no line end)"
+        raise EpisodeFileError([RowError(1, None, reason)])
+    line = bytes(data[: end if end >= 0 else len(data)])
+    if b"\r" in line.rstrip(b"\r"):
+        reason = "lines end in CR alone (classic Mac): save the file with LF or CRLF line ends"
+        raise EpisodeFileError([RowError(1, None, reason)])
+    return line
 
 
 def _header(first_line: bytes) -> tuple[str, list[str]]:
     """The separator (the more frequent of ';' and ',' in the header) and the column names."""
     first = _decode(first_line).rstrip("\r\n")
     separator = ";" if first.count(";") > first.count(",") else ","
-    names = next(csv.reader([first], delimiter=separator), [])
+    if first.count(separator) >= MAX_COLUMNS:
+        raise EpisodeFileError([RowError(1, None, f"more than {MAX_COLUMNS} columns")])
+    try:
+        names = next(csv.reader([first], delimiter=separator, strict=True), [])
+    except csv.Error as error:
+        raise EpisodeFileError([RowError(1, None, f"malformed CSV: {error}")]) from None
+    errors = [
+        RowError(1, f"column {index}", f"a column name longer than {MAX_NAME} characters")
+        for index, name in enumerate(names, start=1)
+        if len(name) > MAX_NAME
+    ]
+    if errors:
+        raise EpisodeFileError(errors)
     return separator, [name.strip().lower() for name in names]
 
 
@@ -249,6 +281,7 @@ def _parse_slowly(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records: list[list[str]] = []
     lines: list[int] = []
+    start = 1
     try:
         next(reader, None)
         start = reader.line_num + 1
@@ -520,6 +553,7 @@ _OUTPUT: list[str | pl.Expr] = [
     "age",
 ]
 
+_EARLIEST, _AFTER_LATEST = pl.datetime(FIRST_YEAR, 1, 1), pl.datetime(LAST_YEAR + 1, 1, 1)
 _Check = tuple[str | None, pl.Expr, pl.Expr]  # column, flag on every row, message for flagged rows
 
 
@@ -528,6 +562,10 @@ def _checks(today: date) -> list[_Check]:
     by_column: dict[str, list[tuple[pl.Expr, pl.Expr]]] = {name: [] for name in COLUMNS}
     for name in REQUIRED:
         by_column[name].append((_raw(name).is_null(), pl.lit("missing required value")))
+    for name in _TEXT_COLUMNS:
+        by_column[name].append(
+            (_raw(name).str.len_bytes() > MAX_CELL, pl.lit(f"longer than {MAX_CELL} bytes"))
+        )
     episode_id = _raw("episode_id")
     by_column["episode_id"].append(
         (
@@ -564,6 +602,12 @@ def _checks(today: date) -> list[_Check]:
                 ),
             ),
             (
+                (pl.col(name) < _EARLIEST) | (pl.col(name) >= _AFTER_LATEST),
+                pl.format(
+                    f"a time from {FIRST_YEAR} to {LAST_YEAR}: '{{}}'", _raw(name).str.strip_chars()
+                ),
+            ),
+            (
                 nonexistent_local(pl.col(name)),
                 pl.format(
                     "time does not exist in Swedish local time (daylight-saving gap): '{}'",
@@ -582,8 +626,11 @@ def _checks(today: date) -> list[_Check]:
     by_column["ready_declarations"] += [
         (
             _raw("ready_declarations").is_not_null()
-            & (declarations.is_null() | (declarations < 0)),
-            pl.format("not a whole number of 0 or more: '{}'", _raw("ready_declarations")),
+            & (declarations.is_null() | (declarations < 0) | (declarations > MAX_DECLARATIONS)),
+            pl.format(
+                f"not a whole number from 0 to {MAX_DECLARATIONS}: '{{}}'",
+                _raw("ready_declarations"),
+            ),
         ),
         (
             pl.col("ready_at").is_not_null() & (declarations == 0),

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Path, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.responses import NinjaJSONEncoder
 from pydantic import AwareDatetime
 
 from utskrivning.api.auth import AUTH, membership_of
+from utskrivning.api.fields import DbId, PathId
 from utskrivning.domain.process import (
     Event,
     EventType,
@@ -30,8 +31,7 @@ from utskrivning.lib.errors import NotVisibleError
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.parties import party_of
 
-# A path id the database can hold: a larger one would fail in the query, not say "not found".
-EpisodeId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+EpisodeId = PathId
 
 
 def visible_episode(membership: Membership, pk: int) -> Episode:
@@ -56,11 +56,11 @@ class AdmitIn(Schema):
     name: str
     address: str = ""
     home_municipality: str  # kommunkod
-    ward_id: int
+    ward_id: DbId
     care_type: str
     placing_municipality: str | None = None
-    district_id: int | None = None
-    primary_care_id: int | None = None
+    district_id: DbId | None = None
+    primary_care_id: DbId | None = None
     support_needed: bool = True
     at: Instant | None = None
 
@@ -68,7 +68,7 @@ class AdmitIn(Schema):
 class EventIn(Schema):
     type: EventType
     at: Instant | None = None
-    expected_version: int | None = None
+    expected_version: DbId | None = None
     party: Party | None = None
     parties: frozenset[Party] = frozenset()
     message: MessageKind | None = None

@@ -26,11 +26,14 @@ class DashboardQuery(Schema):
     )
     to: str | None = Field(None, pattern=MONTH_PATTERN, description="YYYY-MM; this month")
     care: Care = Care.ALL
-    organisation: int | None = Field(
-        None, ge=1, le=2**63 - 1, description="A region narrows to a municipality or hospital"
+    # Text, checked by the page's own `parse_filters`: ASCII digits, bounded, named when wrong.
+    organisation: str | None = Field(
+        None, pattern="^[0-9]{1,19}$", description="A region narrows to a municipality or hospital"
     )
-    baseline: int | None = Field(
-        None, description="A year whose same months are compared (Stockholm: not above 2017)"
+    baseline: str | None = Field(
+        None,
+        pattern="^[0-9]{4}$",
+        description="A year whose same months are compared (Stockholm: not above 2017)",
     )
 
 

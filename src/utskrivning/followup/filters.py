@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utskrivning.domain.indicators.table import BASELINE_MONTHS
 from utskrivning.lib import months
+from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
 
 # A region's three years is already tens of thousands of episodes read and audited per request.
 MAX_MONTHS = 36
@@ -77,9 +78,14 @@ def parse_baseline(params: QueryDict) -> int | None:
     value = params.get("baseline") or None
     if value is None:
         return None
-    if not (value.isdigit() and months.in_range(int(value))):
-        raise FilterError(f"a year from {months.FIRST_YEAR} to {months.LAST_YEAR}", "baseline")
-    return int(value)
+    return _number(value, "baseline", months.FIRST_YEAR, months.LAST_YEAR)
+
+
+def _number(value: str, field: str, low: int, high: int) -> int:
+    try:
+        return bounded_int(value, field=field, low=low, high=high)
+    except NumberError as error:
+        raise FilterError(error.reason, field) from None
 
 
 def parse_filters(params: QueryDict, *, today: date) -> Filters:
@@ -92,12 +98,11 @@ def parse_filters(params: QueryDict, *, today: date) -> Filters:
         care = Care(params.get("care") or Care.ALL)
     except ValueError:
         raise FilterError("all, somatic or psychiatric", "care") from None
-    organisation = params.get("organisation") or None
-    if organisation is not None and not organisation.isdigit():
-        raise FilterError("an organisation's number", "organisation")
+    text = params.get("organisation") or None
+    organisation = None if text is None else _number(text, "organisation", 1, MAX_ID)
     baseline = parse_baseline(params)
     if baseline is not None and len(months.months_between(first, last)) > BASELINE_MONTHS:
         raise FilterError(
             f"a baseline comparison takes a period of at most {BASELINE_MONTHS} months"
         )
-    return Filters(first, last, care, int(organisation) if organisation else None, baseline)
+    return Filters(first, last, care, organisation, baseline)

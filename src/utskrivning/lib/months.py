@@ -7,14 +7,12 @@ import re
 from calendar import monthrange
 from datetime import date, datetime, timedelta
 
-from utskrivning.domain.calendar import STOCKHOLM
+from utskrivning.domain.calendar import FIRST_YEAR, LAST_YEAR, STOCKHOLM
 
-# ASCII digits only: `\d` also matches other scripts' digits, which `int` would then read.
-MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+# [0-9] and ASCII: `\d` matched Arabic-Indic digits, which `int()` reads but which compare after
+# every ASCII month as text, so `months_between` never reached them.
+MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)
 MONTH_PATTERN = f"^{MONTH.pattern}$"  # for the API's schemas
-# The years a period may name: wide enough for any agreement, narrow enough that shifting a month
-# a year either way never leaves what `date` can hold (years 1 and 9999 broke it).
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def in_range(year: int) -> bool:
@@ -27,18 +25,20 @@ def is_month(text: str) -> bool:
 
 
 def shift(month: str, by: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + by
+    index = _index(month) + by
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def months_between(first: str, last: str) -> list[str]:
-    """Every month from `first` to `last`, both included; none when `last` comes first."""
-    out: list[str] = []
-    month = first
-    while month <= last:
-        out.append(month)
-        month = shift(month, 1)
-    return out
+    """Every month from `first` to `last`, both included; none when `last` comes first. Counted,
+    not walked until `last` is reached, which a month in other digits never was."""
+    if not (MONTH.fullmatch(first) and MONTH.fullmatch(last)):
+        raise ValueError(f"not months (YYYY-MM): {first!r}, {last!r}")
+    return [shift(first, by) for by in range(max(0, _index(last) - _index(first) + 1))]
+
+
+def _index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
 
 
 def current(today: date) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from utskrivning.api.auth import AUTH, membership_of
+from utskrivning.api.fields import DbId
 from utskrivning.episodes.models import Episode
 from utskrivning.lib.errors import NotVisibleError
 from utskrivning.organisations.models import Kind, Membership, Organisation
@@ -152,14 +153,14 @@ def disputes(request: HttpRequest) -> list[dict[str, Any]]:
 class DisputeIn(Schema):
     month: str
     text: str
-    episode_id: int | None = None
+    episode_id: DbId | None = None
 
 
 class AnswerIn(Schema):
     answer: str
     outcome: str
     correction: str = ""  # with outcome "corrected": "exclude" or "ready_at"
-    corrected_episode_id: int | None = None  # for a dispute of the whole month
+    corrected_episode_id: DbId | None = None  # for a dispute of the whole month
     corrected_ready_at: datetime | None = None
 
 

@@ -1,0 +1,46 @@
+"""Numbers that outsiders write as text: a month, a year, a count, an id, a kommunkod.
+
+Only ASCII `[0-9]` is a digit here. Python's `int()`, `Decimal()`, `str.isdigit()` and `\\d` also
+take Arabic-Indic, full-width or superscript digits (some of which `int()` then refuses), so a value
+that passed one check and failed the next gave a 500, or compared as text after ASCII months and
+kept a loop going for ever. Every value is bounded too, so no loop or computation runs for as many
+steps as an outside value says.
+"""
+
+from __future__ import annotations
+
+import re
+
+DIGITS = re.compile(r"[0-9]+", re.ASCII)
+MAX_ID = 2**63 - 1  # a database id: what a 64-bit integer column holds
+
+
+class NumberError(ValueError):
+    """A value refused, with the field it came in: the caller answers 4xx (or exit 2) naming it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+def is_digits(text: object, length: int | None = None) -> bool:
+    """ASCII digits only, of exactly `length` when given."""
+    return (
+        isinstance(text, str)
+        and DIGITS.fullmatch(text) is not None
+        and (length is None or len(text) == length)
+    )
+
+
+def bounded_int(text: str, *, field: str, low: int, high: int) -> int:
+    """The whole number `text` writes in ASCII digits (a leading minus allowed when `low` < 0),
+    within [low, high]; otherwise `NumberError` naming `field` and the range."""
+    reason = f"a whole number from {low} to {high} in the digits 0-9"
+    digits = text[1:] if low < 0 and text.startswith("-") else text
+    # The length first: int() of a million digits is itself a computation an outsider decides.
+    if not is_digits(digits) or len(digits) > len(str(max(abs(low), abs(high)))):
+        raise NumberError(field, reason)
+    value = int(text)
+    if not low <= value <= high:
+        raise NumberError(field, reason)
+    return value
