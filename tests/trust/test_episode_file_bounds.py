@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from utskrivning.episodes.import_jobs import import_job_create, import_job_run
+from utskrivning.imports.jobs import import_job_create, import_job_run
 
 from utskrivning.cli import app
 from utskrivning.domain.episodes import (
