@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from utskrivning.imports.jobs import import_job_create, import_job_run
 
 from utskrivning.cli import app
 from utskrivning.domain.episodes import (
@@ -21,6 +20,7 @@ from utskrivning.domain.episodes import (
     read_episodes,
 )
 from utskrivning.episodes.models import Episode, ImportJob, ImportStatus
+from utskrivning.imports.jobs import import_job_create, import_job_run
 
 from .conftest import auth
 
