@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from utskrivning.domain.documents import safe_frame, xlsx_workbook
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
 from utskrivning.domain.indicators import baseline_comparison, indicator_table
 from utskrivning.domain.indicators import export as indicator_export
@@ -270,9 +271,11 @@ def compare(
     if format is Format.JSON:
         _emit(_json(table.to_dicts()), output)
     elif format is Format.CSV:
-        _emit(table.write_csv(), output)
+        _emit(safe_frame(table).write_csv(), output)
     elif format is Format.XLSX:
-        table.write_excel(_xlsx_path(output), worksheet="Jämförelse")
+        book = xlsx_workbook(_xlsx_path(output))
+        safe_frame(table).write_excel(book, worksheet="Jämförelse")
+        book.close()
     else:
         _stdout().print(compare_rich(table, ids))
         for rid, result in results.items():

@@ -19,7 +19,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.domain.payment.export import safe_cell
+from utskrivning.domain.documents import safe_cell
 from utskrivning.episodes.models import Deviation, DeviationCategory, Episode
 from utskrivning.episodes.selectors import audit_reads, episodes_visible_to
 from utskrivning.organisations.models import Kind, Organisation

@@ -11,8 +11,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from utskrivning.domain.calendar import to_local_naive
+from utskrivning.domain.documents import safe_cell
 from utskrivning.domain.episodes import COLUMNS
-from utskrivning.domain.payment.export import safe_cell
 from utskrivning.episodes.models import Episode
 
 EXPORT_COLUMNS = tuple(c for c in COLUMNS if c != "age")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from django.http import Http404
 
-from utskrivning.domain.payment.export import safe_cell
+from utskrivning.domain.documents import safe_cell
 from utskrivning.followup.baseline import BaselineRow
 from utskrivning.followup.figures import Figure, IndicatorRow
 from utskrivning.followup.formatting import plain as _number
@@ -22,17 +21,12 @@ BASELINE_TABLES = ("baseline", "baseline_municipalities")
 NAMES = (*CHARTS, "indicators", *BASELINE_TABLES)
 
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-
-
 def _write(header: tuple[str, ...], rows: list[list[str]]) -> str:
     """Text cells made formula-safe; a plain number (a difference may be negative) is left be."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(
-        [[cell if _NUMBER.fullmatch(cell) else safe_cell(cell) for cell in row] for row in rows]
-    )
+    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
     return out.getvalue()
 
 

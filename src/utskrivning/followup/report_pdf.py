@@ -4,7 +4,6 @@ page's SVG (`followup.charts`), so paper and screen show the same picture."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -22,6 +21,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from utskrivning.domain.documents import pdf_text
 from utskrivning.domain.municipalities import municipality_name
 from utskrivning.followup.charts import Chart
 from utskrivning.followup.filters import CARE_LABELS, Care
@@ -182,18 +182,18 @@ def _outside_note(report: MonthlyReport) -> list[Flowable]:
         )
     if board.county_note:
         notes.append(board.county_note)
-    return [Paragraph(escape(text), getSampleStyleSheet()["Normal"]) for text in notes]
+    return [Paragraph(pdf_text(text), getSampleStyleSheet()["Normal"]) for text in notes]
 
 
 def report_pdf(report: MonthlyReport) -> bytes:
     styles = getSampleStyleSheet()
     # Paragraphs read a mini-markup: names and the engine's messages are escaped into it.
     title = _("Monthly follow-up report %(organisation)s %(month)s") % {
-        "organisation": escape(report.organisation.name),
+        "organisation": pdf_text(report.organisation.name),
         "month": report.month,
     }
     board = report.dashboard
-    rulebook = escape(report.rulebook.title) if report.rulebook else "–"
+    rulebook = pdf_text(report.rulebook.title) if report.rulebook else "–"
     story: list[Flowable] = [
         Paragraph(title, styles["Title"]),
         Paragraph(
@@ -217,7 +217,7 @@ def report_pdf(report: MonthlyReport) -> bytes:
     for run in report.runs:
         if run.error or not run.in_force:
             note = run.error or _("not in force this month")
-            story.append(Paragraph(escape(f"{run.rulebook.id}: {note}"), styles["Normal"]))
+            story.append(Paragraph(pdf_text(f"{run.rulebook.id}: {note}"), styles["Normal"]))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=landscape(A4), title=title).build(story)
     return out.getvalue()

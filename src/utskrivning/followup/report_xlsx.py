@@ -8,15 +8,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import xlsxwriter
-
+from utskrivning.domain.documents import safe_cell, xlsx_workbook
 from utskrivning.domain.municipalities import municipality_name
-from utskrivning.domain.payment.export import (
-    INVOICE_COLUMNS,
-    invoice_cells,
-    invoice_dict,
-    safe_cell,
-)
+from utskrivning.domain.payment.export import INVOICE_COLUMNS, invoice_cells, invoice_dict
 from utskrivning.followup.downloads import BASELINE_COLUMNS
 from utskrivning.followup.figures import Figure
 from utskrivning.followup.filters import Care
@@ -105,7 +99,7 @@ def _baseline_sheets(workbook: Any, report: MonthlyReport, bold: Any) -> None:
 
 def report_xlsx(report: MonthlyReport) -> bytes:
     out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "in_memory": True})
+    workbook = xlsx_workbook(out)
     bold = workbook.add_format({"bold": True})
     _indicator_sheet(workbook, report, bold)
     for name, chart, kind in FIGURE_SHEETS:

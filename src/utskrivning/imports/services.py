@@ -21,8 +21,8 @@ from django.utils import timezone
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
+from utskrivning.domain.documents import runs_as_formula
 from utskrivning.domain.episodes import EpisodeFileError, RowError, read_episodes
-from utskrivning.domain.payment.export import runs_as_formula
 from utskrivning.domain.process import Event, EventType, Party, replay
 from utskrivning.episodes.events import event_to_payload
 from utskrivning.episodes.models import Episode, EpisodeEvent, ImportStatus, Patient

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.domain.documents import runs_as_formula
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES
-from utskrivning.domain.payment.export import runs_as_formula
 from utskrivning.domain.rulebooks import RulebookError, load_rulebook
 
 

@@ -13,11 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.http import HttpResponse
 
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.domain.payment.export import safe_cell
+from utskrivning.domain.documents import safe_cell, xlsx_workbook
 from utskrivning.lib.http import XLSX, attachment
 from utskrivning.organisations.models import Organisation
 from utskrivning.payment.closed_months import MonthDocument, month_document
@@ -79,8 +78,7 @@ class _Book:
     """A workbook whose cells are written by type: numbers and dates with their formats."""
 
     def __init__(self, path: Path | io.BytesIO) -> None:
-        options = {"strings_to_formulas": False, "in_memory": True}
-        self.workbook = xlsxwriter.Workbook(path, options)
+        self.workbook = xlsx_workbook(path)
         add = self.workbook.add_format
         self.bold = add({"bold": True})
         self.formats = {

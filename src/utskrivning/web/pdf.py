@@ -3,7 +3,8 @@
 Sender and recipient, period, rulebook and version, whether the month is approved; one line per
 patient, the average part, corrections carried from approved months, and a total that is never
 alone on its page; the assumptions in a box; the disputes cited; "Sida 1 av 3" on every page.
-Every text from outside (names, reasons, answers) is escaped into reportlab's mini-markup.
+Every text from outside (names, reasons, answers) goes through `pdf_text`: escaped into
+reportlab's mini-markup and cut to what a table cell can hold on a page.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from utskrivning.domain.documents import PDF_CELL_LIMIT, PDF_TEXT_LIMIT, pdf_text
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.payment.closed_months import MonthDocument
 from utskrivning.payment.document import DocumentLine, InvoiceDocument, LineKind
@@ -64,8 +65,8 @@ class _NumberedCanvas(Canvas):
         super().save()
 
 
-def _p(text: Any, style: ParagraphStyle = _CELL) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+def _p(text: Any, style: ParagraphStyle = _CELL, limit: int = PDF_TEXT_LIMIT) -> Paragraph:
+    return Paragraph(pdf_text(text, limit), style)
 
 
 def _date(value: Any) -> str:
@@ -96,8 +97,8 @@ def _row(line: DocumentLine) -> list[Any]:
     basis = _("left out") if line.basis == "left_out" else str(label(line.basis, "basis"))
     return [
         Paragraph(
-            f"{escape(line.name)}<br/>{escape(line.episode_id)}" if line.name
-            else escape(line.episode_id),
+            f"{pdf_text(line.name)}<br/>{pdf_text(line.episode_id)}" if line.name
+            else pdf_text(line.episode_id),
             _CELL,
         ),
         line.personal_number, _date(line.admitted), _date(line.ready) or "–",
@@ -184,9 +185,10 @@ def _disputes(disputes: Sequence[Any]) -> list[Any]:
     header = [_("Dispute"), _("Month"), _("Episode"), _("Question"), _("Status"), _("Outcome"),
               _("Answer"), _("Correction"), _("Corrected episode"),
               _("Corrected readiness time")]  # fmt: skip
-    rows = [[_p(h) for h in header], *([_p(v) for v in dispute_row(d, labels=True)]
-                                        for d in disputes)]  # fmt: skip
-    table = Table(rows, repeatRows=1)
+    cells = ([_p(v, limit=PDF_CELL_LIMIT) for v in dispute_row(d, labels=True)] for d in disputes)
+    rows = [[_p(h) for h in header], *cells]
+    # Fixed widths: measured, one long word in a dispute leaves the other columns no room at all.
+    table = Table(rows, colWidths=[sum(_WIDTHS) / len(header)] * len(header), repeatRows=1)
     table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))  # fmt: skip
     return [Spacer(1, 12), Paragraph(_("Disputes"), _STYLES["Heading2"]), table]
@@ -198,7 +200,7 @@ def invoice_pdf(
     """The month's document as the page shows it, the disputes cited at the end."""
     document = shown.document
     story: list[Any] = [
-        Paragraph(escape(title), _STYLES["Title"]),
+        Paragraph(pdf_text(title), _STYLES["Title"]),
         _header(document, shown, printed),
         *_assumptions(document),
         Spacer(1, 10),

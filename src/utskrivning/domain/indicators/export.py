@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import xlsxwriter
 
+from utskrivning.domain.documents import safe_cell, xlsx_workbook
 from utskrivning.domain.indicators.definitions import INDICATORS
-from utskrivning.domain.payment.export import safe_cell
 
 COLUMNS = ["month", "key", "care", "indicator", "title_sv", "unit", "numerator", "denominator",
            "value"]  # fmt: skip
@@ -67,7 +66,7 @@ def to_csv(table: pl.DataFrame) -> str:
 def write_xlsx(table: pl.DataFrame, path: Path | io.BytesIO) -> None:
     """One sheet, a row per month (or period), key, care and indicator; numbers stay numbers."""
     columns = _columns(table)
-    workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "in_memory": True})
+    workbook = xlsx_workbook(path)
     sheet = workbook.add_worksheet("Jämförelse" if columns is COMPARISON_COLUMNS else "Indikatorer")
     sheet.write_row(0, 0, columns, workbook.add_format({"bold": True}))
     for number, row in enumerate(_rows(table, columns), start=1):

@@ -15,8 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
+from utskrivning.domain.documents import safe_cell, xlsx_workbook
 from utskrivning.domain.payment import Invoice, PaymentResult
 
 INVOICE_COLUMNS = [
@@ -28,7 +27,6 @@ INVOICE_COLUMNS = [
 LINE_COLUMNS = ["episode_id", "line", "care_type", "ready_days", "basis", "billable_days",
                 "amount_sek", "reason", "day_one_moved_by", "day_one_moved_days"]  # fmt: skip
 ASSUMPTION_SEPARATOR = " | "
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -69,16 +67,6 @@ def to_json_dict(result: PaymentResult) -> dict[str, Any]:
     }
 
 
-def runs_as_formula(value: Any) -> bool:
-    """A leading =, +, -, @ (or a tab or CR, before one) would make a spreadsheet run the cell."""
-    return isinstance(value, str) and value.startswith(_FORMULA_START)
-
-
-def safe_cell(value: Any) -> Any:
-    """A quote keeps such a cell text (OWASP)."""
-    return "'" + value if runs_as_formula(value) else value
-
-
 def _cell(value: Any) -> Any:
     text = ASSUMPTION_SEPARATOR.join(value) if isinstance(value, list) else value
     return safe_cell(text)
@@ -104,7 +92,7 @@ def to_csv(result: PaymentResult) -> str:
 def write_xlsx(result: PaymentResult, path: Path | io.BytesIO) -> None:
     """Two sheets: the invoices (faktureringsunderlag) and one line per episode."""
     data = to_json_dict(result)
-    workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "in_memory": True})
+    workbook = xlsx_workbook(path)
     bold = workbook.add_format({"bold": True})
     invoices = workbook.add_worksheet("Fakturaunderlag")
     lines = workbook.add_worksheet("Rader")

@@ -1,0 +1,80 @@
+"""What a user typed, made inert in every file we write: one helper per kind of file.
+
+A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula, and
+Swedish Excel splits a CSV line on `;` too, so `ok;=2+5` opens as a formula in its second cell;
+xlsxwriter turns text that looks like a URL into a live link and `=…` into a formula unless told
+not to; reportlab's Paragraph reads its text as markup, and a table cell taller than a page makes
+the whole PDF fail. Every CSV, XLSX and PDF writer goes through here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape
+
+import polars as pl
+import xlsxwriter
+
+# A formula's first character at the start of a cell or after a separator a spreadsheet may split
+# on (`,` `;` tab, and line ends inside a quoted cell); a tab or CR at the start as well.
+_RUNS = r"(?:^[\t\r]|(?:^|[,;\t\r\n])[=+\-@])"
+RUNS_AS_FORMULA = re.compile(_RUNS)
+# A plain number (a negative amount) runs as nothing and must stay a number.
+_NUMBER = r"^-?[0-9]+(?:[.,][0-9]+)?$"
+NUMBER = re.compile(_NUMBER, re.ASCII)
+
+
+def runs_as_formula(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and RUNS_AS_FORMULA.search(value) is not None
+        and not NUMBER.match(value)
+    )
+
+
+def safe_cell(value: Any) -> Any:
+    """A leading quote keeps such a cell text (OWASP); other values pass unchanged."""
+    return "'" + value if runs_as_formula(value) else value
+
+
+def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """`safe_cell` on every text column of a frame, in Polars (the national files' writers)."""
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(_RUNS) & ~pl.col(name).str.contains(_NUMBER))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+
+
+def xlsx_workbook(target: str | Path | IO[bytes]) -> xlsxwriter.Workbook:
+    """An XLSX workbook that writes text as text: no formulas, no links, no numbers guessed."""
+    return xlsxwriter.Workbook(
+        target,
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "in_memory": True,
+        },
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # no printable meaning; some break the parser
+# Characters of one text in a PDF: a page must hold the paragraph's height, across the page
+# (PDF_TEXT_LIMIT) or in a table column a tenth as wide (PDF_CELL_LIMIT).
+PDF_TEXT_LIMIT, PDF_CELL_LIMIT = 1000, 300
+
+
+def pdf_text(value: Any, limit: int = PDF_TEXT_LIMIT) -> str:
+    """Text for a reportlab Paragraph: cut to `limit` characters (a cell taller than a page makes
+    the document fail; a long word wraps by the style's `splitLongWords`), and escaped so nothing
+    reads as markup."""
+    text = _CONTROL.sub("", str(value))
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return escape(text).replace("\n", "<br/>")
