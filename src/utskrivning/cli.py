@@ -394,6 +394,21 @@ def worker(
     run_worker(once=once, interval=interval)
 
 
+@app.command("rebuild")
+def rebuild(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if any row differed (rebuilt all the same).")
+    ] = False,
+) -> None:
+    """Fold every episode's history again into its row (the projection); list what differed."""
+    from utskrivning.service.commands import rebuild_projection
+
+    differed = rebuild_projection()
+    print(f"{differed} episode row(s) differed from their history and were rebuilt")
+    if check and differed:
+        raise typer.Exit(1)
+
+
 @app.command("api-token")
 def api_token(
     username: Annotated[str, typer.Option("--username", help="The user the system acts as.")],

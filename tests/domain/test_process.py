@@ -13,16 +13,19 @@ import pytest
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import (
+    DeadlineKind,
     EpisodeFacts,
     EpisodeState,
     Event,
     EventType,
+    FileRecord,
     HomeCriterion,
     MessageKind,
     Party,
     TransitionError,
     allowed_events,
     apply,
+    deadlines,
     replay,
 )
 
@@ -194,6 +197,8 @@ PAYLOAD = {
     E.DEVIATION_REPORTED: Event(E.DEVIATION_REPORTED, party=MUN),
     E.COORDINATED_CARE_PLAN_RECORDED: Event(E.COORDINATED_CARE_PLAN_RECORDED),
     E.COURT_DECISION_RECORDED: Event(E.COURT_DECISION_RECORDED, court_granted=True),
+    E.IMPORTED: Event(E.IMPORTED, record=FileRecord()),
+    E.EVENT_VOIDED: Event(E.EVENT_VOIDED, voids=1),
 }
 STATES: list[EpisodeState | None] = [None, *EpisodeState]
 ALLOWED = [(s, e, target) for s in STATES for e, target in EXPECTED[s].items()]
@@ -456,14 +461,15 @@ def test_a_criterion_is_checked_once() -> None:
 # --- Named care contact, consent, SIP
 
 
-def test_discharge_requires_a_named_contact_when_primary_care_was_notified() -> None:
-    """Dalarna §9 Öppenvård: "Fast vårdkontakt ska ha utsetts innan personen skrivs ut"."""
+def test_discharge_without_a_named_contact_is_not_blocked_but_its_deadline_is_missed() -> None:
+    """Issue 16 item 7: a step another party has not taken never blocks the discharge. Dalarna §9
+    Öppenvård "Fast vårdkontakt ska ha utsetts innan personen skrivs ut" becomes a missed deadline
+    (a proposed deviation), and the payment rules draw the consequence."""
     facts = walk(admit(), notice(h(1)), event(E.READY_DECLARED, h(4)))
-    with pytest.raises(TransitionError, match="named care contact before the discharge"):
-        apply(facts, Event(E.DISCHARGED), h(8))
-    appointed = walk(admit(), notice(h(1)), event(E.READY_DECLARED, h(4)),
-                     event(E.NAMED_CONTACT_APPOINTED, h(7)))  # fmt: skip
-    assert apply(appointed, Event(E.DISCHARGED), h(8))[0] is S.DISCHARGED
+    state, discharged = apply(facts, Event(E.DISCHARGED), h(8))
+    assert state is S.DISCHARGED
+    contact = [d for d in deadlines(discharged, h(9)) if d.kind is DeadlineKind.NAMED_CONTACT]
+    assert [(d.due_at, d.met_at, d.missed) for d in contact] == [(h(8), None, True)]
 
 
 def test_discharge_without_primary_care_needs_no_named_contact() -> None:

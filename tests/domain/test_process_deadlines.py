@@ -217,6 +217,18 @@ def test_named_contact_due_date_moves_with_the_estimate_and_is_met_by_the_appoin
     assert (deadline.met_at, deadline.missed) == (local(2020, 3, 12, 8, 0), False)
 
 
+def test_named_contact_is_due_three_days_after_the_readiness_notification() -> None:
+    """Stockholm 2018 appendix §2.1.1: "fast vårdkontakt utses ... dock senast tre dagar efter
+    underrättelse om att en patient är utskrivningsklar"; the estimate (20 March) is later."""
+    ready = local(2020, 3, 10, 15, 0)
+    facts = walk(admit(), notice(h(1)),
+                 event(E.ESTIMATED_DISCHARGE_CHANGED, h(2), estimated_discharge=date(2020, 3, 20)),
+                 event(E.READY_DECLARED, ready))  # fmt: skip
+    deadline = only(facts, K.NAMED_CONTACT, now=local(2020, 3, 13, 23, 0))
+    assert (deadline.due_at, deadline.missed) == (end_of(date(2020, 3, 13)), False)
+    assert only(facts, K.NAMED_CONTACT, now=local(2020, 3, 14, 0, 0)).missed
+
+
 def test_after_the_discharge_the_named_contact_was_due_at_the_discharge() -> None:
     facts = walk(READY_PATH, event(E.DISCHARGED, h(8)))
     assert only(facts, K.NAMED_CONTACT, now=h(100)).due_at == h(8)

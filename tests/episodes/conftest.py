@@ -61,6 +61,7 @@ class Cast:
             "care_type": "somatic",
             "primary_care": self.primary_care,
             "at": at,
+            "recorded_at": at,  # the cast's history is written as it happens
         } | kwargs
         return episode_admit(**arguments).episode
 
@@ -73,6 +74,7 @@ class Cast:
                 estimated_discharge=at.date(),
             ),
             at=at,
+            recorded_at=at,
             membership=self.nurse,
             **kwargs,
         )

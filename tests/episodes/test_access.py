@@ -93,6 +93,7 @@ def test_role_organisation_action_matrix(cast, who, action, allowed):
         "episode": episode,
         "event": EVENTS[action],
         "at": ADMITTED + 2 * H,
+        "recorded_at": ADMITTED + 2 * H,
         "membership": getattr(cast, who),
     }
     if allowed:

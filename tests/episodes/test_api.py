@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
+import time_machine
 
 from utskrivning.episodes.models import Episode, EpisodeEvent
 from utskrivning.organisations.api_keys import api_key_issue
@@ -38,6 +41,7 @@ def test_without_credentials_the_api_answers_401(client, cast):
     assert response.json()["detail"]
 
 
+@time_machine.travel(ADMITTED + timedelta(hours=1), tick=False)  # the notice is sent now
 def test_admit_notify_and_read_over_the_api(client, cast):
     headers = auth(cast.nurse)
     response = client.post(
@@ -78,11 +82,12 @@ def test_admit_notify_and_read_over_the_api(client, cast):
     assert client.get(f"/api/episodes/{pk}", **auth(cast.officer_b)).status_code == 404
     ack = client.post(
         f"/api/episodes/{pk}/acknowledgements",
-        {"message": "admission_notice", "at": "2026-10-05T11:00:00+02:00"},
+        {"message": "admission_notice"},  # a receipt's time is when the service gets it
         content_type="application/json",
         **auth(cast.officer_a),
     )
     assert ack.status_code == 201, ack.content
+    assert datetime.fromisoformat(ack.json()["at"]) == ADMITTED + timedelta(hours=1)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,11 @@ H = timedelta(hours=1)
 
 def record(cast, episode, who, event, hours):
     return episode_record_event(
-        episode=episode, event=event, at=ADMITTED + hours * H, membership=getattr(cast, who)
+        episode=episode,
+        event=event,
+        at=ADMITTED + hours * H,
+        recorded_at=ADMITTED + hours * H,
+        membership=getattr(cast, who),
     )
 
 

@@ -64,47 +64,41 @@ def test_a_refused_step_raises_the_domains_reason_and_writes_nothing(cast):
             episode=episode,
             event=Event(EventType.CLOSED),
             at=ADMITTED + H,
+            recorded_at=ADMITTED + H,
             membership=cast.nurse,
         )
     assert refused.value.reason == "Only a discharged episode can be closed."
     assert EpisodeEvent.objects.count() == 1
 
 
-def test_discharge_needs_a_named_care_contact_when_primary_care_was_notified(cast):
+def test_discharge_without_a_named_contact_is_recorded_and_the_missed_deadline_proposed(cast):
+    """Issue 16 item 7: primary care's missing step does not block the ward's discharge; the
+    missed deadline becomes a proposed deviation for primary care, the payment rules decide."""
     episode = cast.admit()
     cast.notify(episode, ADMITTED + H)
-    ready = Event(EventType.READY_DECLARED)
-    episode_record_event(
-        episode=episode, event=ready, at=ADMITTED + 2 * H, membership=cast.physician
-    )
-    with pytest.raises(ProcessError):
-        episode_record_event(
-            episode=episode,
-            event=Event(EventType.DISCHARGED),
-            at=ADMITTED + 3 * H,
-            membership=cast.nurse,
-        )
-    episode_record_event(
-        episode=episode,
-        event=Event(EventType.NAMED_CONTACT_APPOINTED),
-        at=ADMITTED + 3 * H,
-        membership=cast.head,
-    )
-    episode_record_event(
-        episode=episode,
-        event=Event(EventType.DISCHARGED),
-        at=ADMITTED + 4 * H,
-        membership=cast.nurse,
-    )
-    episode_record_event(
-        episode=episode, event=Event(EventType.CLOSED), at=ADMITTED + 5 * H, membership=cast.nurse
-    )
+    steps = [
+        (Event(EventType.READY_DECLARED), cast.physician),
+        (Event(EventType.DISCHARGED), cast.nurse),
+        (Event(EventType.CLOSED), cast.nurse),
+    ]
+    for hours, (event, who) in enumerate(steps, start=2):
+        at = ADMITTED + hours * H
+        episode_record_event(episode=episode, event=event, at=at, recorded_at=at, membership=who)
     episode.refresh_from_db()
-    assert episode.state == "closed"
-    assert episode.status == "UTFÖRD"
-    assert episode.ready_at == ADMITTED + 2 * H
-    assert episode.named_contact_at == ADMITTED + 3 * H
-    assert episode.discharged_at == ADMITTED + 4 * H
+    assert (episode.state, episode.status) == ("closed", "UTFÖRD")
+    assert (episode.discharged_at, episode.named_contact_at) == (ADMITTED + 3 * H, None)
+    proposed = deviations_propose(now=ADMITTED + 4 * H)
+    assert [(d.deadline_kind, d.organisation) for d in proposed if d.episode == episode] == []
+    # Closed episodes are left out of the proposals; before the closure the deviation is made:
+    other = cast.admit(personal_number="200001010008")
+    cast.notify(other, ADMITTED + H)
+    for hours, (event, who) in enumerate(steps[:2], start=2):
+        at = ADMITTED + hours * H
+        episode_record_event(episode=other, event=event, at=at, recorded_at=at, membership=who)
+    proposed = deviations_propose(now=ADMITTED + 4 * H)
+    assert ("named_contact", cast.primary_care) in [
+        (d.deadline_kind, d.organisation) for d in proposed
+    ]
 
 
 def test_the_same_idempotency_key_twice_stores_one_event(cast):
@@ -144,6 +138,7 @@ def test_acknowledgement_records_the_receipt(cast):
             EventType.ACKNOWLEDGED, party=Party.MUNICIPALITY, message=MessageKind.ADMISSION_NOTICE
         ),
         at=ADMITTED + 2 * H,
+        recorded_at=ADMITTED + 2 * H,
         membership=cast.officer_a,
     )
     ack = Acknowledgement.objects.get()
@@ -163,6 +158,7 @@ def test_a_party_acknowledges_for_itself_only(cast):
                 message=MessageKind.ADMISSION_NOTICE,
             ),
             at=ADMITTED + 2 * H,
+            recorded_at=ADMITTED + 2 * H,
             membership=cast.officer_a,
         )
 
@@ -184,6 +180,7 @@ def test_a_reported_deviation_is_an_event_and_a_deviation(cast):
         category="step_not_done",
         text="Ingen läkemedelslista",
         at=ADMITTED + H,
+        recorded_at=ADMITTED + H,
         idempotency_key="dev-1",
     )
     again = deviation_report(
@@ -192,6 +189,7 @@ def test_a_reported_deviation_is_an_event_and_a_deviation(cast):
         category="step_not_done",
         text="Ingen läkemedelslista",
         at=ADMITTED + H,
+        recorded_at=ADMITTED + H,
         idempotency_key="dev-1",
     )
     assert deviation.pk == again.pk

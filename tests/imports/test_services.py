@@ -120,7 +120,11 @@ def test_the_engine_runs_on_the_services_data(cast):
     ]
     for type_, who, after in steps:
         episode_record_event(
-            episode=episode, event=Event(type_), at=ADMITTED + after, membership=who
+            episode=episode,
+            event=Event(type_),
+            at=ADMITTED + after,
+            recorded_at=ADMITTED + after,
+            membership=who,
         )
     frame = episode_frame(queryset=Episode.objects.all())
     assert frame.schema == read_episodes(GOOD.encode()).frame.schema

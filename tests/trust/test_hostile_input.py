@@ -4,6 +4,7 @@ field, or neutralised, and nothing is stored on the way."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from utskrivning.episodes.models import Episode, EpisodeEvent, Patient
@@ -69,6 +70,7 @@ def test_a_time_without_offset_or_impossible_is_refused_naming_at(client, cast, 
     assert not Episode.objects.exists()
 
 
+@time_machine.travel("2026-10-25T03:00:00+01:00", tick=False)
 def test_a_time_with_an_offset_in_the_autumn_hour_is_taken_as_given(client, cast):
     response = _admit(client, cast, at="2026-10-25T02:30:00+01:00")
     assert response.status_code == 201, response.content

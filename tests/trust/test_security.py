@@ -43,7 +43,9 @@ def _discharged(cast, notified):
         (cast.nurse, Event(EventType.DISCHARGED)),
     ]:
         at = at.replace(hour=at.hour + 1)
-        episode_record_event(episode=notified, event=event, at=at, membership=membership)
+        episode_record_event(
+            episode=notified, event=event, at=at, recorded_at=at, membership=membership
+        )
 
 
 @pytest.mark.parametrize(("who", "path", "api"), READS, ids=[path for _, path, _ in READS])

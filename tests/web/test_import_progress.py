@@ -145,7 +145,7 @@ def test_the_same_file_twice_stores_everything_once(importer):
     job.refresh_from_db()
     assert (job.imported, job.already_stored) == (0, 3)
     assert Episode.objects.count() == 3 and Patient.objects.count() == 2
-    assert EpisodeEvent.objects.filter(episode__external_id="E1").count() == 3
+    assert EpisodeEvent.objects.filter(episode__external_id="E1").count() == 1  # `imported`
 
 
 @pytest.mark.django_db

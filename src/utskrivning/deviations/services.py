@@ -11,9 +11,9 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from utskrivning.domain.process import Event, EventType, deadlines
+from utskrivning.domain.process import Event, EventType, deadlines, stored_faults
 from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import Deviation, DeviationCategory, Episode, EpisodeEvent
 from utskrivning.episodes.services import DONE, episode_record_event, recipient
@@ -28,8 +28,9 @@ def deviation_report(
     membership: Membership,
     category: str,
     text: str,
-    at: datetime,
+    at: datetime | None = None,
     idempotency_key: str | None = None,
+    recorded_at: datetime | None = None,
 ) -> Deviation:
     """A party reports a deviation: the process's event and the deviation's category and text."""
     if category not in DeviationCategory.values:
@@ -43,6 +44,7 @@ def deviation_report(
             at=at,
             membership=membership,
             idempotency_key=idempotency_key,
+            recorded_at=recorded_at,
         )
         deviation, _ = Deviation.objects.get_or_create(
             event=stored,
@@ -64,18 +66,14 @@ def _propose_for(episodes: QuerySet[Episode], now: datetime) -> list[Deviation]:
     """One transaction for these episodes; the unique proposal per missed deadline makes a rerun
     (after a crash, or by a second worker at the same time) add only what is missing."""
     created: list[Deviation] = []
-    events = Prefetch(
-        "events", queryset=EpisodeEvent.objects.only("episode", "type", "at", "payload")
-    )
     with transaction.atomic():
-        for episode in (
-            episodes.exclude(status=DONE)
-            .select_related(
-                "ward", "home_municipality", "placing_municipality", "district", "primary_care"
-            )
-            .prefetch_related(events)
+        for episode in episodes.exclude(status=DONE).select_related(
+            "ward", "home_municipality", "placing_municipality", "district", "primary_care"
         ):
-            for deadline in deadlines(episode_facts_of(episode), now):
+            facts = episode_facts_of(episode)  # the row, no events read
+            if stored_faults(facts):  # reported by the reads; nothing to compute with
+                continue
+            for deadline in deadlines(facts, now):
                 if not deadline.missed:
                     continue
                 deviation, new = Deviation.objects.get_or_create(

@@ -151,6 +151,7 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
                 care_type=care_type,
                 primary_care=unit,
                 at=admitted,
+                recorded_at=admitted,  # the demo's history is recorded as it happened
                 external_id=external_id,
                 idempotency_key=f"{external_id}-admitted",
             ).episode
@@ -167,6 +168,7 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
                         episode=episode,
                         event=event,
                         at=min(at, now),
+                        recorded_at=min(at, now),
                         membership=members[role],
                         idempotency_key=f"{external_id}-{index}-{type_.value}",
                     )
@@ -183,6 +185,7 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
                             message=MessageKind.ADMISSION_NOTICE,
                         ),
                         at=min(admitted + 5 * H, now),
+                        recorded_at=min(admitted + 5 * H, now),
                         membership=officer,
                         idempotency_key=f"{external_id}-ack",
                     )

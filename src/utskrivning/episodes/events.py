@@ -1,4 +1,5 @@
-"""The Event as stored: its JSON payload and back, and an episode's facts replayed from them."""
+"""The Event as stored: its JSON payload and back; an episode's facts from its row (the projection)
+and, for a rebuild, folded again from its events."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from utskrivning.domain.process import (
     HomeCriterion,
     MessageKind,
     Party,
+    facts_from_json,
     replay,
 )
+from utskrivning.domain.process.snapshot import record_from_json, record_to_json
 from utskrivning.episodes.models import Episode
 
 
@@ -37,6 +40,10 @@ def event_to_payload(event: Event) -> dict[str, Any]:
         payload["sip_needed"] = event.sip_needed
     if event.court_granted is not None:
         payload["court_granted"] = event.court_granted
+    if event.record is not None:
+        payload["record"] = record_to_json(event.record)
+    if event.voids is not None:
+        payload["voids"] = event.voids
     return payload
 
 
@@ -53,15 +60,25 @@ def event_from_payload(type_: str, payload: dict[str, Any]) -> Event:
         municipal_health_care=payload.get("municipal_health_care", False),
         sip_needed=payload.get("sip_needed"),
         court_granted=payload.get("court_granted"),
+        record=record_from_json(payload["record"]) if "record" in payload else None,
+        voids=payload.get("voids"),
     )
 
 
 def episode_facts_of(episode: Episode) -> EpisodeFacts:
-    """Replay the stored events in the order they were recorded, as `apply` accepted them.
+    """The episode's facts from its row: the projection, no events read."""
+    return facts_from_json(episode.facts)
 
-    Not by `at`: a receipt or a correction may be recorded with an earlier time than a step
-    stored before it, and the process judged it against the facts as they stood then.
-    Uses a prefetched `events` when there is one.
+
+def episode_history_facts(episode: Episode) -> EpisodeFacts:
+    """The facts folded from the stored events in the order they were recorded, leaving out the
+    voided ones: what the row must hold. Never judged again (see `domain.process.replay`).
+
+    Not by `at`: a receipt may be recorded with an earlier time than a step stored before it,
+    and the process judged it against the facts as they stood then.
     """
-    events = sorted(episode.events.all(), key=lambda e: e.pk)
-    return replay((event_from_payload(e.type, e.payload), e.at) for e in events)
+    events = list(episode.events.order_by("pk").only("pk", "type", "at", "payload"))
+    voided = {e.payload.get("voids") for e in events if e.type == EventType.EVENT_VOIDED}
+    return replay(
+        (event_from_payload(e.type, e.payload), e.at) for e in events if e.pk not in voided
+    )

@@ -1,8 +1,9 @@
 """The discharge process's records: patients, episodes, their append-only events and messages.
 
-The events are the episode's history, audit trail and outbox; the columns on `Episode` are a
-denormalised copy of the facts that `replay` rebuilds from them, kept in sync by the services so
-the payment engine and the worklists read columns instead of replaying every episode.
+The events are the episode's history, audit trail and outbox. `Episode.facts` is their projection:
+the process's facts as `replay` folds them from the events, written in the same transaction as
+each event, so a write, the worklist and the episode page read one row, never the history. The
+columns beside it are the facts the payment engine and the queries filter on, from the same fold.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ class Episode(models.Model):
     sip_held_at = models.DateTimeField(null=True, blank=True)
     discharged_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, blank=True)  # "UTFÖRD" when closed
+    facts = models.JSONField(default=dict)  # the projection: `facts_to_json` of the folded events
     version = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
 

@@ -7,11 +7,12 @@ received a notice about.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
 import polars as pl
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.audit.services import patient_reference
@@ -22,6 +23,8 @@ from utskrivning.domain.process import (
     Party,
     deadlines,
     obligations,
+    readable,
+    stored_faults,
 )
 from utskrivning.domain.rulebooks import load_rulebook
 from utskrivning.episodes.episode_file import export_episode_file
@@ -30,6 +33,7 @@ from utskrivning.episodes.models import Episode, EpisodeEvent, Message
 from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.organisations.models import Kind, Organisation
 
+logger = logging.getLogger(__name__)
 _RELATED = ("patient", "ward", "home_municipality", "placing_municipality", "district")
 
 
@@ -128,22 +132,34 @@ def episode_explanation(
     return explain_episode(normalised_rows([episode])[0], rulebook, now=now)
 
 
-def events_in_time_order() -> Prefetch:
-    # Made per call: a Prefetch holds its queryset, and gunicorn's threads would share one.
-    return Prefetch("events", queryset=EpisodeEvent.objects.order_by("at", "id"))
-
-
 def episode_detail(*, episode: Episode, organisation: Organisation, actor: Any, now: datetime):
-    """The episode page's data; audited as a read."""
+    """The episode page's data; audited as a read. The facts are the row's; the events are read
+    for the timeline the page shows. A stored time out of bounds is left out and reported."""
     audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
-    prefetch_related_objects([episode], events_in_time_order())  # one read for facts and timeline
-    events = list(episode.events.all())
+    events = list(EpisodeEvent.objects.filter(episode=episode).order_by("at", "id"))
     facts = episode_facts_of(episode)
+    unreadable = [e.pk for e in events if not readable(e.at)]
+    faults = (*stored_faults(facts), *(f"event {pk}" for pk in unreadable))
+    if faults:
+        report_skipped(episode, faults, "episode page")
+    computed = not stored_faults(facts)
     return {
         "episode": episode,
         "facts": facts,
-        "events": events,
-        "deadlines": deadlines(facts, now),
-        "obligations": obligations(facts, now),
-        "explanation": episode_explanation(episode=episode, now=now),
+        "events": [e for e in events if e.pk not in unreadable],
+        "faults": faults,  # for the page to say what it leaves out (issue 14 class 2)
+        "deadlines": deadlines(facts, now) if computed else [],
+        "obligations": obligations(facts, now) if computed else [],
+        "explanation": episode_explanation(episode=episode, now=now) if computed else None,
     }
+
+
+def report_skipped(episode: Episode, faults: tuple[str, ...], where: str) -> None:
+    """A stored time no computation can use: left out and logged, for the region's administrator
+    to void the event it came from (`utskrivning void-event`)."""
+    logger.warning(
+        "episode %s left out of the %s: stored time out of bounds in %s",
+        episode.external_id,
+        where,
+        ", ".join(faults),
+    )

@@ -1,8 +1,8 @@
 """Writes on episodes: each one checks the role, the access and the process, then stores the event.
 
-The process's rules are `domain.process`'s: the service replays the stored events, lets `apply`
-decide, and writes the event, its messages, the audit entry and the denormalised columns in one
-transaction.
+The process's rules are `domain.process`'s: the service reads the episode's facts from its row
+(the projection), lets `apply` judge the step, and writes the event, its messages, the audit entry
+and the new facts in one transaction. The history is folded again only by `episodes.projection`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from utskrivning.domain.process import (
     Party,
     TransitionError,
     apply,
+    facts_to_json,
+    step_time,
 )
 from utskrivning.episodes.events import episode_facts_of, event_to_payload
 from utskrivning.episodes.models import (
@@ -83,7 +85,9 @@ OWN_PARTY_EVENTS = frozenset(
 
 
 def _columns(facts: EpisodeFacts) -> dict[str, Any]:
+    """The row's projection of `facts`: all of them as JSON, and the columns queries filter on."""
     return {
+        "facts": facts_to_json(facts),
         "state": facts.state.value if facts.state else "",
         "admission_notice_at": facts.admission_notice_at,
         "ready_at": facts.ready_at,
@@ -131,18 +135,21 @@ def _store(
     episode: Episode,
     event: Event,
     at: datetime,
+    recorded_at: datetime,
     new_messages: tuple[Any, ...],
     membership: Membership | None,
     actor: Any,
     idempotency_key: str | None,
 ) -> EpisodeEvent | None:
-    """Write the event, its messages and receipts; None when the key was used meanwhile."""
+    """Write the event, its messages and receipts; None when the key was used meanwhile.
+    `at` is the time the step claims, `recorded_at` (the event's `created`) when it was stored."""
     try:
         with transaction.atomic():
             stored = EpisodeEvent.objects.create(
                 episode=episode,
                 type=event.type.value,
                 at=at,
+                created=recorded_at,
                 actor=actor,
                 organisation=membership.organisation if membership else None,
                 membership=membership,
@@ -187,15 +194,20 @@ def episode_record_event(
     *,
     episode: Episode,
     event: Event,
-    at: datetime,
+    at: datetime | None = None,
     membership: Membership,
     expected_version: int | None = None,
     idempotency_key: str | None = None,
+    recorded_at: datetime | None = None,
 ) -> EpisodeEvent:
     """Record one step of the process on `episode`; see the module docstring.
 
+    `at` is the time the step claims (None: now), bounded by `domain.process.clock`;
+    `recorded_at` is the service's clock (None: now; the demo passes its simulated one).
     `expected_version` None means the version read here: a concurrent write still conflicts.
     """
+    recorded_at = recorded_at or timezone.now()
+    at = step_time(event, at, recorded_at)
     with transaction.atomic():
         # Checked first, so a key cannot be used to read someone else's stored event.
         _check_may_act(membership, episode, event)
@@ -209,7 +221,7 @@ def episode_record_event(
             raise ConflictError("The episode has changed; reload it and try again.")
         before = episode_facts_of(current)
         try:
-            _, after = apply(before, event, at)
+            _, after = apply(before, event, at, recorded_at=recorded_at)
         except TransitionError as refused:
             raise ProcessError(refused.reason, field=refused.field) from None
         actor = membership.user
@@ -217,6 +229,7 @@ def episode_record_event(
             episode=current,
             event=event,
             at=at,
+            recorded_at=recorded_at,
             # `apply` appends the messages a step sends; receipts keep the list's length.
             new_messages=after.messages[len(before.messages) :],
             membership=membership,
@@ -256,12 +269,17 @@ def episode_admit(
     placing_municipality: Organisation | None = None,
     district: Organisation | None = None,
     primary_care: Organisation | None = None,
-    at: datetime,
+    at: datetime | None = None,
     support_needed: bool = True,
     external_id: str | None = None,
     idempotency_key: str | None = None,
+    recorded_at: datetime | None = None,
 ) -> EpisodeEvent:
-    """Admit a patient to `ward`: the patient (created or updated), the episode, its first event."""
+    """Admit a patient to `ward`: the patient (created or updated), the episode, its first event.
+    `at` and `recorded_at` as for `episode_record_event`."""
+    event = Event(EventType.ADMITTED, support_needed=support_needed)
+    recorded_at = recorded_at or timezone.now()
+    at = step_time(event, at, recorded_at)
     if not can(membership, Action.ADMIT):
         raise PermissionDenied("Your role may not take this step.")
     if ward.kind != Kind.WARD or (
@@ -284,12 +302,11 @@ def episode_admit(
         raise ValidationError({"district": "Not a district."})
     if primary_care is not None and primary_care.kind != Kind.PRIMARY_CARE:
         raise ValidationError({"primary_care": "Not a primary care unit."})
-    event = Event(EventType.ADMITTED, support_needed=support_needed)
     with transaction.atomic():
         if (existing := _existing(idempotency_key)) is not None:
             return existing
         try:
-            _, facts = apply(EpisodeFacts(), event, at)
+            _, facts = apply(EpisodeFacts(), event, at, recorded_at=recorded_at)
         except TransitionError as refused:
             raise ProcessError(refused.reason, field=refused.field) from None
         patient, _ = Patient.objects.update_or_create(
@@ -313,6 +330,7 @@ def episode_admit(
             episode=episode,
             event=event,
             at=at,
+            recorded_at=recorded_at,
             new_messages=facts.messages,
             membership=membership,
             actor=actor,

@@ -19,17 +19,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 
 from utskrivning.domain.payment.explain import Explanation, explain_episode
-from utskrivning.domain.process import Deadline, EpisodeFacts, Obligation, deadlines, obligations
+from utskrivning.domain.process import (
+    Deadline,
+    EpisodeFacts,
+    Obligation,
+    deadlines,
+    obligations,
+    stored_faults,
+)
 from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.episodes.selectors import (
     audit_patient_reads,
     episodes_visible_to,
-    events_in_time_order,
+    report_skipped,
     rulebook_for,
 )
 from utskrivning.organisations.models import Organisation
@@ -59,16 +66,20 @@ def worklist_rows(
     episodes: list[Episode], *, organisation: Organisation, now: datetime
 ) -> list[WorklistRow]:
     """`episodes` as the organisation's worklist rows, in admission order; not audited."""
-    episodes = sorted(episodes, key=lambda e: (e.admitted_at, e.pk))
-    if not episodes:
+    kept: list[tuple[Episode, EpisodeFacts]] = []
+    for episode in sorted(episodes, key=lambda e: (e.admitted_at, e.pk)):
+        facts = episode_facts_of(episode)  # the row, no events read
+        if faults := stored_faults(facts):
+            report_skipped(episode, faults, "worklist")
+        else:
+            kept.append((episode, facts))
+    if not kept:
         return []
-    prefetch_related_objects(episodes, events_in_time_order())
     rulebook = rulebook_for(organisation)
-    normalised = normalised_rows(episodes)
+    normalised = normalised_rows([episode for episode, _ in kept])
     party = party_of(organisation)
     rows = []
-    for episode, row in zip(episodes, normalised, strict=True):
-        facts = episode_facts_of(episode)
+    for (episode, facts), row in zip(kept, normalised, strict=True):
         owed = obligations(facts, now, party=party) if party else obligations(facts, now)
         due = [d for d in deadlines(facts, now) if d.met_at is None]
         rows.append(

@@ -23,10 +23,10 @@ from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
 from utskrivning.domain.documents import runs_as_formula
 from utskrivning.domain.episodes import EpisodeFileError, RowError, read_episodes
-from utskrivning.domain.process import Event, EventType, Party, replay
+from utskrivning.domain.process import EpisodeFacts, Event, EventType, FileRecord, Party, fold
 from utskrivning.episodes.events import event_to_payload
 from utskrivning.episodes.models import Episode, EpisodeEvent, ImportStatus, Patient
-from utskrivning.episodes.services import DONE, _columns
+from utskrivning.episodes.services import _columns
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 
@@ -41,61 +41,26 @@ def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=STOCKHOLM)
 
 
-def _steps(row: dict[str, Any]) -> list[tuple[Event, datetime]]:
-    """The events that explain a row's times, in time order; unknown steps are left out."""
+def _imported(row: dict[str, Any]) -> tuple[Event, datetime]:
+    """The row as one `imported` event at its admission: the region's record, folded as it is,
+    so the row's projection and a rebuild agree whatever the times (issue 13: a history the
+    guards would refuse lost its discharge before)."""
     admitted = _aware(row["admitted_at"])
-    assert admitted is not None
-    steps: list[tuple[Event, datetime]] = [(Event(EventType.ADMITTED), admitted)]
-    recipients = frozenset({Party.MUNICIPALITY}) | (
-        {Party.PRIMARY_CARE} if row["primary_care_unit"] or row["named_contact_at"] else set()
+    assert admitted is not None  # a required column: the reader refused blank ones
+    record = FileRecord(
+        recipients=frozenset({Party.MUNICIPALITY})
+        | ({Party.PRIMARY_CARE} if row["primary_care_unit"] or row["named_contact_at"] else set()),
+        admission_notice_at=_aware(row["admission_notice_at"]),
+        ready_at=_aware(row["ready_at"]),
+        ready_declarations=row["ready_declarations"] or 0,
+        named_contact_at=_aware(row["named_contact_at"]),
+        sip_needed=row["sip_needed"],
+        sip_summoned_at=_aware(row["sip_summoned_at"]),
+        sip_held_at=_aware(row["sip_held_at"]),
+        discharged_at=_aware(row["discharged_at"]),
+        closed=row["status"] == "done",
     )
-    if (at := _aware(row["admission_notice_at"])) is not None:
-        steps.append(
-            (
-                Event(
-                    EventType.ADMISSION_NOTICE_SENT,
-                    parties=frozenset(recipients),
-                    estimated_discharge=(row["discharged_at"] or at).date(),
-                ),
-                at,
-            )
-        )
-    if (at := _aware(row["named_contact_at"])) is not None:
-        steps.append((Event(EventType.NAMED_CONTACT_APPOINTED), at))
-    if (at := _aware(row["ready_at"])) is not None:
-        steps.append((Event(EventType.READY_DECLARED), at))
-    if (at := _aware(row["discharged_at"])) is not None:
-        steps.append((Event(EventType.DISCHARGED), at))
-        if row["status"] == "done":
-            steps.append((Event(EventType.CLOSED), at))
-    return sorted(steps, key=lambda step: step[1])
-
-
-def _facts_or_columns(row: dict[str, Any]) -> tuple[list[tuple[Event, datetime]], dict[str, Any]]:
-    """The replayable steps and the columns; a history the process would refuse keeps its file
-    values as columns and only the admission as an event (the file is the region's record)."""
-    steps = _steps(row)
-    try:
-        facts = replay(steps)
-        columns = _columns(facts)
-    except Exception:
-        steps = steps[:1]
-        columns = {"state": "discharged" if row["discharged_at"] else "admitted"}
-    columns |= {
-        name: _aware(row[name])
-        for name in (
-            "admission_notice_at",
-            "ready_at",
-            "named_contact_at",
-            "sip_summoned_at",
-            "sip_held_at",
-            "discharged_at",
-        )
-    }
-    columns["ready_declarations"] = row["ready_declarations"] or 0
-    columns["sip_needed"] = row["sip_needed"]
-    columns["status"] = DONE if row["status"] == "done" else ""
-    return steps, columns
+    return Event(EventType.IMPORTED, record=record), admitted
 
 
 Progress = Callable[[ImportStatus, int, int], None]  # phase, rows done, rows in the file
@@ -112,7 +77,7 @@ class _Planned:
     patient_id: str
     home: Organisation
     episode: Episode
-    steps: list[tuple[Event, datetime]]
+    step: tuple[Event, datetime]
 
 
 EPISODE_ID_LENGTH = Episode._meta.get_field("external_id").max_length
@@ -220,7 +185,7 @@ def _plan(row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]) -> 
     except _Refused as refused:
         return refused.error
     assert home is not None  # a required column: the reader refused blank ones
-    steps, columns = _facts_or_columns(row)
+    step = _imported(row)
     episode = Episode(
         external_id=row["episode_id"],
         ward=ward,
@@ -230,9 +195,9 @@ def _plan(row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]) -> 
         care_type=row["care_type"],
         admitted_at=_aware(row["admitted_at"]),
         version=1,
-        **columns,
+        **_columns(fold(EpisodeFacts(), *step)),
     )
-    return _Planned(row["patient_id"], home, episode, steps)
+    return _Planned(row["patient_id"], home, episode, step)
 
 
 def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
@@ -276,14 +241,13 @@ def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
             (
                 EpisodeEvent(
                     episode_id=ids[p.episode.external_id],
-                    type=event.type.value,
-                    at=at,
+                    type=p.step[0].type.value,
+                    at=p.step[1],
                     actor=actor,
                     organisation=region,
-                    payload=event_to_payload(event),
+                    payload=event_to_payload(p.step[0]),
                 )
                 for p in fresh
-                for event, at in p.steps
             ),
             batch_size=1000,
         )

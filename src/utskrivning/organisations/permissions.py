@@ -34,6 +34,7 @@ class Action(StrEnum):
     VIEW_INVOICES = "view_invoices"
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_FOLLOWUP = "view_followup"
+    VOID_EVENT = "void_event"
 
 
 WARD_STAFF = frozenset({Role.WARD_NURSE, Role.PHYSICIAN})
@@ -71,6 +72,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
     Action.IMPORT_EPISODES: (frozenset({Role.FINANCE, Role.ADMINISTRATOR}), REGIONAL),
     Action.VIEW_INVOICES: (frozenset({Role.FINANCE, Role.ANALYST}), ANYWHERE),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
+    # A compensating event for a wrong one (issue 14 class 2): the region's administrator.
+    Action.VOID_EVENT: (frozenset({Role.ADMINISTRATOR}), REGIONAL),
     # Follow-up (Dalarna §12): the region's analysis and finance staff, a municipality its own.
     Action.VIEW_FOLLOWUP: (
         frozenset({Role.FINANCE, Role.ANALYST, Role.ADMINISTRATOR}),

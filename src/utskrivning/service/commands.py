@@ -66,6 +66,20 @@ def worker_pass() -> str:
     )
 
 
+def rebuild_projection() -> int:
+    """`utskrivning rebuild`: every episode's row folded again from its events; prints the ids of
+    those that differed and returns how many."""
+    setup()
+    from utskrivning.episodes.projection import episodes_rebuild
+
+    differed = 0
+    for external_id, changed in episodes_rebuild():
+        if changed:
+            differed += 1
+            print(f"rebuilt {external_id}", flush=True)
+    return differed
+
+
 def worker(*, once: bool = False, interval: float = 60.0) -> None:
     """Run `worker_pass` once, or every `interval` seconds until interrupted.
 

@@ -59,6 +59,8 @@ LABELS: dict[tuple[type[StrEnum], str], Promise] = {
     k(EventType.DEVIATION_REPORTED): _("Deviation reported"),
     k(EventType.COORDINATED_CARE_PLAN_RECORDED): _("Coordinated care plan"),
     k(EventType.COURT_DECISION_RECORDED): _("Court decision"),
+    k(EventType.IMPORTED): _("Imported from an episode file"),
+    k(EventType.EVENT_VOIDED): _("Event voided by the administrator"),
     k(Action.SEND_ADMISSION_NOTICE): _("Send the admission notice"),
     k(Action.RECORD_COURT_DECISION): _("Record the court's decision"),
     k(Action.DECLARE_READY): _("Declare ready for discharge"),

@@ -3,6 +3,7 @@
 The Django service keeps the events; this package decides which may happen and what they imply.
 """
 
+from utskrivning.domain.process.clock import SERVICE_TIMED, readable, step_time, stored_faults
 from utskrivning.domain.process.deadlines import (
     Deadline,
     DeadlineKind,
@@ -12,8 +13,15 @@ from utskrivning.domain.process.deadlines import (
     named_contact_due,
     sip_summons_due,
 )
-from utskrivning.domain.process.facts import EpisodeFacts, Event, Message, TransitionError
+from utskrivning.domain.process.facts import (
+    EpisodeFacts,
+    Event,
+    FileRecord,
+    Message,
+    TransitionError,
+)
 from utskrivning.domain.process.obligations import Action, Obligation, obligations
+from utskrivning.domain.process.snapshot import facts_from_json, facts_to_json
 from utskrivning.domain.process.states import (
     EpisodeState,
     EventType,
@@ -21,9 +29,17 @@ from utskrivning.domain.process.states import (
     MessageKind,
     Party,
 )
-from utskrivning.domain.process.transitions import allowed_events, apply, replay
+from utskrivning.domain.process.transitions import (
+    allowed_events,
+    apply,
+    fold,
+    judge,
+    replay,
+    state_of,
+)
 
 __all__ = [
+    "SERVICE_TIMED",
     "Action",
     "Deadline",
     "DeadlineKind",
@@ -31,6 +47,7 @@ __all__ = [
     "EpisodeState",
     "Event",
     "EventType",
+    "FileRecord",
     "HomeCriterion",
     "Message",
     "MessageKind",
@@ -42,8 +59,16 @@ __all__ = [
     "allowed_events",
     "apply",
     "deadlines",
+    "facts_from_json",
+    "facts_to_json",
+    "fold",
+    "judge",
     "named_contact_due",
     "obligations",
+    "readable",
     "replay",
     "sip_summons_due",
+    "state_of",
+    "step_time",
+    "stored_faults",
 ]

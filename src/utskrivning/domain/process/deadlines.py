@@ -74,16 +74,23 @@ def acknowledgement_due(sent_at: datetime) -> datetime:
 
 
 def named_contact_due(facts: EpisodeFacts) -> datetime | None:
-    """Dalarna §9 Öppenvård: "Fast vårdkontakt ska ha utsetts innan personen skrivs ut".
+    """The earlier of two rules; None while neither applies.
 
-    The discharge once it happened; before it, the end of the day before the estimated discharge
-    date, since the patient may leave early that day; None while neither is known.
+    Stockholm 2018 appendix §2.1.1: "fast vårdkontakt utses så snart som möjligt, dock senast tre
+    dagar efter underrättelse om att en patient är utskrivningsklar", read as `sip_summons_due`
+    reads the same words. Dalarna §9 says it implicitly: the contact must summon the SIP by then.
+    Both: "Fast vårdkontakt ska ha utsetts innan personen skrivs ut": the discharge once it
+    happened; before it, the end of the day before the estimated discharge date, since the
+    patient may leave early that day. A discharge without a contact is not refused (issue 16
+    item 7): this deadline is missed, a deviation is proposed and the payment rules decide.
     """
+    before_discharge: datetime | None = None
     if facts.discharged_at is not None:
-        return facts.discharged_at.astimezone(STOCKHOLM)
-    if facts.estimated_discharge is not None:
-        return _end_of_local_day(facts.estimated_discharge - timedelta(days=1))
-    return None
+        before_discharge = facts.discharged_at.astimezone(STOCKHOLM)
+    elif facts.estimated_discharge is not None:
+        before_discharge = _end_of_local_day(facts.estimated_discharge - timedelta(days=1))
+    after_readiness = None if facts.ready_at is None else sip_summons_due(facts.ready_at)
+    return min((d for d in (before_discharge, after_readiness) if d is not None), default=None)
 
 
 _Row = tuple[DeadlineKind, Party, datetime, datetime | None, MessageKind | None]

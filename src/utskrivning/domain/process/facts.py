@@ -30,6 +30,26 @@ class TransitionError(Exception):
 
 
 @dataclass(frozen=True)
+class FileRecord:
+    """An episode as a row of the episode file gives it: what the region recorded, not steps.
+
+    The file has no messages or receipts, so an imported episode has none; its times are taken
+    as they are (the file is the region's record), never judged by today's guards.
+    """
+
+    recipients: frozenset[Party] = frozenset()
+    admission_notice_at: datetime | None = None
+    ready_at: datetime | None = None
+    ready_declarations: int = 0
+    named_contact_at: datetime | None = None
+    sip_needed: bool | None = None
+    sip_summoned_at: datetime | None = None
+    sip_held_at: datetime | None = None
+    discharged_at: datetime | None = None
+    closed: bool = False
+
+
+@dataclass(frozen=True)
 class Event:
     """One step; only the fields its type uses are read (the guards say which are required).
 
@@ -39,6 +59,7 @@ class Event:
     `parties`: the admission notice's or SIP summons' recipients; the SIP's participants.
     `party`: who records consent, acknowledges or reports a deviation.
     `message`: which kind of message is acknowledged.
+    `record`: on `imported`, the file's row. `voids`: on `event_voided`, the voided event's id.
     """
 
     type: EventType
@@ -51,6 +72,8 @@ class Event:
     municipal_health_care: bool = False
     sip_needed: bool | None = None
     court_granted: bool | None = None
+    record: FileRecord | None = None
+    voids: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +116,16 @@ class EpisodeFacts:
     court_decision_at: datetime | None = None
     court_granted: bool | None = None
     messages: tuple[Message, ...] = ()
+
+    def awaiting_receipt(self, party: Party, kind: MessageKind, at: datetime) -> tuple[bool, ...]:
+        """For each message, whether a receipt from `party` for `kind` at `at` covers it."""
+        return tuple(
+            m.kind == kind
+            and party in m.recipients
+            and m.sent_at <= at
+            and m.acknowledged_at(party) is None
+            for m in self.messages
+        )
 
     @property
     def primary_care_involved(self) -> bool:

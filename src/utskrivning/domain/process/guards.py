@@ -50,6 +50,20 @@ def _local_date_ok(f: EpisodeFacts, e: Event) -> bool:
     )
 
 
+# What a step must say; checked before anything is stored, so folding a stored step never refuses.
+HAS_PARTY = Guard(lambda f, e, at: e.party is not None, MISSING_PARTY)
+HAS_CRITERION = Guard(lambda f, e, at: e.criterion is not None, MISSING_CRITERION)
+HAS_SIP_NEED = Guard(lambda f, e, at: e.sip_needed is not None, MISSING_SIP_NEED)
+HAS_COURT_OUTCOME = Guard(lambda f, e, at: e.court_granted is not None, MISSING_COURT_OUTCOME)
+AWAITING_RECEIPT = Guard(
+    lambda f, e, at: (
+        e.party is not None
+        and e.message is not None
+        and any(f.awaiting_receipt(e.party, e.message, at))
+    ),
+    NOTHING_TO_ACKNOWLEDGE,
+)
+
 # Dalarna §9 Regionens ansvar: the first later judgement starts the 24 hours, not a repeat of it.
 SUPPORT_NOT_YET_ASSESSED = Guard(
     lambda f, e, at: f.support_assessed_at is None,
@@ -120,13 +134,6 @@ SIP_NOT_HELD = Guard(lambda f, e, at: f.sip_held_at is None, "The SIP was alread
 SIP_PARTICIPANTS = Guard(lambda f, e, at: bool(e.parties), "Name the parties that took part.")
 NEW_CRITERION = Guard(
     lambda f, e, at: e.criterion not in f.home_criteria, "This criterion is already checked."
-)
-# Dalarna §9 Öppenvård: "Fast vårdkontakt ska ha utsetts innan personen skrivs ut".
-NAMED_CONTACT_BEFORE_DISCHARGE = Guard(
-    lambda f, e, at: (
-        not f.primary_care_involved or (f.named_contact_at is not None and f.named_contact_at <= at)
-    ),
-    "Primary care must appoint a named care contact before the discharge.",
 )
 DISCHARGE_AFTER_READINESS = Guard(
     lambda f, e, at: f.ready_at is None or at >= f.ready_at,

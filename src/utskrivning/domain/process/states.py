@@ -47,6 +47,10 @@ class EventType(StrEnum):
     DEVIATION_REPORTED = "deviation_reported"
     COORDINATED_CARE_PLAN_RECORDED = "coordinated_care_plan_recorded"
     COURT_DECISION_RECORDED = "court_decision_recorded"
+    # The episode as an episode file states it (the region's record), folded as it is.
+    IMPORTED = "imported"
+    # An administrator's compensating event: the event it names no longer counts.
+    EVENT_VOIDED = "event_voided"
 
 
 class MessageKind(StrEnum):

@@ -10,9 +10,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.process import guards as g
-from utskrivning.domain.process.facts import EpisodeFacts, Event, Message, TransitionError
-from utskrivning.domain.process.guards import Guard, given
+from utskrivning.domain.process.clock import check_times
+from utskrivning.domain.process.facts import (
+    EpisodeFacts,
+    Event,
+    FileRecord,
+    Message,
+    TransitionError,
+)
+from utskrivning.domain.process.guards import Guard
 from utskrivning.domain.process.states import EpisodeState, EventType, MessageKind, Party
 
 S = EpisodeState
@@ -50,7 +58,7 @@ def _send_notice(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
 def _change_estimate(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
     changed = replace(
         f,
-        estimated_discharge=given(e.estimated_discharge, g.MISSING_ESTIMATE),
+        estimated_discharge=e.estimated_discharge or f.estimated_discharge,
         estimated_discharge_changes=f.estimated_discharge_changes + 1,
     )
     return _send(changed, MessageKind.ESTIMATED_DISCHARGE_CHANGE, at, f.recipients)
@@ -85,32 +93,45 @@ def _send_discharge_notice(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFa
 
 def _acknowledge(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
     """A receipt covers every message of that kind the party had by then, not only the last."""
-    party = given(e.party, g.MISSING_PARTY)
-    awaiting = [
-        m.kind == e.message
-        and party in m.recipients
-        and m.sent_at <= at
-        and m.acknowledged_at(party) is None
-        for m in f.messages
-    ]
-    if not any(awaiting):
-        raise TransitionError(g.NOTHING_TO_ACKNOWLEDGE)
+    if e.party is None or e.message is None:
+        return f
+    awaiting = f.awaiting_receipt(e.party, e.message, at)
     messages = tuple(
-        replace(m, acknowledgements=(*m.acknowledgements, (party, at))) if due else m
+        replace(m, acknowledgements=(*m.acknowledgements, (e.party, at))) if due else m
         for m, due in zip(f.messages, awaiting, strict=True)
     )
     return replace(f, messages=messages)
 
 
-def _report_deviation(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
-    """The deviation itself (category, text) is the service's; the process only needs who."""
-    given(e.party, g.MISSING_PARTY)
-    return f
+def _import(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    """The file's row as facts; `at` is the admission. The estimated discharge date the file
+    does not give is taken as the discharge's (or the notice's) date, as the import always did."""
+    r = e.record or FileRecord()
+    estimate = r.discharged_at or r.admission_notice_at
+    return replace(
+        f,
+        admitted_at=at,
+        support_assessed_at=at,
+        admission_notice_at=r.admission_notice_at,
+        recipients=r.recipients,
+        estimated_discharge=None if estimate is None else to_local_naive(estimate).date(),
+        ready_at=r.ready_at,
+        ready_declarations=r.ready_declarations,
+        named_contact_at=r.named_contact_at,
+        sip_needed=r.sip_needed,
+        sip_summoned_at=r.sip_summoned_at,
+        sip_held_at=r.sip_held_at,
+        discharged_at=r.discharged_at,
+        closed_at=r.discharged_at if r.closed else None,
+    )
 
 
 def _record_court_decision(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
-    granted = given(e.court_granted, g.MISSING_COURT_OUTCOME)
-    return replace(f, court_decision_at=at, court_granted=granted)
+    return replace(f, court_decision_at=at, court_granted=e.court_granted)
+
+
+def _same(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    return f
 
 
 _EFFECTS: dict[EventType, Effect] = {
@@ -125,26 +146,29 @@ _EFFECTS: dict[EventType, Effect] = {
         f, named_contact_at=f.named_contact_at or at
     ),
     E.CONSENT_RECORDED: lambda f, e, at: replace(
-        f, consents=f.consents | {given(e.party, g.MISSING_PARTY)}
+        f, consents=f.consents | ({e.party} if e.party else set())
     ),
     E.SIP_NEED_ASSESSED: lambda f, e, at: replace(
-        f, sip_needed=given(e.sip_needed, g.MISSING_SIP_NEED)
+        f, sip_needed=f.sip_needed if e.sip_needed is None else e.sip_needed
     ),
     E.SIP_SUMMONED: _summon_sip,
     E.SIP_HELD: lambda f, e, at: replace(f, sip_held_at=at, sip_participants=e.parties),
     E.HEMGANGSKLAR_CHECKED: lambda f, e, at: replace(
-        f, home_criteria=f.home_criteria | {given(e.criterion, g.MISSING_CRITERION)}
+        f, home_criteria=f.home_criteria | ({e.criterion} if e.criterion else set())
     ),
     E.DISCHARGE_NOTICE_SENT: _send_discharge_notice,
     E.DISCHARGED: lambda f, e, at: replace(f, discharged_at=at),
     E.CLOSED: lambda f, e, at: replace(f, closed_at=at),
     E.ACKNOWLEDGED: _acknowledge,
-    E.DEVIATION_REPORTED: _report_deviation,
+    E.DEVIATION_REPORTED: _same,  # the deviation itself (category, text) is the service's
     # A new plan goes with a new application: an earlier decision no longer stands for it.
     E.COORDINATED_CARE_PLAN_RECORDED: lambda f, e, at: replace(
         f, care_plan_at=at, court_decision_at=None, court_granted=None
     ),
     E.COURT_DECISION_RECORDED: _record_court_decision,
+    E.IMPORTED: _import,
+    # The history's reader leaves the voided event out; the voiding itself changes nothing.
+    E.EVENT_VOIDED: _same,
 }
 
 
@@ -179,9 +203,9 @@ _TABLE: dict[tuple[EpisodeState | None, EventType], Transition] = {
     (S.ADMITTED, E.COORDINATED_CARE_PLAN_RECORDED): Transition(S.AWAITING_COURT_DECISION),
     (S.NOTIFIED, E.COORDINATED_CARE_PLAN_RECORDED): Transition(S.AWAITING_COURT_DECISION),
     (S.AWAITING_COURT_DECISION, E.COURT_DECISION_RECORDED): Transition(
-        _before_readiness, (g.DECISION_AFTER_PLAN,)
+        _before_readiness, (g.DECISION_AFTER_PLAN, g.HAS_COURT_OUTCOME)
     ),
-    (S.READY, E.HEMGANGSKLAR_CHECKED): Transition(_ready, (g.NEW_CRITERION,)),
+    (S.READY, E.HEMGANGSKLAR_CHECKED): Transition(_ready, (g.NEW_CRITERION, g.HAS_CRITERION)),
     (S.READY, E.DISCHARGE_NOTICE_SENT): Transition(S.DISCHARGE_NOTIFIED),
     (S.HOME_READY, E.DISCHARGE_NOTICE_SENT): Transition(S.DISCHARGE_NOTIFIED),
     (S.DISCHARGED, E.CLOSED): Transition(S.CLOSED, (g.CLOSE_AFTER_DISCHARGE,)),
@@ -197,10 +221,12 @@ def _rows(
 
 
 _rows(READY_STATES, E.READY_WITHDRAWN, _before_readiness)
-# Not while awaiting the court: compulsory care goes on until it decides (Dalarna §9).
+# Not while awaiting the court: compulsory care goes on until it decides (Dalarna §9). A step
+# another party has not taken (the named care contact) never blocks it: the deadline shows it
+# missed, a deviation is proposed and the payment rules draw the consequence (issue 16 item 7).
 _rows(
     (S.ADMITTED, S.NOTIFIED, *READY_STATES), E.DISCHARGED, S.DISCHARGED,
-    g.NAMED_CONTACT_BEFORE_DISCHARGE, g.DISCHARGE_AFTER_READINESS,
+    g.DISCHARGE_AFTER_READINESS,
 )  # fmt: skip
 # A late notice (readiness or the application came first) does not move the episode back.
 _rows(
@@ -208,17 +234,17 @@ _rows(
     g.NOTICE_NOT_SENT, *NOTICE_GUARDS,
 )  # fmt: skip
 _rows(MAYBE_NOTIFIED, E.ESTIMATED_DISCHARGE_CHANGED, None, g.NOTICE_SENT, g.NEW_ESTIMATE,
-      g.ESTIMATE_NOT_BEFORE_ADMISSION)  # fmt: skip
+      g.NOTICE_HAS_ESTIMATE, g.ESTIMATE_NOT_BEFORE_ADMISSION)  # fmt: skip
 _rows(MAYBE_NOTIFIED, E.NAMED_CONTACT_APPOINTED, None, g.PRIMARY_CARE_NOTIFIED)
 # The written information may be given before readiness; READY's own row moves it on.
 _rows(
     (S.ADMITTED, S.NOTIFIED, S.AWAITING_COURT_DECISION, S.DISCHARGE_NOTIFIED),
-    E.HEMGANGSKLAR_CHECKED, None, g.NEW_CRITERION,
+    E.HEMGANGSKLAR_CHECKED, None, g.NEW_CRITERION, g.HAS_CRITERION,
 )  # fmt: skip
 _rows((S.DISCHARGE_NOTIFIED,), E.DISCHARGE_NOTICE_SENT)  # a corrected destination or date
 # Stockholm appendix §3 SIP: "SIP ska vanligtvis göras i hemmet", so it may follow the discharge.
-_rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.SIP_NEED_ASSESSED)
-_rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.CONSENT_RECORDED, None, g.CONSENT_NEW)
+_rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.SIP_NEED_ASSESSED, None, g.HAS_SIP_NEED)
+_rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.CONSENT_RECORDED, None, g.CONSENT_NEW, g.HAS_PARTY)
 _rows(
     (*MAYBE_NOTIFIED, S.DISCHARGED), E.SIP_SUMMONED, None,
     g.SIP_NOT_SUMMONED, g.NAMED_CONTACT_SUMMONS, g.CONSENT_BEFORE_SUMMONS, g.SUMMONS_RECIPIENTS,
@@ -226,8 +252,11 @@ _rows(
 _rows((*MAYBE_NOTIFIED, S.DISCHARGED), E.SIP_HELD, None, g.SIP_SUMMONED, g.SIP_NOT_HELD,
       g.SIP_PARTICIPANTS)  # fmt: skip
 # Receipts and deviations are records about the process, still due after the closure.
-_rows((*MAYBE_NOTIFIED, S.DISCHARGED, S.CLOSED), E.ACKNOWLEDGED)
-_rows((*BEFORE_DISCHARGE, S.DISCHARGED, S.CLOSED), E.DEVIATION_REPORTED)
+_rows(
+    (*MAYBE_NOTIFIED, S.DISCHARGED, S.CLOSED), E.ACKNOWLEDGED, None,
+    g.HAS_PARTY, g.AWAITING_RECEIPT,
+)  # fmt: skip
+_rows((*BEFORE_DISCHARGE, S.DISCHARGED, S.CLOSED), E.DEVIATION_REPORTED, None, g.HAS_PARTY)
 
 _REFUSED_IN_STATE = {
     (S.ADMITTED, E.ESTIMATED_DISCHARGE_CHANGED): g.NOTICE_SENT.reason,
@@ -254,6 +283,9 @@ _REFUSED = {
         "before readiness."
     ),
     E.COURT_DECISION_RECORDED: "No application to förvaltningsrätten is pending.",
+    # Not steps: the import and the region's administrator write these (episodes.projection).
+    E.IMPORTED: "An episode comes from an episode file through the import only.",
+    E.EVENT_VOIDED: "An event is voided by the region's administrator, not as a step.",
 }
 
 
@@ -274,18 +306,52 @@ def allowed_events(state: EpisodeState | None) -> frozenset[EventType]:
     return frozenset(event for s, event in _TABLE if s == state)
 
 
-def apply(facts: EpisodeFacts, event: Event, at: datetime) -> tuple[EpisodeState, EpisodeFacts]:
-    """The state and facts after `event` happened at `at`, or `TransitionError` with the reason."""
-    if at.tzinfo is None:
-        raise ValueError("`at` must be timezone-aware")
+def state_of(f: EpisodeFacts) -> EpisodeState | None:
+    """The state the facts are in: what folding a stored event ends in, whatever its table row.
+
+    The table's targets say the same for every step it allows (the property tests check it); an
+    imported record or a voided step has no row, so its state comes from here.
+    """
+    if f.admitted_at is None:
+        return None
+    if f.closed_at is not None:
+        return S.CLOSED
+    if f.discharged_at is not None:
+        return S.DISCHARGED
+    if f.ready_at is not None:
+        return S.DISCHARGE_NOTIFIED if f.discharge_notice_at is not None else _ready(f)
+    if f.care_plan_at is not None and f.court_decision_at is None:
+        return S.AWAITING_COURT_DECISION
+    return _before_readiness(f)
+
+
+def judge(facts: EpisodeFacts, event: Event, at: datetime, *, recorded_at: datetime) -> Transition:
+    """The guard: the transition `event` takes at `at`, recorded at `recorded_at`, or
+    `TransitionError` with the reason. Only a new step is judged, never a stored one."""
+    if at.tzinfo is None or recorded_at.tzinfo is None:
+        raise ValueError("`at` and `recorded_at` must be timezone-aware")
     transition = _TABLE.get((facts.state, event.type))
     if transition is None:
         raise TransitionError(_refusal(facts.state, event.type))
-    if facts.admitted_at is not None and at < facts.admitted_at:
-        raise TransitionError(g.BEFORE_ADMISSION, field="at")
+    check_times(facts, event, at, recorded_at=recorded_at)
     for guard in transition.guards:
         if not guard.allows(facts, event, at):
             raise TransitionError(guard.reason)
+    return transition
+
+
+def fold(facts: EpisodeFacts, event: Event, at: datetime) -> EpisodeFacts:
+    """The effect: the facts after a stored `event`, as it was accepted; it never refuses."""
+    after = _EFFECTS[event.type](facts, event, at)
+    return replace(after, state=state_of(after))
+
+
+def apply(
+    facts: EpisodeFacts, event: Event, at: datetime, *, recorded_at: datetime | None = None
+) -> tuple[EpisodeState, EpisodeFacts]:
+    """The state and facts after a new `event` at `at`: judged, then folded. `recorded_at` is
+    when the service records it (None: at `at`, as a replayed or simulated step is)."""
+    transition = judge(facts, event, at, recorded_at=recorded_at or at)
     after = _EFFECTS[event.type](facts, event, at)
     target = transition.target
     state = target if isinstance(target, EpisodeState) else target(after)
@@ -293,8 +359,9 @@ def apply(facts: EpisodeFacts, event: Event, at: datetime) -> tuple[EpisodeState
 
 
 def replay(steps: Iterable[tuple[Event, datetime]]) -> EpisodeFacts:
-    """The facts of an episode from its stored events, in the order they were recorded."""
+    """The facts of an episode from its stored events, in the order they were recorded: folded,
+    never judged again, so a guard tightened today does not stop yesterday's history."""
     facts = EpisodeFacts()
     for event, at in steps:
-        _, facts = apply(facts, event, at)
+        facts = fold(facts, event, at)
     return facts

@@ -1,0 +1,149 @@
+"""The episode's row as a projection of its events (issue 13): written with each event, equal to
+a fold of the history, rebuilt by `utskrivning rebuild`, corrected by a compensating event."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from typer.testing import CliRunner
+
+from process_histories import T0, steps
+from service.factories import MembershipFactory
+from utskrivning.cli import app
+from utskrivning.deviations.services import deviation_report
+from utskrivning.domain.process import Event, EventType, Party, TransitionError
+from utskrivning.episodes.events import episode_facts_of, episode_history_facts
+from utskrivning.episodes.models import Episode, EpisodeEvent
+from utskrivning.episodes.projection import event_void
+from utskrivning.episodes.services import episode_record_event
+from utskrivning.imports.services import import_episode_file
+from utskrivning.organisations.models import Role
+
+from .conftest import ADMITTED
+
+IMPORTED = (
+    "episode_id;patient_id;municipality;care_type;unit;primary_care_unit;"
+    "admitted_at;admission_notice_at;ready_at;discharged_at;status\n"
+    "E1;19121212-1212;2080;somatic;Avdelning 12;Vårdcentral C;"
+    "2026-10-01 10:00;2026-10-01 12:00;2026-10-03 10:00;2026-10-09 12:00;\n"
+)
+
+
+def _row_matches_history(episode: Episode) -> None:
+    episode.refresh_from_db()
+    assert episode_facts_of(episode) == episode_history_facts(episode)
+
+
+def test_an_imported_discharge_without_contact_survives_a_deviation(cast):
+    """Issue 13: an imported, discharged episode with a primary-care unit and no named contact,
+    on which the ward reports a deviation, was reset to `admitted` with its times emptied."""
+    import_episode_file(data=IMPORTED.encode(), region=cast.region)
+    episode = Episode.objects.get(external_id="E1")
+    before = (episode.state, episode.ready_at, episode.discharged_at)
+    assert before[0] == "discharged" and before[1] and before[2]
+    deviation_report(episode=episode, membership=cast.nurse, category="other", text="Sen kallelse")
+    episode.refresh_from_db()
+    assert (episode.state, episode.ready_at, episode.discharged_at) == before
+    assert list(episode.events.values_list("type", flat=True)) == ["imported", "deviation_reported"]
+    _row_matches_history(episode)
+
+
+# Who takes each step in the property test; an own-party step is taken by its party's member.
+TAKER = {
+    EventType.READY_DECLARED: "physician",
+    EventType.READY_WITHDRAWN: "physician",
+    EventType.COORDINATED_CARE_PLAN_RECORDED: "physician",
+    EventType.COURT_DECISION_RECORDED: "physician",
+    EventType.NAMED_CONTACT_APPOINTED: "head",
+    EventType.SIP_SUMMONED: "care_contact",
+    EventType.SIP_HELD: "care_contact",
+}
+PARTY_MEMBER = {
+    Party.MUNICIPALITY: "officer_a",
+    Party.PRIMARY_CARE: "head",
+    Party.INPATIENT_CARE: "nurse",
+}
+
+
+def _taker(cast, event: Event):
+    if event.party is not None and event.type in PARTY_STEPS:
+        return getattr(cast, PARTY_MEMBER[event.party])
+    return getattr(cast, TAKER.get(event.type, "nurse"))
+
+
+PARTY_STEPS = {EventType.CONSENT_RECORDED, EventType.ACKNOWLEDGED, EventType.DEVIATION_REPORTED}
+
+
+@pytest.mark.django_db(transaction=False)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(offered=steps)
+def test_random_histories_written_by_the_service_equal_their_replay(cast, offered):
+    """Every step offered through the service (refused ones left out) keeps the row equal to a
+    fold of the stored events."""
+    with transaction.atomic():
+        episode = cast.admit(at=T0)
+        at = T0
+        for event, minutes in offered:
+            at = max(T0, at + timedelta(minutes=minutes))
+            try:
+                episode_record_event(
+                    episode=episode,
+                    event=event,
+                    at=at,
+                    recorded_at=at,
+                    membership=_taker(cast, event),
+                )
+            except (TransitionError, PermissionDenied):
+                continue
+        _row_matches_history(episode)
+        transaction.set_rollback(True)
+
+
+def test_rebuild_command_restores_a_drifted_row_and_check_reports_it(cast):
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + timedelta(hours=1))
+    Episode.objects.filter(pk=episode.pk).update(facts={}, state="admitted")
+    runner = CliRunner()
+    first = runner.invoke(app, ["rebuild", "--check"])
+    assert first.exit_code == 1, first.output
+    assert "1 episode row(s) differed" in first.output
+    episode.refresh_from_db()
+    assert episode.state == "notified"
+    _row_matches_history(episode)
+    again = runner.invoke(app, ["rebuild", "--check"])
+    assert again.exit_code == 0 and "0 episode row(s) differed" in again.output
+
+
+def test_an_administrator_voids_a_wrong_event_and_the_history_keeps_both(cast):
+    """Issue 14 class 2: a wrong event is neutralised by a compensating event, never deleted."""
+    episode = cast.admit()
+    at = ADMITTED + timedelta(hours=2)
+    wrong = episode_record_event(
+        episode=episode,
+        event=Event(EventType.READY_DECLARED),
+        at=at,
+        recorded_at=at,
+        membership=cast.physician,
+    )
+    admin = MembershipFactory(organisation=cast.region, role=Role.ADMINISTRATOR)
+    with pytest.raises(PermissionDenied):
+        event_void(event=wrong, membership=cast.nurse, reason="fel patient")
+    with pytest.raises(ValidationError):
+        event_void(event=wrong, membership=admin, reason=" ")
+    event_void(event=wrong, membership=admin, reason="fel patient")
+    episode.refresh_from_db()
+    assert (episode.state, episode.ready_at) == ("admitted", None)
+    assert list(EpisodeEvent.objects.filter(episode=episode).values_list("type", flat=True)) == [
+        "admitted",
+        "ready_declared",
+        "event_voided",
+    ]
+    _row_matches_history(episode)
+    with pytest.raises(ValidationError):
+        event_void(event=wrong, membership=admin, reason="igen")
