@@ -84,7 +84,7 @@ def test_the_worker_command_runs_one_pass(cast, capsys):
 def test_two_workers_never_take_the_same_event():
     if not connection.features.has_select_for_update_skip_locked:
         pytest.skip("SQLite has one writer at a time; run with DATABASE_URL=postgres://…")
-    from .conftest import Cast
+    from episodes.conftest import Cast
 
     cast = Cast()
     for hour in range(4):

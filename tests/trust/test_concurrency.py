@@ -70,18 +70,18 @@ def test_two_users_changing_one_episode_at_once_one_wins_the_other_gets_409(
 ):
     _both_read_before_either_writes(monkeypatch)
     path = f"/api/episodes/{episode.pk}/events"
-    at = ADMITTED.replace(hour=11).isoformat()
+    # Both are messages: their time is the service's, none is given.
     responses = _post_at_once(
         [
             (
                 path,
                 {"type": "estimated_discharge_changed", "estimated_discharge": "2026-10-14",
-                 "at": at, "expected_version": episode.version},
+                 "expected_version": episode.version},
                 _headers(cast.nurse),
             ),
             (
                 path,
-                {"type": "ready_declared", "at": at, "expected_version": episode.version},
+                {"type": "ready_declared", "expected_version": episode.version},
                 _headers(cast.physician),
             ),
         ]
