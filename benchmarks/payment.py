@@ -29,7 +29,8 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from unchecked import unchecked_run  # benchmarks/unchecked.py, beside this file
+from command import FORMATS, CommandRun, command, run_command  # benchmarks/, beside this file
+from unchecked import unchecked_run
 from utskrivning.domain.demo import generate_episodes, write_episodes_csv
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.payment import compute_payment
@@ -129,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--runs", type=int, default=3, help="best of this many runs per step")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="the command's, or none")
     args = parser.parse_args(argv)
+    formats = [f for f in args.formats.split(",") if f]
     console = Console()
 
     path = episode_file(args.episodes, args.year, args.seed, console)
@@ -180,7 +183,41 @@ def main(argv: list[str] | None = None) -> int:
     )
     table.add_row("peak memory of (b)", "", "", _gb(run.peak_bytes), "< 2 GB", _verdict(memory_ok))
     console.print(table)
-    return 1 if args.check and not (ratio_ok and memory_ok) else 0
+    commands_ok = _commands(console, path, args.rulebook, formats, args.runs, run)
+    return 1 if args.check and not (ratio_ok and memory_ok and commands_ok) else 0
+
+
+def _commands(
+    console: Console, path: Path, rulebook: str, formats: list[str], runs: int, engine: Measurement
+) -> bool:
+    """Each format's command `runs` times, the formats taking turns; best time, highest peak."""
+    if not formats:
+        return True
+    results: dict[str, list[CommandRun]] = {f: [] for f in formats}
+    for _ in range(runs):
+        for format in formats:
+            results[format].append(run_command(path, rulebook, format))
+    table = Table(
+        title="The command as users run it, output to a file (target: ≤ 2 × (b), < 2 GB)",
+        caption=" ".join(command(path, rulebook, "FORMAT")) + " --output FILE",
+    )
+    for column in ("format", "seconds", "CPU seconds", "× (b)", "CPU × (b)", "peak memory",
+                   "output", "met"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "format" else "right")
+    all_ok = True
+    for format, measured in results.items():
+        best = min(measured, key=lambda run: run.seconds)
+        peak = max(run.peak_bytes for run in measured)
+        ratio = best.seconds / engine.seconds
+        ok = ratio <= MAX_RATIO and peak < MAX_MEMORY_BYTES
+        all_ok = all_ok and ok
+        table.add_row(
+            format, f"{best.seconds:.2f}", f"{best.cpu_seconds:.2f}", f"{ratio:.2f}",
+            f"{best.cpu_seconds / engine.cpu_seconds:.2f}", _gb(peak),
+            f"{best.output_bytes / 1e6:,.0f} MB", _verdict(ok),
+        )  # fmt: skip
+    console.print(table)
+    return all_ok
 
 
 def _add_phases(table: Table, measurement: Measurement) -> None:

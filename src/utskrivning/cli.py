@@ -14,7 +14,7 @@ from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 from rich.console import Console
@@ -22,14 +22,13 @@ from rich.table import Table
 
 from utskrivning.domain.documents import safe_frame, xlsx_workbook
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
-from utskrivning.domain.indicators import baseline_comparison, indicator_table
-from utskrivning.domain.indicators import export as indicator_export
 from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
-from utskrivning.domain.payment.export import to_csv, to_json_dict, write_xlsx
+from utskrivning.domain.payment.export import csv_frame, write_json, write_xlsx
 from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_listing
 from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE
 from utskrivning.lib import months as month_texts
 from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
+from utskrivning.lib.text_table import TextTable
 from utskrivning.tables import (
     baseline_rich,
     compare_frame,
@@ -184,6 +183,14 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
+def _binary_output(output: Path | None) -> Path | BinaryIO:
+    """Where a writer of bytes goes: the file, or standard output after what was printed."""
+    if output is not None:
+        return output
+    sys.stdout.flush()
+    return sys.stdout.buffer
+
+
 def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
@@ -194,12 +201,12 @@ def _xlsx_path(output: Path | None) -> Path:
     return output
 
 
-def _print(table: Table, output: Path | None) -> None:
+def _print(table: Table | TextTable, output: Path | None) -> None:
     if output is None:
-        _stdout().print(table)
+        _stdout().print(table, crop=False)
     else:
         with output.open("w", encoding="utf-8") as handle:
-            Console(file=handle, width=220).print(table)
+            Console(file=handle, width=220).print(table, crop=False)
 
 
 EpisodesOpt = Annotated[Path, typer.Option("--episodes", help="An episode file (docs/).")]
@@ -235,9 +242,9 @@ def payment(
     overrides = _settings(settings, [rulebook])[rulebook]
     result = _run(rulebook, _episodes(episodes, skip_invalid), months, rate, overrides)
     if format is Format.JSON:
-        _emit(_json(to_json_dict(result)), output)
+        write_json(result, _binary_output(output))
     elif format is Format.CSV:
-        _emit(to_csv(result), output)
+        csv_frame(result).write_csv(_binary_output(output))
     elif format is Format.XLSX:
         write_xlsx(result, _xlsx_path(output))
     else:
@@ -301,6 +308,10 @@ def indicators(
 ) -> None:
     """The follow-up indicators (docs/indicators.md) per month, key and care type; with
     --baseline, each year (or the --month) beside the baseline year's (docs/followup.md)."""
+    # Here, not at the top: the payment command, run at national scale, does without them.
+    from utskrivning.domain.indicators import baseline_comparison, indicator_table
+    from utskrivning.domain.indicators import export as indicator_export
+
     months = _months(month)
     data = _episodes(episodes, skip_invalid)
     if baseline is None:

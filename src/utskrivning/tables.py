@@ -13,19 +13,21 @@ from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
 from utskrivning.domain.rulebooks import Rulebook
 from utskrivning.lib.numbers import days, sek
+from utskrivning.lib.text_table import Justify, TextTable
 
 
-def invoice_table(result: PaymentResult) -> Table:
-    table = Table(title=f"Faktureringsunderlag · {result.rulebook.title}", show_footer=True)
-    columns = ["Kommun", "Stadsdel", "Månad", "Grupp", "Antal", "Dagar", "Medel", "Gräns",
-               "Ansvar", "Fakt. dagar", "Dygnskostnad", "Belopp"]  # fmt: skip
-    for name in columns:
-        table.add_column(name, justify="left" if name in columns[:4] else "right")
-    total = 0
-    invoices = result.invoices()
+def invoice_table(result: PaymentResult) -> TextTable:
+    """One row per invoice (a national year has some 3 900), never per line."""
+    columns: list[tuple[str, Justify]] = [
+        (name, "left" if n < 4 else "right")
+        for n, name in enumerate(["Kommun", "Stadsdel", "Månad", "Grupp", "Antal", "Dagar",
+                                  "Medel", "Gräns", "Ansvar", "Fakt. dagar", "Dygnskostnad",
+                                  "Belopp"])
+    ]  # fmt: skip
+    table = TextTable(f"Faktureringsunderlag · {result.rulebook.title}", columns)
+    invoices = result.invoices(lines=False)
     for invoice in invoices:
-        total += invoice.amount_sek
-        table.add_row(
+        table.rows.append([
             f"{invoice.municipality} {municipality_name(invoice.municipality)}",
             invoice.district or "",
             invoice.month,
@@ -34,14 +36,16 @@ def invoice_table(result: PaymentResult) -> Table:
             str(invoice.ready_days),
             days(invoice.average_days),
             days(invoice.threshold_days),
-            "[bold red]ja[/]" if invoice.liable else "nej",
+            ("ja", "bold red") if invoice.liable else "nej",
             days(invoice.billable_days),
             sek(invoice.day_rate_sek),
             sek(invoice.amount_sek),
-        )
-    table.columns[0].footer = f"{len(invoices)} fakturaunderlag"
-    table.columns[-1].footer = sek(total)
-    return _skipped(table, result.skipped_rows)
+        ])  # fmt: skip
+    total = sum(invoice.amount_sek for invoice in invoices)
+    table.footer = [f"{len(invoices)} fakturaunderlag", *[""] * 10, sek(total)]
+    if result.skipped_rows:
+        table.caption = _skipped_text(result.skipped_rows)
+    return table
 
 
 def compare_frame(results: dict[str, PaymentResult]) -> pl.DataFrame:
@@ -119,9 +123,13 @@ def _count(value: float | None) -> str:
     return "" if value is None else sek(int(value))
 
 
+def _skipped_text(skipped_rows: int) -> str:
+    return f"{skipped_rows} ogiltiga rader utelämnade (--skip-invalid)"
+
+
 def _skipped(table: Table, skipped_rows: int) -> Table:
     if skipped_rows:
-        table.caption = f"{skipped_rows} ogiltiga rader utelämnade (--skip-invalid)"
+        table.caption = _skipped_text(skipped_rows)
     return table
 
 

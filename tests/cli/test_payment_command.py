@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from utskrivning.cli import app
+from utskrivning.domain import payment
 
 HEADER = (
     "episode_id,patient_id,municipality,care_type,admitted_at,admission_notice_at,"
@@ -135,6 +136,39 @@ def test_table_is_the_default_format(episodes: Path) -> None:
     code, out, _ = run("payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes))
     assert code == 0
     assert "57 400" in out and "Falun" in out
+
+
+def test_the_table_builds_no_line_objects(episodes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national year has 1.5 million lines; the table shows invoices, never their lines."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the table built invoice lines")
+
+    monkeypatch.setattr(payment, "_lines", refuse)
+    code, out, _ = run("payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes))
+    assert code == 0
+    assert "57 400" in out and "1 fakturaunderlag" in out
+
+
+def test_a_district_is_shown_as_written_not_as_markup(tmp_path: Path) -> None:
+    path = tmp_path / "episodes.csv"
+    path.write_text(
+        "episode_id,patient_id,municipality,district,care_type,admitted_at,ready_at,"
+        "discharged_at\nE1,19121212-1212,0180,[bold]Norrmalm[/],somatic,2020-03-01 08:00,"
+        "2020-03-02 10:00,2020-03-04 12:00\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("payment", "--rulebook", "stockholm-2020", "--episodes", str(path))
+    assert code == 0
+    assert "[bold]Norrmalm[/]" in out
+
+
+def test_json_and_csv_to_standard_output_are_the_files(episodes: Path, tmp_path: Path) -> None:
+    args = ["payment", "--rulebook", "dalarna-2020", "--episodes", str(episodes)]
+    for format in ("json", "csv"):
+        _, printed, _ = run(*args, "--format", format)
+        run(*args, "--format", format, "--output", str(tmp_path / format))
+        assert printed == (tmp_path / format).read_text(encoding="utf-8")
 
 
 def test_compare_has_a_column_per_rulebook_and_totals(episodes: Path) -> None:

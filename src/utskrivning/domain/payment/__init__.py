@@ -128,7 +128,7 @@ def _reason(row: dict[str, Any], rulebook: Rulebook) -> str:
 
 @dataclass(frozen=True)
 class PaymentResult:
-    """The invoice basis as frames (for bulk work) and as invoices (for people and files)."""
+    """The invoice basis as frames (for bulk work and files) and as invoices (for people)."""
 
     rulebook: Rulebook
     invoice_frame: pl.DataFrame
@@ -140,13 +140,19 @@ class PaymentResult:
         notes = self.invoice_frame.select(pl.col("assumptions").explode().drop_nulls())
         return list(dict.fromkeys(notes.to_series().to_list()))
 
-    def invoices(self) -> list[Invoice]:
-        lines_by_invoice = self.line_frame.partition_by(KEYS, as_dict=True)
+    def reasons(self) -> list[str]:
+        """Each invoice's reason, in the order of `invoice_frame`: one sentence per invoice."""
+        return [_reason(row, self.rulebook) for row in self.invoice_frame.iter_rows(named=True)]
+
+    def invoices(self, *, lines: bool = True) -> list[Invoice]:
+        """The invoices as objects, for what a person reads; `lines=False` leaves the lines out
+        (a national year has 1.5 million). Files are written from the frames (`export`)."""
+        lines_by_invoice = self.line_frame.partition_by(KEYS, as_dict=True) if lines else {}
         out = []
-        for row in self.invoice_frame.iter_rows(named=True):
+        rows = zip(self.invoice_frame.iter_rows(named=True), self.reasons(), strict=True)
+        for row, reason in rows:
             key = tuple(row[k] for k in KEYS)
             counted = row["counted_episodes"]
-            lines = lines_by_invoice[key].sort("episode_id")
             out.append(
                 Invoice(
                     municipality=row["liable_municipality"],
@@ -162,7 +168,7 @@ class PaymentResult:
                         None if row["threshold_c"] is None else _days(row["threshold_c"])
                     ),
                     liable=row["liable"],
-                    reason=_reason(row, self.rulebook),
+                    reason=reason,
                     billable_days=_days(row["billable_c"]),
                     day_rate_sek=_kronor(row["rate_ore"]),
                     amount_sek=row["amount_sek"],
@@ -170,24 +176,28 @@ class PaymentResult:
                     not_liable_episodes=row["not_liable_episodes"],
                     missing_ready_at=row["missing_ready_at"],
                     assumptions=tuple(row["assumptions"]),
-                    lines=tuple(
-                        InvoiceLine(
-                            episode_id=line["episode_id"],
-                            line=line["line"],
-                            care_type=line["care_type"],
-                            ready_days=line["ready_days"],
-                            basis=Basis(line["basis"]),
-                            billable_days=Decimal(line["billable_days"]),
-                            amount_sek=_kronor(line["amount_ore"]) or Decimal(0),
-                            reason=line["reason"],
-                            day_one_moved_by=line["day_one_moved_by"],
-                            day_one_moved_days=line["day_one_moved_days"],
-                        )
-                        for line in lines.iter_rows(named=True)
-                    ),
+                    lines=_lines(lines_by_invoice[key]) if lines else (),
                 )
             )
         return out
+
+
+def _lines(lines: pl.DataFrame) -> tuple[InvoiceLine, ...]:
+    return tuple(
+        InvoiceLine(
+            episode_id=line["episode_id"],
+            line=line["line"],
+            care_type=line["care_type"],
+            ready_days=line["ready_days"],
+            basis=Basis(line["basis"]),
+            billable_days=Decimal(line["billable_days"]),
+            amount_sek=_kronor(line["amount_ore"]) or Decimal(0),
+            reason=line["reason"],
+            day_one_moved_by=line["day_one_moved_by"],
+            day_one_moved_days=line["day_one_moved_days"],
+        )
+        for line in lines.sort("episode_id").iter_rows(named=True)
+    )
 
 
 def _notified_grace(rulebook: Rulebook, frame: pl.DataFrame) -> dict[tuple[str, int], int]:

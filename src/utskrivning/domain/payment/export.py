@@ -1,22 +1,31 @@
-"""The invoice basis as JSON, CSV and XLSX: the shapes finance staff and other systems take in.
+"""The invoice basis as CSV, JSON and XLSX, written from the engine's frames.
 
-Decimals are strings with two decimals (never floats), as the command line's contract says.
-Text cells that a spreadsheet would run as a formula are neutralised in CSV and XLSX. Each
-invoice lists its assumptions (payment-rules.md): a JSON list, one cell of sentences joined by
-ASSUMPTION_SEPARATOR in CSV and XLSX.
+A national year has 1.5 million lines, so every file is built by Polars from `PaymentResult`'s
+frames, never as one Python object per line. The shapes are the command line's contract
+(issue #2): decimals are strings with two decimals (never floats), whole kronor are numbers and
+öre the two-decimal string "8200.50", exact from the engine's integers. Text that a spreadsheet
+would run as a formula is neutralised in CSV and XLSX. Each invoice lists its assumptions
+(payment-rules.md): a JSON list, one cell of sentences joined by ASSUMPTION_SEPARATOR in CSV and
+XLSX; the document lists every one of them once.
 """
 
 from __future__ import annotations
 
-import csv
 import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from utskrivning.domain.documents import safe_cell, xlsx_workbook
+import polars as pl
+
+from utskrivning.domain.documents import safe_cell, safe_frame
 from utskrivning.domain.payment import Invoice, PaymentResult
+from utskrivning.domain.payment.invoices import KEYS
+from utskrivning.domain.xlsx import SHEET_ROWS, Sheet, write_workbook
 
 INVOICE_COLUMNS = [
     "municipality", "district", "month", "group", "model", "stage", "counted_episodes",
@@ -27,6 +36,227 @@ INVOICE_COLUMNS = [
 LINE_COLUMNS = ["episode_id", "line", "care_type", "ready_days", "basis", "billable_days",
                 "amount_sek", "reason", "day_one_moved_by", "day_one_moved_days"]  # fmt: skip
 ASSUMPTION_SEPARATOR = " | "
+KEY_COLUMNS = ["municipality", "district", "month", "group"]
+# Kronor: a number when whole, the two-decimal string when it has öre.
+_MONEY = {"day_rate_sek", "amount_sek"}
+_CHUNK_LINES = 200_000  # JSON text built at a time: bounds its memory
+
+
+def _two_places(hundredths: pl.Expr) -> pl.Expr:
+    """123 → "1.23", exact: the engine keeps days and averages in hundredths."""
+    sign = pl.when(hundredths < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    cents = (hundredths.abs() % 100).cast(pl.String).str.zfill(2)
+    return pl.format("{}{}.{}", sign, hundredths.abs() // 100, cents)
+
+
+def _kronor(ore: pl.Expr) -> pl.Expr:
+    return pl.when(ore % 100 == 0).then((ore // 100).cast(pl.String)).otherwise(_two_places(ore))
+
+
+def invoice_rows(result: PaymentResult) -> pl.DataFrame:
+    """One row per invoice in INVOICE_COLUMNS, each value as the files show it."""
+    counted = pl.col("counted_episodes").cast(pl.Int64)
+    days = pl.col("ready_days").fill_null(0)
+    # Half up, once, from the exact sum (payment-rules.md "average"); never negative.
+    average = pl.when(counted > 0).then((days * 200 + counted) // (2 * counted))
+    return result.invoice_frame.select(
+        pl.col("liable_municipality").alias("municipality"),
+        pl.col("liable_district").alias("district"),
+        "month",
+        pl.col("rule_group").alias("group"),
+        "model", "stage", "counted_episodes", "ready_days",
+        average_days=_two_places(average),
+        threshold_days=_two_places(pl.col("threshold_c")),
+        liable=pl.col("liable"),
+        reason=pl.Series(result.reasons(), dtype=pl.String),
+        billable_days=_two_places(pl.col("billable_c")),
+        day_rate_sek=_kronor(pl.col("rate_ore")),
+        amount_sek=pl.col("amount_sek"),
+        excluded_episodes=pl.col("excluded_episodes"),
+        not_liable_episodes=pl.col("not_liable_episodes"),
+        missing_ready_at=pl.col("missing_ready_at"),
+        assumptions=pl.col("assumptions"),
+    )  # fmt: skip
+
+
+def _ordered_lines(result: PaymentResult) -> pl.DataFrame:
+    """The lines with the row number of their invoice, in the invoices' order, by id within.
+
+    Sorted on that number rather than on the invoice's four text keys: a third of the time.
+    """
+    numbers = result.invoice_frame.select(*KEYS).with_row_index("invoice")
+    lines = result.line_frame.join(numbers, on=KEYS, how="left", nulls_equal=True)
+    return lines.sort("episode_id").sort("invoice", maintain_order=True)
+
+
+def _line_columns(lines: pl.DataFrame) -> pl.DataFrame:
+    return lines.select(
+        pl.col("liable_municipality").alias("municipality"),
+        pl.col("liable_district").alias("district"),
+        "month",
+        pl.col("rule_group").alias("group"),
+        "episode_id", "line", "care_type", "ready_days", "basis",
+        billable_days=pl.col("billable_days").cast(pl.String),
+        amount_sek=_kronor(pl.col("amount_ore").fill_null(0)),
+        reason=pl.col("reason"),
+        day_one_moved_by=pl.col("day_one_moved_by"),
+        day_one_moved_days=pl.col("day_one_moved_days"),
+    )  # fmt: skip
+
+
+def line_rows(result: PaymentResult) -> pl.DataFrame:
+    """One row per episode line, its invoice's keys first: in the invoices' order, then by id."""
+    return _line_columns(_ordered_lines(result))
+
+
+def _cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame as spreadsheet cells: lists joined into one text, every text formula-safe."""
+    return safe_frame(
+        frame.with_columns(
+            pl.when(pl.col(name).list.len() > 0).then(pl.col(name).list.join(ASSUMPTION_SEPARATOR))
+            for name, dtype in frame.schema.items()
+            if dtype == pl.List(pl.String)
+        )
+    )
+
+
+def csv_frame(result: PaymentResult) -> pl.DataFrame:
+    """One row per invoice line, led by its invoice's columns: the basis a spreadsheet sorts."""
+    invoices = _cells(invoice_rows(result)).with_columns(
+        liable=pl.col("liable").replace_strict(
+            {True: "True", False: "False"}, return_dtype=pl.String
+        )
+    )
+    ordered = _ordered_lines(result)
+    lines = _cells(_line_columns(ordered).select(LINE_COLUMNS))
+    return pl.concat(
+        [invoices[ordered.get_column("invoice")], lines.rename(lambda c: f"line_{c}")],
+        how="horizontal",
+    )
+
+
+def to_csv(result: PaymentResult) -> str:
+    return csv_frame(result).write_csv()
+
+
+def _json_escaped(text: pl.Expr) -> pl.Expr:
+    """As `json.dumps(..., ensure_ascii=False)` writes a string's inside."""
+    escapes = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+               "\f": "\\f"}  # fmt: skip
+    escapes |= {chr(c): f"\\u{c:04x}" for c in range(0x20) if chr(c) not in escapes}
+    return text.str.replace_many(escapes)
+
+
+def _json_string(text: pl.Expr) -> pl.Expr:
+    return pl.format('"{}"', _json_escaped(text))
+
+
+def _json_value(name: str, dtype: pl.DataType, depth: int) -> pl.Expr:
+    column = pl.col(name)
+    if dtype == pl.List(pl.String):  # one string a line, one level in
+        inner = f",\n{' ' * (depth + 1)}"
+        items = column.list.eval(_json_string(pl.element())).list.join(inner)
+        text = (
+            pl.when(column.list.len() == 0)
+            .then(pl.lit("[]"))
+            .otherwise(pl.format(f"[\n{' ' * (depth + 1)}{{}}\n{' ' * depth}]", items))
+        )
+    elif dtype == pl.String:
+        text = _json_string(column)
+        if name in _MONEY:
+            text = pl.when(column.str.contains("^[0-9]+$")).then(column).otherwise(text)
+    elif dtype == pl.Boolean:
+        text = pl.when(column).then(pl.lit("true")).when(~column).then(pl.lit("false"))
+    else:
+        text = column.cast(pl.String)
+    return text.fill_null(pl.lit("null"))
+
+
+def _json_members(schema: pl.Schema, depth: int) -> list[pl.Expr]:
+    """Columns as one JSON object's members, indented as `json.dumps(indent=1)` indents them."""
+    pieces: list[pl.Expr] = []
+    for n, (name, dtype) in enumerate(schema.items()):
+        separator = "," if n else ""
+        pieces += [pl.lit(f"{separator}\n{' ' * depth}{json.dumps(name)}: "),
+                   _json_value(name, dtype, depth)]  # fmt: skip
+    return pieces
+
+
+@contextmanager
+def _binary(target: Path | IO[bytes]) -> Iterator[IO[bytes]]:
+    if isinstance(target, Path):
+        with target.open("wb") as handle:
+            yield handle
+    else:
+        yield target
+
+
+def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
+    """The invoices with their lines, byte for byte as `json.dumps(document, indent=1)` would.
+
+    Each line's text is built by Polars and written by its CSV writer unquoted, a row per line,
+    its invoice's opening before the first line and its closing after the last: the 1.5
+    million lines of a national year never become Python objects.
+    """
+    document = {
+        "rulebook": result.rulebook.id,
+        "invoices": [],
+        "skipped_rows": result.skipped_rows,
+        "assumptions": result.assumptions(),
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    invoices = invoice_rows(result)
+    with _binary(target) as out:
+        if invoices.height == 0:
+            out.write(f"{text}\n".encode())
+            return
+        head, _, tail = text.partition('"invoices": []')
+        opening = [pl.lit("  {"), *_json_members(invoices.schema, 3), pl.lit(',\n   "lines": [\n')]
+        openings = invoices.select(pl.concat_str(opening)).to_series()
+        ordered = _ordered_lines(result)
+        rows = _line_columns(ordered).select(*LINE_COLUMNS, invoice=ordered.get_column("invoice"))
+        members = _json_members(rows.select(LINE_COLUMNS).schema, 5)
+        invoice, last = pl.col("invoice"), invoices.height - 1
+        opening_of = pl.lit(openings).gather(invoice)
+        first = (invoice != invoice.shift(1)).fill_null(True)
+        final = (invoice != invoice.shift(-1)).fill_null(True)
+        before = (
+            pl.when(first & (invoice == 0)).then(pl.lit(f'{head}"invoices": [\n') + opening_of)
+            .when(first).then(opening_of)
+            .otherwise(pl.lit(""))
+        )  # fmt: skip
+        after = (
+            pl.when(~final).then(pl.lit(","))
+            .when(invoice == last).then(pl.lit(f"\n   ]\n  }}\n ]{tail}"))
+            .otherwise(pl.lit("\n   ]\n  },"))
+        )  # fmt: skip
+        text_of_line = pl.concat_str([before, pl.lit("    {"), *members, pl.lit("\n    }"), after])
+        for start in range(0, rows.height, _CHUNK_LINES):
+            chunk = rows.slice(start, _CHUNK_LINES).select(text_of_line)
+            chunk.write_csv(out, include_header=False, quote_style="never")
+
+
+def to_json_dict(result: PaymentResult) -> dict[str, Any]:
+    """The JSON document read back: for tests and small results."""
+    out = io.BytesIO()
+    write_json(result, out)
+    data: dict[str, Any] = json.loads(out.getvalue())
+    return data
+
+
+def write_xlsx(
+    result: PaymentResult, target: Path | IO[bytes], *, sheet_rows: int = SHEET_ROWS
+) -> list[str]:
+    """The invoices (Fakturaunderlag) and one row per episode line (Rader, continued on "Rader 2"
+    and on when a sheet is full). Returns the names of the sheets."""
+    return write_workbook(
+        target,
+        [
+            Sheet("Fakturaunderlag", _cells(invoice_rows(result)), numbers_when_whole=_MONEY),
+            Sheet("Rader", _cells(line_rows(result)), numbers_when_whole=_MONEY),
+        ],
+        sheet_rows=sheet_rows,
+    )
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -41,6 +271,7 @@ def _money(value: Decimal | None) -> int | str | None:
 
 
 def invoice_dict(invoice: Invoice) -> dict[str, Any]:
+    """One invoice object as the JSON has it: for the documents people read, a few invoices."""
     data = asdict(invoice)
     for name in ("average_days", "threshold_days", "billable_days"):
         data[name] = _decimal(data[name])
@@ -58,53 +289,7 @@ def invoice_dict(invoice: Invoice) -> dict[str, Any]:
     return data
 
 
-def to_json_dict(result: PaymentResult) -> dict[str, Any]:
-    return {
-        "rulebook": result.rulebook.id,
-        "invoices": [invoice_dict(i) for i in result.invoices()],
-        "skipped_rows": result.skipped_rows,
-        "assumptions": result.assumptions(),
-    }
-
-
-def _cell(value: Any) -> Any:
-    text = ASSUMPTION_SEPARATOR.join(value) if isinstance(value, list) else value
-    return safe_cell(text)
-
-
 def invoice_cells(invoice: dict[str, Any]) -> list[Any]:
     """An `invoice_dict` as spreadsheet cells: safe text, the assumptions in one cell."""
-    return [_cell(invoice[c]) for c in INVOICE_COLUMNS]
-
-
-def to_csv(result: PaymentResult) -> str:
-    """One row per invoice line, led by its invoice's columns: the basis a spreadsheet sorts."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*INVOICE_COLUMNS, *(f"line_{c}" for c in LINE_COLUMNS)])
-    for invoice in to_json_dict(result)["invoices"]:
-        head = invoice_cells(invoice)
-        for line in invoice["lines"]:
-            writer.writerow([*head, *(safe_cell(line[c]) for c in LINE_COLUMNS)])
-    return out.getvalue()
-
-
-def write_xlsx(result: PaymentResult, path: Path | io.BytesIO) -> None:
-    """Two sheets: the invoices (faktureringsunderlag) and one line per episode."""
-    data = to_json_dict(result)
-    workbook = xlsx_workbook(path)
-    bold = workbook.add_format({"bold": True})
-    invoices = workbook.add_worksheet("Fakturaunderlag")
-    lines = workbook.add_worksheet("Rader")
-    invoices.write_row(0, 0, INVOICE_COLUMNS, bold)
-    lines.write_row(0, 0, ["municipality", "district", "month", "group", *LINE_COLUMNS], bold)
-    line_row = 1
-    for row, invoice in enumerate(data["invoices"], start=1):
-        invoices.write_row(row, 0, invoice_cells(invoice))
-        keys = [safe_cell(invoice[k]) for k in ("municipality", "district", "month", "group")]
-        for line in invoice["lines"]:
-            lines.write_row(line_row, 0, [*keys, *(safe_cell(line[c]) for c in LINE_COLUMNS)])
-            line_row += 1
-    invoices.freeze_panes(1, 0)
-    lines.freeze_panes(1, 0)
-    workbook.close()
+    cells = [invoice[c] for c in INVOICE_COLUMNS]
+    return [safe_cell(ASSUMPTION_SEPARATOR.join(v) if isinstance(v, list) else v) for v in cells]

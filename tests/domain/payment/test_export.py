@@ -1,0 +1,186 @@
+"""The files written from the frames say what the invoice objects say, byte for byte.
+
+The reference is the object path the files were written from before (one `Invoice` and one
+`InvoiceLine` per line, `json.dumps`, the `csv` module), kept here as the oracle: a demo year
+with Stockholm's districts, a day rate with öre, and episode ids that quote, escape, run as a
+formula or hold a control character (Excel's own escapes: tests/lib/test_xlsx.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+import pytest
+
+from utskrivning.domain.demo import generate_episodes
+from utskrivning.domain.documents import safe_cell
+from utskrivning.domain.episodes import read_episodes
+from utskrivning.domain.payment import PaymentResult, compute_payment
+from utskrivning.domain.payment.export import (
+    INVOICE_COLUMNS,
+    LINE_COLUMNS,
+    invoice_cells,
+    invoice_dict,
+    to_csv,
+    write_json,
+    write_xlsx,
+)
+from utskrivning.domain.rulebooks import load_rulebook
+
+ODD_IDS = ['=HYPERLINK("x")', "+1", "-2", "@S", "a,b", 'q"uote', "ünïcödé", "back\\slash",
+           "tab\tin", "lt<gt>&amp", "ctl\x01x", "new\nline", "[bold]id[/]"]  # fmt: skip
+_HEADER = "episode_id,patient_id,municipality,district,care_type,admitted_at,ready_at,discharged_at,status\n"  # noqa: E501
+
+
+def _odd_file() -> bytes:
+    rows = [
+        '"{}",19121212-1212,0180,{},somatic,2020-03-01 10:00,2020-03-02 10:00,2020-03-{:02} 10:00,'
+        "done".format(episode_id.replace('"', '""'), "Norrmalm" if n % 2 else "", 3 + n % 9)
+        for n, episode_id in enumerate(ODD_IDS)
+    ]
+    return (_HEADER + "\n".join(rows) + "\n").encode()
+
+
+def _demo_file() -> bytes:
+    municipalities = ["0180", "2080", "2081", "1980"]
+    return generate_episodes(2000, 2020, seed=4, municipalities=municipalities).write_csv().encode()
+
+
+CASES = {
+    "dalarna": (_demo_file, "dalarna-2020", None),
+    "stockholm-ore": (_demo_file, "stockholm-2020", Decimal("8200.50")),
+    "vastmanland": (_demo_file, "vastmanland-2019", None),
+    "odd-ids": (_odd_file, "stockholm-2020", Decimal("7777.77")),
+}
+
+
+@pytest.fixture(scope="module", params=list(CASES))
+def result(request: pytest.FixtureRequest) -> PaymentResult:
+    make, rulebook, rate = CASES[request.param]
+    episodes = read_episodes(make(), skip_invalid=True)
+    return compute_payment(
+        episodes.frame, load_rulebook(rulebook), day_rate=rate, skipped_rows=episodes.skipped_rows
+    )
+
+
+def _reference(result: PaymentResult) -> dict[str, Any]:
+    """The document as the object path built it; an invoice's lines last, after its
+    assumptions."""
+    invoices = []
+    for invoice in result.invoices():
+        data = invoice_dict(invoice)
+        data["lines"] = data.pop("lines")
+        invoices.append(data)
+    return {"rulebook": result.rulebook.id, "invoices": invoices,
+            "skipped_rows": result.skipped_rows, "assumptions": result.assumptions()}  # fmt: skip
+
+
+def _reference_rows(result: PaymentResult) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Invoice rows and line rows (led by their invoice's keys), formula-safe."""
+    invoices, lines = [], []
+    for invoice in _reference(result)["invoices"]:
+        invoices.append([None if cell == "" else cell for cell in invoice_cells(invoice)])
+        keys = [safe_cell(invoice[k]) for k in ("municipality", "district", "month", "group")]
+        lines += [[*keys, *(safe_cell(line[c]) for c in LINE_COLUMNS)] for line in invoice["lines"]]
+    return invoices, lines
+
+
+def test_there_is_something_to_compare(result: PaymentResult) -> None:
+    assert result.line_frame.height > 10
+    assert result.invoice_frame.height > 1
+
+
+def test_json_is_what_json_dumps_wrote_from_the_objects(result: PaymentResult) -> None:
+    out = io.BytesIO()
+    write_json(result, out)
+    expected = json.dumps(_reference(result), ensure_ascii=False, indent=1) + "\n"
+    assert out.getvalue().decode() == expected
+
+
+def test_csv_is_what_the_csv_module_wrote_from_the_objects(result: PaymentResult) -> None:
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow([*INVOICE_COLUMNS, *(f"line_{c}" for c in LINE_COLUMNS)])
+    for invoice in _reference(result)["invoices"]:
+        head = invoice_cells(invoice)
+        for line in invoice["lines"]:
+            writer.writerow([*head, *(safe_cell(line[c]) for c in LINE_COLUMNS)])
+    assert to_csv(result) == expected.getvalue()
+
+
+def _excel(value: Any) -> Any:
+    """A cell's text as Excel reads it: `_xHHHH_` is the character (openpyxl leaves it)."""
+    if not isinstance(value, str):
+        return value
+    return re.sub("_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
+def _sheet_values(sheet: Any, columns: int | None = None) -> list[list[Any]]:
+    rows = sheet.iter_rows(min_row=2, max_col=columns)
+    return [[_excel(cell.value) for cell in row] for row in rows]
+
+
+def test_xlsx_cells_are_the_objects_values(result: PaymentResult) -> None:
+    out = io.BytesIO()
+    assert write_xlsx(result, out) == ["Fakturaunderlag", "Rader"]
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    invoices, lines = _reference_rows(result)
+    assert _sheet_values(book["Fakturaunderlag"]) == invoices
+    assert _sheet_values(book["Rader"]) == lines
+    header = [cell.value for cell in book["Rader"][1]]
+    assert header == ["municipality", "district", "month", "group", *LINE_COLUMNS]
+    assert book["Rader"].freeze_panes == "A2"
+    assert book["Rader"]["A1"].font.b
+
+
+def test_an_xlsx_longer_than_a_sheet_goes_on_over_further_sheets(result: PaymentResult) -> None:
+    """With room for four lines a sheet, every line is still there, in order, and the first
+    sheet says on which sheets they are."""
+    out = io.BytesIO()
+    names = write_xlsx(result, out, sheet_rows=5)
+    invoices, lines = _reference_rows(result)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert book.sheetnames == names
+    line_sheets = [n for n in names if n == "Rader" or n.startswith("Rader ")]
+    assert line_sheets == ["Rader", *(f"Rader {n}" for n in range(2, len(line_sheets) + 1))]
+    assert len(line_sheets) == -(-len(lines) // 4)
+    assert all(book[name].max_row <= 5 for name in names)
+    assert [row for name in line_sheets for row in _sheet_values(book[name])] == lines
+    invoice_sheets = [n for n in names if n.startswith("Fakturaunderlag")]
+    width = len(INVOICE_COLUMNS)  # the first sheet's note stands beside the table
+    assert [row for n in invoice_sheets for row in _sheet_values(book[n], width)] == invoices
+    first = book[names[0]]
+    note = first.cell(1, len(INVOICE_COLUMNS) + 2).value
+    count = f"{len(lines):,}".replace(",", " ")  # Swedish: 1 234
+    assert f"{count} rader på {len(line_sheets)} blad" in note
+    assert f"{line_sheets[-1]} rad" in note
+
+
+def test_a_short_basis_has_no_note(result: PaymentResult) -> None:
+    out = io.BytesIO()
+    write_xlsx(result, out)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert book["Fakturaunderlag"].max_column == len(INVOICE_COLUMNS)
+
+
+def test_an_empty_basis_writes_every_format() -> None:
+    result = compute_payment(
+        read_episodes(_odd_file()).frame, load_rulebook("dalarna-2020"), months=["2021-01"]
+    )
+    out = io.BytesIO()
+    write_json(result, out)
+    assert json.loads(out.getvalue()) == {"rulebook": "dalarna-2020", "invoices": [],
+                                          "skipped_rows": 0, "assumptions": []}  # fmt: skip
+    assert to_csv(result).count("\n") == 1
+    out = io.BytesIO()
+    write_xlsx(result, out)
+    with zipfile.ZipFile(out) as book:
+        assert book.testzip() is None
+    assert openpyxl.load_workbook(out)["Rader"].max_row == 1

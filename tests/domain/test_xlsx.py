@@ -1,0 +1,77 @@
+"""The frame-to-XLSX writer: text escaped as Excel and xlsxwriter escape it, on both paths
+(shared strings built in Python, inline strings built by Polars), and workbooks that open."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import polars as pl
+import pytest
+from xlsxwriter.xmlwriter import XMLwriter
+
+from utskrivning.domain import xlsx
+from utskrivning.domain.xlsx import Sheet, escape_text, write_workbook
+
+NASTY = ["plain", "a&b<c>d", "ctl\x01\x1fx", "tab\tand\nnewline", "cr\rhere", "x_x0041_y",
+         "_x005F_", "ünïcödé 漢字", '"quoted"', "", "\ufffe"]  # fmt: skip
+
+
+def _xlsxwriter(text: str) -> str:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return XMLwriter._escape_control_characters(escaped)
+
+
+@pytest.mark.parametrize("text", NASTY[:-1])
+def test_text_is_escaped_as_xlsxwriter_escapes_it(text: str) -> None:
+    assert escape_text(text) == _xlsxwriter(text)
+
+
+def test_polars_escapes_as_python_does() -> None:
+    frame = pl.DataFrame({"text": NASTY[:-1]})
+    assert frame.select(xlsx._escaped(pl.col("text"))).to_series().to_list() == [
+        escape_text(text) for text in NASTY[:-1]
+    ]
+
+
+def _values(data: bytes, name: str) -> list[tuple[object, ...]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [tuple(c.value for c in row) for row in book[name].iter_rows()]
+
+
+def _book(monkeypatch: pytest.MonkeyPatch, *, inline: bool) -> bytes:
+    if inline:
+        monkeypatch.setattr(xlsx, "_INLINE_OVER", 0)
+    frame = pl.DataFrame(
+        {"text": ["a&b<c>", None, "tab\tin", "kr"], "n": [1, None, -3, 2**40],
+         "flag": [True, False, None, True], "money": ["8200", "8200.50", None, "0"]}
+    )  # fmt: skip
+    out = io.BytesIO()
+    write_workbook(out, [Sheet("Blad", frame, numbers_when_whole={"money"})])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["shared", "inline"])
+def test_cells_have_their_types(monkeypatch: pytest.MonkeyPatch, inline: bool) -> None:
+    assert _values(_book(monkeypatch, inline=inline), "Blad") == [
+        ("text", "n", "flag", "money"),
+        ("a&b<c>", 1, True, 8200),
+        (None, None, False, "8200.50"),
+        ("tab\tin", -3, None, None),
+        ("kr", 2**40, True, 0),
+    ]
+
+
+def test_sheet_names_are_escaped_and_a_long_frame_is_cut_in_order() -> None:
+    frame = pl.DataFrame({"n": range(10)})
+    out = io.BytesIO()
+    names = write_workbook(out, [Sheet("A & <B>", frame)], sheet_rows=4)
+    assert names == ["A & <B>", "A & <B> 2", "A & <B> 3", "A & <B> 4"]
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    assert book.sheetnames == names
+    values = [row[0] for name in names for row in book[name].iter_rows(min_row=2, values_only=True)]
+    assert values == list(range(10))
+    assert book[names[0]]["C1"].value == (
+        "10 rader på 4 blad (A & <B> rad 1–3, A & <B> 2 rad 4–6, A & <B> 3 rad 7–9, "
+        "A & <B> 4 rad 10–10): ett blad rymmer 3 rader."
+    )
