@@ -84,9 +84,12 @@ def test_the_average_part_is_a_line_and_the_days_have_a_decimal_comma(result):
     assert re.search(r"[0-9],[0-9]{2}", text)
 
 
-def test_the_assumptions_are_in_a_box(result):
-    text = "\n".join(_pages(_pdf(result)))
+def test_the_engine_s_assumptions_are_in_a_box(result):
+    text = " ".join("\n".join(_pages(_pdf(result))).split())
     assert "Antaganden som underlaget vilar på" in text
+    assert result.assumptions(), "Dalarna's rulebook rests on assumptions"
+    for sentence in result.assumptions():
+        assert " ".join(sentence.split()[:6]) in text
 
 
 def test_an_empty_month_still_makes_a_pdf(result):

@@ -19,7 +19,6 @@ from utskrivning.payment.document import (
     LineKind,
     from_json,
     left_out_line,
-    rulebook_assumptions,
     rulebook_version,
     section,
 )
@@ -63,7 +62,7 @@ def live_document(municipality: Organisation, month: str, basis: DisputedBasis) 
         rulebook_title=result.rulebook.title,
         rulebook_version=rulebook_version(result.rulebook),
         sections=tuple(section(invoice, basis.episodes) for invoice in result.invoices()),
-        assumptions=tuple(rulebook_assumptions(result.rulebook, month)),
+        assumptions=tuple(result.assumptions()),
         left_out=tuple(left_out),
     )
 

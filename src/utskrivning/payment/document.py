@@ -122,17 +122,6 @@ def rulebook_version(rulebook: Rulebook) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def rulebook_assumptions(rulebook: Rulebook, month: str) -> list[str]:
-    """What the month's basis rests on that no agreement states: the rulebook's and its stages'."""
-    start = month_start(month)
-    notes = list(rulebook.assumptions.values())
-    for group in rulebook.groups:
-        stage = group.stage_for(start)
-        if stage is not None:
-            notes += [v for v in stage.assumptions.values() if v not in notes]
-    return notes
-
-
 def _dashed(number: str) -> str:
     """ÅÅÅÅMMDD-NNNN, as an invoice names the patient (the stored form is the 12 digits)."""
     return f"{number[:8]}-{number[8:]}"
