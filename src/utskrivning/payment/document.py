@@ -45,6 +45,8 @@ class DocumentLine:
     billable_days: Decimal = Decimal(0)
     amount: Decimal = Decimal(0)  # kronor, exact to the öre
     reason: str = ""
+    moved_by: str = ""  # the precondition that moved day 1 past readiness's own, if any …
+    moved_days: int = 0  # … and by how many days
     counted: int | None = None  # the average part: N …
     threshold: Decimal | None = None  # … and the threshold it is over
     month: str = ""  # a correction: the approved month it corrects
@@ -149,6 +151,8 @@ def patient_line(line: Any, group: str, episode: Any) -> DocumentLine:
         billable_days=line.billable_days,
         amount=line.amount_sek,
         reason=line.reason,
+        moved_by=line.day_one_moved_by or "",
+        moved_days=line.day_one_moved_days,
     )
 
 

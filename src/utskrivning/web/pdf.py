@@ -30,6 +30,7 @@ from utskrivning.payment.document import DocumentLine, InvoiceDocument, LineKind
 from utskrivning.payment.export import dispute_row
 from utskrivning.payment.selectors import DisputedBasis
 from utskrivning.web.labels import label
+from utskrivning.web.reasons import line_reason
 
 _STYLES = getSampleStyleSheet()
 _CELL = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=7.5, leading=9)
@@ -103,7 +104,7 @@ def _row(line: DocumentLine) -> list[Any]:
         ),
         line.personal_number, _date(line.admitted), _date(line.ready) or "–",
         _date(line.discharged), str(line.ready_days), basis, days(line.billable_days),
-        kronor(line.amount), _p(line.reason),
+        kronor(line.amount), _p(line_reason(line.reason, line.moved_by, line.moved_days)),
     ]  # fmt: skip
 
 
