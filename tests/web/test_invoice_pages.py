@@ -106,7 +106,8 @@ def test_the_page_names_the_patient_and_links_the_episode(client, login, officer
     assert f'href="/episodes/{discharged.pk}/"' in page
     assert "19121212-1212" in page and "Region" in page
     assert "Öppen" in page  # not approved yet
-    assert "räknas i månadens genomsnitt" in page  # the engine's reason, in Swedish
+    # No named care contact before discharge (Dalarna §11): the engine's reason, in Swedish.
+    assert "förutsättningarna är inte uppfyllda: ingen fast vårdkontakt" in page
 
 
 def test_the_episode_file_download_is_the_contract_s_csv(client, login, officer_a, discharged):
