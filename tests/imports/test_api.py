@@ -79,7 +79,7 @@ def test_another_region_s_job_is_not_found(api, importer, started, upload):
 def test_who_may_not_import_is_refused_and_nothing_queued(api, officer_a, upload, started):
     response = upload(officer_a, GOOD)
     assert response.status_code == 403
-    assert response.json()["detail"] == "Your role may not import episodes."
+    assert response.json()["detail"] == "Your role may not read imports."
     assert not ImportJob.objects.exists() and not started
     assert api(officer_a, "import-jobs/00000000-0000-0000-0000-000000000000").status_code == 403
 

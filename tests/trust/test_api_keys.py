@@ -59,3 +59,29 @@ def test_the_revoke_command_ends_a_key_and_the_list_shows_it(client, cast):
     assert "journalsystem" in listed.stdout
     assert str(timezone.localdate().year) in listed.stdout
     assert runner.invoke(app, ["api-token-revoke", "--id", "999999"]).exit_code == 2
+
+
+def test_an_administrator_lists_issues_and_revokes_the_organisation_s_keys(client, cast):
+    from service.factories import MembershipFactory
+    from utskrivning.organisations.models import Role
+
+    admin = MembershipFactory(organisation=cast.ward, role=Role.ADMINISTRATOR)
+    theirs, _ = api_key_issue(membership=cast.other_nurse, name="annan avdelning", issued_by=None)
+    client.force_login(admin.user)
+    issued = client.post(
+        "/accounts/api-keys/", {"holder": cast.nurse.pk, "name": "journalsystem", "days": 30}
+    )
+    assert issued.status_code == 200
+    stored = ApiKey.objects.get(name="journalsystem")
+    assert stored.membership == cast.nurse
+    key = issued.context["issued"][1]
+    assert _worklist(client, key).status_code == 200
+    page = client.get("/accounts/api-keys/")
+    assert "journalsystem" in page.text and "annan avdelning" not in page.text
+    assert "API-nycklar" in page.text
+    assert client.post(f"/accounts/api-keys/{theirs.pk}/revoke/").status_code == 404
+    assert client.post(f"/accounts/api-keys/{stored.pk}/revoke/").status_code == 302
+    stored.refresh_from_db()
+    assert stored.revoked is not None
+    client.force_login(cast.nurse.user)
+    assert client.get("/accounts/api-keys/").status_code == 403

@@ -83,6 +83,16 @@ def officer_b(borlange) -> Membership:
 
 
 @pytest.fixture
+def finance_falun(falun) -> Membership:
+    return _member("ekonom-falun", falun, Role.FINANCE)
+
+
+@pytest.fixture
+def finance_borlange(borlange) -> Membership:
+    return _member("ekonom-borlange", borlange, Role.FINANCE)
+
+
+@pytest.fixture
 def region_finance(region) -> Membership:
     return _member("ekonom", region, Role.FINANCE)
 

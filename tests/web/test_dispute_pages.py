@@ -15,11 +15,9 @@ import openpyxl
 import pytest
 
 from payment.test_corrections import EPISODES  # the hand-worked case
-from service.factories import MembershipFactory
 from utskrivning.audit.models import AuditEntry
 from utskrivning.episodes.models import Episode
 from utskrivning.imports.services import import_episode_file
-from utskrivning.organisations.models import Role
 from utskrivning.payment.models import InvoiceDispute
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +29,6 @@ HTMX = {"HX-Request": "true"}
 @pytest.fixture
 def episodes(region, ward, falun, borlange):
     import_episode_file(data=EPISODES.encode(), region=region, actor=None)
-
-
-@pytest.fixture
-def finance_falun(falun):
-    return MembershipFactory(user__username="ekonom-falun", organisation=falun, role=Role.FINANCE)
-
-
-@pytest.fixture
-def finance_borlange(borlange):
-    return MembershipFactory(
-        user__username="ekonom-borlange", organisation=borlange, role=Role.FINANCE
-    )
 
 
 def _question_e1(client):

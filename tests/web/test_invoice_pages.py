@@ -54,17 +54,17 @@ def discharged(client, login, physician, officer_a, vardcentral, head_of_unit):
 
 
 def test_the_municipality_sees_the_episode_on_its_invoice_basis(
-    client, login, officer_a, discharged
+    client, login, finance_falun, discharged
 ):
-    login(officer_a)
+    login(finance_falun)
     page = client.get(BASIS)
     assert page.status_code == 200
     assert "Fakturaunderlag" in page.text
     assert discharged.external_id in page.text
 
 
-def test_the_xlsx_download_opens_and_lists_the_episode(client, login, officer_a, discharged):
-    login(officer_a)
+def test_the_xlsx_download_opens_and_lists_the_episode(client, login, finance_falun, discharged):
+    login(finance_falun)
     response = client.get(BASIS + "basis.xlsx")
     assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
@@ -82,8 +82,8 @@ def test_the_xlsx_download_opens_and_lists_the_episode(client, login, officer_a,
     assert total[0] == "Summa" and total[11] == sum(row[11] for row in rows)
 
 
-def test_the_pdf_download_is_a_pdf(client, login, officer_a, discharged):
-    login(officer_a)
+def test_the_pdf_download_is_a_pdf(client, login, finance_falun, discharged):
+    login(finance_falun)
     response = client.get(BASIS + "basis.pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -100,8 +100,8 @@ def pdf_text(content: bytes) -> str:
     ).stdout.decode()
 
 
-def test_the_page_names_the_patient_and_links_the_episode(client, login, officer_a, discharged):
-    login(officer_a)
+def test_the_page_names_the_patient_and_links_the_episode(client, login, finance_falun, discharged):
+    login(finance_falun)
     page = client.get(BASIS).text
     assert f'href="/episodes/{discharged.pk}/"' in page
     assert "19121212-1212" in page and "Region" in page
@@ -110,8 +110,8 @@ def test_the_page_names_the_patient_and_links_the_episode(client, login, officer
     assert "förutsättningarna är inte uppfyllda: ingen fast vårdkontakt" in page
 
 
-def test_the_episode_file_download_is_the_contract_s_csv(client, login, officer_a, discharged):
-    login(officer_a)
+def test_the_episode_file_download_is_the_contract_s_csv(client, login, finance_falun, discharged):
+    login(finance_falun)
     response = client.get(BASIS + "episodes.csv")
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = response.content.decode().splitlines()
@@ -124,8 +124,8 @@ def test_region_finance_sees_the_basis_too(client, login, region_finance, discha
     assert discharged.external_id in client.get(BASIS).text
 
 
-def test_municipality_b_does_not(client, login, officer_b, discharged):
-    login(officer_b)
+def test_municipality_b_does_not(client, login, finance_borlange, discharged):
+    login(finance_borlange)
     assert client.get(BASIS).status_code == 403
     assert client.get("/invoices/2081/2020-03/").status_code == 200
     assert discharged.external_id not in client.get("/invoices/2081/2020-03/").text
@@ -133,8 +133,8 @@ def test_municipality_b_does_not(client, login, officer_b, discharged):
 
 @pytest.mark.parametrize("month", ["2020-13", "9999-12", "0001-01"])
 @pytest.mark.parametrize("path", ["", "basis.xlsx", "basis.pdf", "episodes.csv"])
-def test_a_month_outside_the_years_is_not_found(client, login, officer_a, month, path):
-    login(officer_a)
+def test_a_month_outside_the_years_is_not_found(client, login, finance_falun, month, path):
+    login(finance_falun)
     assert client.get(f"/invoices/2080/{month}/{path}").status_code == 404
 
 

@@ -10,8 +10,10 @@ A = "/invoices/2080/2020-03/"
 
 
 @pytest.mark.parametrize("suffix", ["", "basis.xlsx", "basis.pdf", "episodes.csv"])
-def test_municipality_b_may_not_open_a_s_invoice_basis(client, login, officer_b, falun, suffix):
-    login(officer_b)
+def test_municipality_b_may_not_open_a_s_invoice_basis(
+    client, login, finance_borlange, falun, suffix
+):
+    login(finance_borlange)
     assert client.get(A + suffix).status_code == 403
 
 
@@ -22,15 +24,15 @@ def test_care_staff_have_no_invoice_basis(client, login, request, falun, member)
     assert client.get("/invoices/").status_code == 403
 
 
-def test_a_municipality_s_invoice_link_goes_to_its_own_basis(client, login, officer_a):
-    login(officer_a)
+def test_a_municipality_s_invoice_link_goes_to_its_own_basis(client, login, finance_falun):
+    login(finance_falun)
     response = client.get("/invoices/?month=2020-03")
     assert response.status_code == 302
     assert response.url == "/invoices/2080/2020-03/"
 
 
-def test_a_bad_month_is_not_found(client, login, officer_a):
-    login(officer_a)
+def test_a_bad_month_is_not_found(client, login, finance_falun):
+    login(finance_falun)
     assert client.get("/invoices/?month=2020-13").status_code == 404
 
 

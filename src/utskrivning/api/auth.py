@@ -35,6 +35,12 @@ def request_api_key(request: HttpRequest) -> ApiKey | None:
     return key
 
 
+def acting_membership(request: HttpRequest) -> Membership | None:
+    """The membership a request acts as: its API key's, else its session's (None until known)."""
+    api_key = request_api_key(request) if request.path.startswith("/api/") else None
+    return api_key.membership if api_key is not None else current_membership(request)
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <key>` for systems; the key's membership acts."""
 

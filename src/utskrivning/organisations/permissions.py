@@ -31,10 +31,13 @@ class Action(StrEnum):
     ANSWER_DISPUTE = "answer_dispute"
     APPROVE_INVOICE = "approve_invoice"
     IMPORT_EPISODES = "import_episodes"
+    VIEW_PROCESS = "view_process"
+    VIEW_DEVIATIONS = "view_deviations"
     VIEW_INVOICES = "view_invoices"
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_FOLLOWUP = "view_followup"
     VOID_EVENT = "void_event"
+    MANAGE_API_KEYS = "manage_api_keys"
 
 
 WARD_STAFF = frozenset({Role.WARD_NURSE, Role.PHYSICIAN})
@@ -70,6 +73,11 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
     # The region's finance approves (fastställer) a month's basis and reopens it, with a reason.
     Action.APPROVE_INVOICE: (frozenset({Role.FINANCE}), REGIONAL),
     Action.IMPORT_EPISODES: (frozenset({Role.FINANCE, Role.ADMINISTRATOR}), REGIONAL),
+    # Patients' episodes (worklists, episode pages): the parties' staff, and finance and analysts,
+    # whose invoice lines and figures lead to them; an administrator manages, and reads none.
+    Action.VIEW_PROCESS: (PARTY_STAFF | {Role.FINANCE, Role.ANALYST}, ANYWHERE),
+    Action.VIEW_DEVIATIONS: (PARTY_STAFF | {Role.FINANCE, Role.ANALYST}, ANYWHERE),
+    # An invoice basis and everything behind it (its lines, files, the episode file, disputes).
     Action.VIEW_INVOICES: (frozenset({Role.FINANCE, Role.ANALYST}), ANYWHERE),
     Action.VIEW_AUDIT_LOG: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
     # A compensating event for a wrong one (issue 14 class 2): the region's administrator.
@@ -79,7 +87,41 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
         frozenset({Role.FINANCE, Role.ANALYST, Role.ADMINISTRATOR}),
         REGIONAL | MUNICIPAL,
     ),
+    Action.MANAGE_API_KEYS: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
 }
+
+
+class Data(StrEnum):
+    """What a route shows. Every route of the URL configuration names one
+    (`service.routes.ROUTE_DATA`), and reading it needs the one action `READ` gives it."""
+
+    NONE = "none"  # no patient data: logging in, health, the API's schema, choosing language
+    PROCESS = "process"  # patients' episodes: worklists, episode pages, timelines, their steps
+    DEVIATIONS = "deviations"  # deviations followed up across episodes
+    INVOICES = "invoices"  # invoice bases, their files and the episode file, disputes, approval
+    IMPORTS = "imports"  # episode files being imported
+    FOLLOWUP = "followup"  # indicators and the monthly report
+    API_KEYS = "api_keys"  # an organisation's API keys
+    ADMIN = "admin"  # Django's admin: staff only, checked by the admin itself
+
+
+READ: dict[Data, Action | None] = {
+    Data.NONE: None,
+    Data.PROCESS: Action.VIEW_PROCESS,
+    Data.DEVIATIONS: Action.VIEW_DEVIATIONS,
+    Data.INVOICES: Action.VIEW_INVOICES,
+    Data.IMPORTS: Action.IMPORT_EPISODES,
+    Data.FOLLOWUP: Action.VIEW_FOLLOWUP,
+    Data.API_KEYS: Action.MANAGE_API_KEYS,
+    Data.ADMIN: None,
+}
+
+
+def may_read(membership: Membership | None, data: Data) -> bool:
+    """Whether the membership's role may read this kind of data at all (which patients and
+    organisations it sees is the selectors' concern)."""
+    action = READ[data]
+    return action is None or can(membership, action)
 
 
 def can(membership: Membership | None, action: Action) -> bool:

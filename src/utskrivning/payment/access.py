@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from utskrivning.organisations.models import MUNICIPAL_KINDS, Kind, Membership, Organisation
-from utskrivning.organisations.permissions import Action, can
+from utskrivning.organisations.models import Kind, Membership, Organisation
+from utskrivning.organisations.permissions import Action, Data, can, may_read
 
 
 def municipality_of(organisation: Organisation) -> Organisation | None:
@@ -18,7 +18,7 @@ def municipality_of(organisation: Organisation) -> Organisation | None:
 
 
 def may_view_invoices(membership: Membership) -> bool:
-    return can(membership, Action.VIEW_INVOICES) or membership.organisation.kind in MUNICIPAL_KINDS
+    return may_read(membership, Data.INVOICES)
 
 
 def may_dispute(membership: Membership, municipality: Organisation) -> bool:

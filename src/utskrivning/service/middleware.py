@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+
+from utskrivning.api.auth import acting_membership
+from utskrivning.api.errors import error_response
+from utskrivning.organisations.permissions import READ, may_read
+from utskrivning.service.routes import route_data
 
 
 class ContentSecurityPolicyMiddleware:
@@ -46,3 +52,31 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         add_never_cache_headers(response)
         return response
+
+
+class DataAccessMiddleware:
+    """Before any view: the route's kind of data (`service.routes`) and whether the caller's role
+    may read it (`organisations.permissions.READ`). Which patients it then sees is the view's and
+    the selectors' concern; a caller not yet known is left to the view (login, 401, choosing an
+    organisation). An unknown route is refused: a new route must be placed in the table."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: object, args: object, kwargs: object
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        data = route_data(match.route) if match is not None else None
+        if data is not None and READ[data] is None:
+            return None
+        membership = acting_membership(request)
+        if data is not None and (membership is None or may_read(membership, data)):
+            return None
+        reason = f"Your role may not read {data}." if data else "This route has no access rule."
+        if request.path.startswith("/api/"):
+            return error_response(request, 403, reason)
+        raise PermissionDenied(reason)
