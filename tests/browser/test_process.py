@@ -43,6 +43,7 @@ def cast():
         ("verksamhetschef", vardcentral, Role.PRIMARY_CARE_HEAD),
         ("vardkontakt", vardcentral, Role.CARE_CONTACT),
         ("handlaggare", falun, Role.CASE_OFFICER),
+        ("ekonom-falun", falun, Role.FINANCE),
     ]:
         MembershipFactory(user__username=username, organisation=organisation, role=role)
     return {"vardcentral": vardcentral}
@@ -122,6 +123,7 @@ def test_the_whole_process_through_the_ui(cast, as_user):
     expect(ward.locator(".state")).to_have_text("Avslutad (UTFÖRD)")
     expect(ward.locator(".timeline li")).to_have_count(10)
 
-    municipality.get_by_role("link", name="Fakturaunderlag").click()
-    expect(municipality.get_by_role("heading", level=1)).to_contain_text("Fakturaunderlag")
-    expect(municipality.locator("tr.episode-line")).to_have_count(1)
+    finance = as_user("ekonom-falun")  # the invoice basis is finance's, not the case officer's
+    finance.get_by_role("link", name="Fakturaunderlag").click()
+    expect(finance.get_by_role("heading", level=1)).to_contain_text("Fakturaunderlag")
+    expect(finance.locator("tr.episode-line")).to_have_count(1)

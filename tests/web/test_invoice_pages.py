@@ -174,9 +174,9 @@ def test_a_file_with_an_error_saves_nothing_and_names_the_line(client, login, im
 
 
 def test_region_finance_approves_and_reopens_the_month_on_the_page(
-    client, login, region_finance, officer_a, discharged
+    client, login, region_finance, finance_falun, discharged
 ):
-    login(officer_a)
+    login(finance_falun)
     assert "Fastställ underlaget" not in client.get(BASIS).text
     assert client.post(BASIS + "approve/").status_code == 422  # not the municipality's step
     login(region_finance)
