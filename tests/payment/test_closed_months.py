@@ -216,3 +216,25 @@ def test_approve_and_reopen_over_the_api(client, cast):
         **_auth(cast.finance_region),
     )  # fmt: skip
     assert reopened.status_code == 200 and reopened.json()["reopen_reason"] == "Sen fil"
+
+
+def test_a_dispute_answered_after_approval_is_a_correction_too(cast):
+    """E5's individual line (7 days, 57 400 kr) is taken out after March was approved."""
+    from utskrivning.episodes.models import Episode
+    from utskrivning.payment.services import dispute_answer, dispute_open
+
+    region = dict(membership=cast.finance_region, municipality=cast.municipality_a)
+    basis_approve(**region, month="2020-03", at=APRIL)
+    dispute = dispute_open(
+        membership=cast.finance_a, month="2020-03", text="Inte vår patient",
+        episode=Episode.objects.get(external_id="E5"),
+    )  # fmt: skip
+    dispute_answer(
+        membership=cast.finance_region, dispute=dispute, answer="Rätt, utelämnas",
+        outcome="corrected", correction="exclude", at=APRIL,
+    )  # fmt: skip
+    assert _shown(cast, "2020-03").document.total == 90_200
+    [correction] = _shown(cast, "2020-04").document.corrections
+    assert (correction.month, correction.amount, correction.current_amount) == (
+        "2020-03", -57_400, 32_800,
+    )  # fmt: skip

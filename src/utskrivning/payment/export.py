@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import translation
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.documents import safe_cell, xlsx_workbook
@@ -23,6 +24,7 @@ from utskrivning.payment.closed_months import MonthDocument, month_document
 from utskrivning.payment.document import DocumentLine, LineKind
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import DisputedBasis
+from utskrivning.payment.texts import line_reason, line_text
 
 DISPUTE_HEADERS = ["Ärende", "Månad", "Vårdtillfälle", "Fråga", "Status", "Utfall", "Svar",
                    "Korrigering", "Korrigerat vårdtillfälle",
@@ -66,11 +68,16 @@ def dispute_row(dispute: InvoiceDispute, *, labels: bool = False) -> list[Any]:
 
 
 def _line_cells(line: DocumentLine) -> list[Any]:
-    name = line.name if line.kind is LineKind.PATIENT else _KIND[line.kind]
+    """A line's cells; the reason (or what the line stands for) in Swedish, as the headers are."""
+    patient = line.kind is LineKind.PATIENT
+    with translation.override("sv"):
+        why = (
+            line_reason(line.reason, line.moved_by, line.moved_days) if patient else line_text(line)
+        )
     return [
-        _KIND[line.kind], name, line.personal_number, line.episode_id, line.group, line.admitted,
-        line.ready, line.discharged, line.ready_days, _BASIS.get(line.basis, line.basis),
-        line.billable_days, line.amount, line.reason, line.month,
+        _KIND[line.kind], line.name if patient else _KIND[line.kind], line.personal_number,
+        line.episode_id, line.group, line.admitted, line.ready, line.discharged, line.ready_days,
+        _BASIS.get(line.basis, line.basis), line.billable_days, line.amount, why, line.month,
     ]  # fmt: skip
 
 
@@ -150,7 +157,8 @@ def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io
         ["Period", f"{document.first_day} – {document.last_day}"],
         ["Regelverk", f"{document.rulebook_title} ({document.rulebook_id})"],
         ["Regelverkets version", document.rulebook_version],
-        ["Status", f"Fastställt {_local(approval.approved_at)}" if approval else "Ej fastställt"],
+        ["Status", f"Fastställt {_local(approval.approved_at)} av "
+                   f"{approval.approved_by.get_username()}" if approval else "Ej fastställt"],
         *(["Antagande", text] for text in document.assumptions),
     ]  # fmt: skip
     book.sheet("Uppgifter", ["Uppgift", "Värde"], facts, {})

@@ -29,8 +29,8 @@ from utskrivning.payment.closed_months import MonthDocument
 from utskrivning.payment.document import DocumentLine, InvoiceDocument, LineKind
 from utskrivning.payment.export import dispute_row
 from utskrivning.payment.selectors import DisputedBasis
+from utskrivning.payment.texts import line_reason, line_text
 from utskrivning.web.labels import label
-from utskrivning.web.reasons import line_reason
 
 _STYLES = getSampleStyleSheet()
 _CELL = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=7.5, leading=9)
@@ -74,26 +74,11 @@ def _date(value: Any) -> str:
     return "" if value is None else value.isoformat()
 
 
-def _line_text(line: DocumentLine) -> str:
-    if line.kind is LineKind.AVERAGE:
-        return _(
-            "Average part: %(days)s ready days of %(count)s episodes beyond the threshold "
-            "%(threshold)s days each"
-        ) % {"days": line.ready_days, "count": line.counted, "threshold": days(line.threshold)}
-    if line.kind is LineKind.ROUNDING:
-        return _("Rounding to whole kronor")
-    return _("Correction of %(month)s: approved %(approved)s, now %(now)s") % {
-        "month": line.month,
-        "approved": kronor(line.approved_amount),
-        "now": kronor(line.current_amount),
-    }
-
-
 def _row(line: DocumentLine) -> list[Any]:
     if line.kind is not LineKind.PATIENT:
         basis = {LineKind.AVERAGE: _("average"), LineKind.CORRECTION: _("correction")}
         ready = "" if line.kind is not LineKind.AVERAGE else str(line.ready_days)
-        return [_p(_line_text(line)), "", "", "", "", ready, basis.get(line.kind, ""),
+        return [_p(line_text(line)), "", "", "", "", ready, basis.get(line.kind, ""),
                 days(line.billable_days), kronor(line.amount), ""]  # fmt: skip
     basis = _("left out") if line.basis == "left_out" else str(label(line.basis, "basis"))
     return [

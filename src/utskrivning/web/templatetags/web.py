@@ -10,7 +10,7 @@ from utskrivning.lib.numbers import days, kronor
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import current_membership
-from utskrivning.web import reasons
+from utskrivning.payment import texts
 from utskrivning.web.labels import label
 
 register = template.Library()
@@ -50,10 +50,10 @@ def days_filter(value: Any) -> str:
 @register.filter
 def line_reason(line: Any) -> str:
     """The invoice line's reason in the reader's language, with what moved its day 1."""
-    return reasons.line_reason(line.reason, line.moved_by, line.moved_days)
+    return texts.line_reason(line.reason, line.moved_by, line.moved_days)
 
 
 @register.filter
 def reason(text: str) -> str:
     """An engine reason (an invoice's or a line's) in the reader's language."""
-    return reasons.reason_text(text)
+    return texts.reason_text(text)

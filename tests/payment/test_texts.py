@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from utskrivning.domain.payment import reasons
-from utskrivning.web.reasons import line_reason, reason_text
+from utskrivning.payment.texts import line_reason, reason_text
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +40,7 @@ def test_the_line_says_which_step_moved_day_one_and_by_how_much():
 
 
 def test_every_template_has_a_translation():
-    from utskrivning.web.reasons import _TEMPLATES
+    from utskrivning.payment.texts import _TEMPLATES
 
     untranslated = [t for t in _TEMPLATES if translation.gettext(t) == t]
     assert untranslated == []

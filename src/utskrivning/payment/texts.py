@@ -1,4 +1,5 @@
-"""The engine's reasons in the reader's language.
+"""The invoice document's words in the reader's language: the engine's reasons, what moved day 1,
+and the lines no patient owns (the page, the PDF and the XLSX all say the same).
 
 The engine writes each line's reason from the templates of `domain.payment.reasons` (English,
 `{}` placeholders, shared with the CLI and the files other systems read). A screen or PDF matches
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from utskrivning.domain.payment import reasons
+from utskrivning.lib.numbers import days, kronor
+from utskrivning.payment.document import DocumentLine, LineKind
 
 # Every text of the engine's reasons module is a msgid of the web's catalogue (locale/sv).
 _TEMPLATES = [
@@ -60,3 +63,19 @@ def line_reason(reason: str, moved_by: str, moved_days: int) -> str:
     """A line's reason and, when one did, the step that moved its day 1."""
     moved = moved_text(moved_by, moved_days)
     return "; ".join(part for part in (reason_text(reason), moved) if part)
+
+
+def line_text(line: DocumentLine) -> str:
+    """What a line no patient owns stands for: the average part, a rounding, a correction."""
+    if line.kind is LineKind.AVERAGE:
+        return _(
+            "Average part: %(days)s ready days of %(count)s episodes beyond the threshold "
+            "%(threshold)s days each"
+        ) % {"days": line.ready_days, "count": line.counted, "threshold": days(line.threshold)}
+    if line.kind is LineKind.ROUNDING:
+        return _("Rounding to whole kronor")
+    return _("Correction of %(month)s: approved %(approved)s, now %(now)s") % {
+        "month": line.month,
+        "approved": kronor(line.approved_amount),
+        "now": kronor(line.current_amount),
+    }
