@@ -25,9 +25,11 @@ def test_demo_migrates_seeds_prints_the_logins_and_serves(started, capsys):
     assert "handlaggare" in printed
 
 
-def test_serve_migrates_first(started):
+def test_serve_migrates_then_becomes_gunicorn(monkeypatch, started):
+    monkeypatch.setattr(commands, "call_command", lambda *args, **kw: started.append(args[0]))
+    monkeypatch.setattr(commands, "_gunicorn", lambda bind: started.append(bind))
     commands.serve("::1", 8001)
-    assert started == ["migrate", ("::1", 8001)]
+    assert started == ["migrate", "collectstatic", "[::1]:8001"]
 
 
 def test_an_ipv6_host_is_bracketed():

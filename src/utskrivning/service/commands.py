@@ -1,14 +1,19 @@
-"""What `utskrivning demo` and `utskrivning serve` run: migrate, seed, start the server.
+"""What `utskrivning demo`, `serve` and `worker` run: migrate, seed, start the server or the worker.
 
-The lead's Typer CLI calls these; they set Django up themselves, so nothing else must. Models are
-imported inside the functions because they can only be imported after `django.setup()`.
+`serve` is what a region deploys: gunicorn, static files through WhiteNoise, DEBUG off unless
+set. `demo` is Django's development server with DEBUG on, for trying the demo region. The Typer
+CLI calls these; they set Django up themselves. Models are imported inside the functions because
+they can only be imported after `django.setup()`.
 """
 
 from __future__ import annotations
 
+import logging
 import os
-import time
-from datetime import UTC, datetime
+import signal
+import sys
+import threading
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import django
@@ -19,6 +24,7 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+log = logging.getLogger("utskrivning.worker")
 
 
 def setup() -> None:
@@ -81,31 +87,62 @@ def rebuild_projection() -> int:
 
 
 def worker(*, once: bool = False, interval: float = 60.0) -> None:
-    """Run `worker_pass` once, or every `interval` seconds until interrupted.
+    """Run `worker_pass` once, or every `interval` seconds until SIGTERM or SIGINT.
 
-    Several workers may run at once (PostgreSQL hands them disjoint batches); each pass is
-    idempotent, so a worker stopped mid-pass loses nothing: the next one does the rest.
+    A signal lets the pass under way finish (each is a few short transactions) and then ends the
+    process with status 0, as systemd's `stop` expects. Several workers may run at once
+    (PostgreSQL hands them disjoint batches); each pass is idempotent.
     """
     setup()
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        log.info("worker stopping after this pass", extra={"signal": signal.Signals(signum).name})
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        while True:
-            print(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {worker_pass()}", flush=True)
+        while not stop.is_set():
+            log.info(worker_pass())
             if once:
                 return
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        pass  # a pass cut short was rolled back whole; the next one does it again
+            stop.wait(interval)
+        log.info("worker stopped")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Migrate, then run Django's development server in this process (no autoreloader)."""
+    """Migrate, collect the static files, then become gunicorn (workers × threads from settings)."""
     setup()
     migrate()
-    _runserver(host, port)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connections
+
+    connections.close_all()  # nothing of this process's database state crosses the exec
+    _gunicorn(_address(host, port))
+
+
+def _gunicorn(bind: str) -> None:
+    from django.conf import settings
+
+    arguments = [
+        sys.executable, "-m", "gunicorn", "utskrivning.service.wsgi:application",
+        "--config", "python:utskrivning.service.gunicorn",
+        "--bind", bind,
+        "--workers", str(settings.WEB_WORKERS),
+        "--threads", str(settings.WEB_THREADS),
+        "--timeout", str(settings.WEB_TIMEOUT),
+    ]  # fmt: skip
+    sys.stdout.flush()
+    os.execv(sys.executable, arguments)
 
 
 def demo_main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Migrate, seed the demo region, print its logins and serve it."""
+    """Migrate, seed the demo region, print its logins and serve it with the development server
+    (DEBUG on unless UTSKRIVNING_DEBUG says otherwise: a key is generated into `var/`)."""
+    os.environ.setdefault("UTSKRIVNING_DEBUG", "true")
     setup()
     from utskrivning.organisations.demo import DEMO_PASSWORD
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -35,6 +36,28 @@ def env_bool(name: str, *, default: bool) -> bool:
     if value.lower() in _FALSE:
         return False
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean (use true or false)")
+
+
+def env_int(name: str, *, default: int, low: int, high: int) -> int:
+    """ASCII digits only (`int()` would take "٣" or " 3_0 "), within `low`–`high`."""
+    value = _raw(name)
+    if value is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,6}", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number")
+    number = int(value)
+    if not low <= number <= high:
+        raise ImproperlyConfigured(f"{name}={number} is outside {low}–{high}")
+    return number
+
+
+def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.upper() not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value.upper()
 
 
 def env_list(name: str, *, default: list[str]) -> list[str]:

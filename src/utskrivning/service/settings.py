@@ -1,14 +1,9 @@
 """The one settings module; everything that differs between machines comes from the environment.
 
-A checkout is a development machine (DEBUG on, a key generated into `var/`, SQLite), so the demo
-and the tests need no setup. Production sets `UTSKRIVNING_DEBUG=false`, `SECRET_KEY`,
-`UTSKRIVNING_ALLOWED_HOSTS`, `UTSKRIVNING_BEHIND_PROXY` and usually `DATABASE_URL`; then
-`manage check --deploy` reports nothing (tests/service/test_env.py runs exactly that).
-
-Variables: UTSKRIVNING_DEBUG, SECRET_KEY, UTSKRIVNING_DATA_DIR (default ./var), DATABASE_URL
-(default SQLite in the data directory), UTSKRIVNING_ALLOWED_HOSTS and
-UTSKRIVNING_CSRF_TRUSTED_ORIGINS (comma-separated), UTSKRIVNING_BEHIND_PROXY (a TLS-terminating
-reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For).
+DEBUG is off unless `UTSKRIVNING_DEBUG=true` (the demo and the tests set it: then a key is
+generated into `var/`). Production sets `SECRET_KEY`, `UTSKRIVNING_ALLOWED_HOSTS`,
+`UTSKRIVNING_BEHIND_PROXY` and usually `DATABASE_URL`; then `manage check --deploy` reports nothing
+(tests/service/test_env.py runs exactly that). Every variable is described in docs/operations.md.
 """
 
 from __future__ import annotations
@@ -18,9 +13,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from utskrivning.service.env import env_bool, env_list, env_path, load_secret_key
+from utskrivning.service.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    load_secret_key,
+)
 
-DEBUG = env_bool("UTSKRIVNING_DEBUG", default=True)
+DEBUG = env_bool("UTSKRIVNING_DEBUG", default=False)
 DATA_DIR = env_path("UTSKRIVNING_DATA_DIR", default=Path.cwd() / "var")
 SECRET_KEY = load_secret_key(debug=DEBUG, data_dir=DATA_DIR)
 ALLOWED_HOSTS = env_list("UTSKRIVNING_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -44,7 +46,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "utskrivning.service.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "utskrivning.service.middleware.ContentSecurityPolicyMiddleware",
     "utskrivning.service.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,25 +82,41 @@ TEMPLATES = [
     },
 ]
 
+# `utskrivning serve` (gunicorn): processes × threads; each thread serves one request at a time.
+WEB_WORKERS = env_int("UTSKRIVNING_WEB_WORKERS", default=2, low=1, high=64)
+WEB_THREADS = env_int("UTSKRIVNING_WEB_THREADS", default=4, low=1, high=64)
+WEB_TIMEOUT = env_int("UTSKRIVNING_WEB_TIMEOUT", default=60, low=5, high=3600)
+
 # Database: SQLite in the data directory unless DATABASE_URL names another (PostgreSQL).
 _SQLITE_FILE = DATA_DIR / "utskrivning.sqlite3"
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{_SQLITE_FILE}", conn_max_age=60, conn_health_checks=True
-    )
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{_SQLITE_FILE}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE: the server and a command-line import writing at once wait for each other
-    # instead of failing with "database is locked" halfway through a transaction.
+    # instead of failing with "database is locked" halfway through a transaction; WAL lets
+    # readers go on while one writes; a writer waits up to the timeout for the lock.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL;",
+        "timeout": env_int("UTSKRIVNING_SQLITE_TIMEOUT", default=20, low=1, high=600),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # The tests' database in a file too, not Django's shared-cache memory database: there a
     # writer meeting a reader's table lock fails at once ("database table is locked") instead of
     # waiting, which a test with a background import thread hit now and then.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-utskrivning.sqlite3")}
+else:
+    # A pool per process (psycopg_pool), checked before each use: the connections are bounded
+    # by processes × UTSKRIVNING_DB_POOL whatever the load, and reused instead of opened per
+    # request. Django hands a thread's connection back to the pool when its request ends (with
+    # CONN_HEALTH_CHECKS, the pool checks a connection before handing it out).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DB_POOL = env_int("UTSKRIVNING_DB_POOL", default=WEB_THREADS, low=1, high=100)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL,
+        "timeout": env_int("UTSKRIVNING_DB_POOL_TIMEOUT", default=10, low=1, high=600),
+        "max_idle": 300,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The login rate limit counts in the cache; a database cache is shared by every worker process.
@@ -166,3 +186,41 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Served by WhiteNoise from the process (no web server needed for them): in production the files
+# `collectstatic` wrote (`utskrivning serve` runs it), with hashed names cached for a year and
+# gzip/brotli copies; in DEBUG straight from the apps' directories.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+LOG_LEVEL = env_choice("UTSKRIVNING_LOG_LEVEL", default="INFO", choices=_LOG_LEVELS)
+# Logs: JSON lines on stdout (systemd's journal or the container's log takes them), each with
+# the id of the request it belongs to (service/logs.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "utskrivning.service.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "utskrivning.service.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Our own line per request replaces the development server's.
+        "django.server": {"level": "WARNING"},
+    },
+}

@@ -14,3 +14,9 @@ urlpatterns = [
     path("followup/", include("utskrivning.followup.urls")),
     path("", include("utskrivning.web.urls")),
 ]
+
+# Swedish pages (JSON under /api/) instead of Django's English defaults; a 500 shows its reference.
+handler400 = "utskrivning.service.errors.bad_request"
+handler403 = "utskrivning.service.errors.permission_denied"
+handler404 = "utskrivning.service.errors.page_not_found"
+handler500 = "utskrivning.service.errors.server_error"

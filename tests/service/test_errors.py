@@ -1,0 +1,112 @@
+"""Error pages with DEBUG off: Swedish, no traceback, and a 500's reference is in the log."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.db import DatabaseError, connection
+from django.urls import path
+
+from utskrivning.service.logs import JsonFormatter, RequestIdFilter
+from utskrivning.service.urls import urlpatterns as service_urls
+
+PATIENT = "191212121212"
+
+
+def crash(request):
+    raise RuntimeError(f"broken while showing {PATIENT}")
+
+
+def forbidden(request):
+    raise PermissionDenied
+
+
+def suspicious(request):
+    raise SuspiciousOperation("odd")
+
+
+urlpatterns = [
+    path("krasch/", crash),
+    path("api/krasch/", crash),
+    path("forbjuden/", forbidden),
+    path("konstig/", suspicious),
+    *service_urls,
+]
+handler400 = "utskrivning.service.errors.bad_request"
+handler403 = "utskrivning.service.errors.permission_denied"
+handler404 = "utskrivning.service.errors.page_not_found"
+handler500 = "utskrivning.service.errors.server_error"
+
+
+@pytest.fixture
+def anonymous(client, settings):
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    return client
+
+
+@pytest.fixture
+def json_log(caplog):
+    """What the stdout handler writes, captured: the records formatted as it formats them."""
+    caplog.handler.addFilter(RequestIdFilter())
+    caplog.handler.setFormatter(JsonFormatter())
+    caplog.set_level(logging.INFO)
+    return lambda: [json.loads(caplog.handler.format(r)) for r in caplog.records]
+
+
+@pytest.mark.django_db
+def test_a_500_is_a_swedish_page_whose_reference_leads_to_the_traceback(anonymous, json_log):
+    response = anonymous.get("/krasch/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    reference = response["X-Request-ID"]
+    assert "Något gick fel" in page
+    assert reference in page
+    assert "Traceback" not in page and PATIENT not in page and "RuntimeError" not in page
+    errors = [line for line in json_log() if line["level"] == "ERROR"]
+    assert [line["request_id"] for line in errors] == [reference]
+    assert "RuntimeError" in errors[0]["exception"]
+
+
+@pytest.mark.django_db
+def test_an_api_500_answers_json_with_the_reference(anonymous):
+    response = anonymous.get("/api/krasch/")
+    assert response.status_code == 500
+    assert response.json()["reference"] == response["X-Request-ID"]
+    assert PATIENT not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status", "heading"),
+    [("/forbjuden/", 403, "Ingen behörighet"), ("/konstig/", 400, "Felaktig begäran")],
+)
+def test_refusals_are_swedish_pages(anonymous, url, status, heading):
+    response = anonymous.get(url)
+    assert response.status_code == status
+    assert heading in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_access_log_names_the_path_not_its_query(anonymous, json_log):
+    anonymous.get("/ingen/", {"sok": PATIENT})
+    lines = [line for line in json_log() if line["logger"] == "utskrivning.request"]
+    assert [(line["path"], line["status"]) for line in lines] == [("/ingen/", 404)]
+    assert PATIENT not in json.dumps(json_log())
+
+
+@pytest.mark.django_db
+def test_readiness_answers_503_while_the_database_fails(client, monkeypatch):
+    assert client.get("/api/ready").json() == {"status": "ok", "database": "ok"}
+
+    def unreachable():
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", unreachable)
+    response = client.get("/api/ready")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+    assert client.get("/api/health").status_code == 200  # alive, only not ready
