@@ -38,12 +38,21 @@ format: setup
 bench: setup
 	@$(UV) run python benchmarks/payment.py
 
-# Debian's chromium for the Playwright browser tests (tests/browser skip without it), and
-# poppler's pdftoppm/pdftotext, with which the report tests open the PDFs we write.
+# Debian's chromium for the Playwright browser tests, and poppler's pdftoppm/pdftotext, with
+# which the report tests open the PDFs we write. The system's own when present; as root (CI)
+# installed with apt-get; otherwise the command to run is printed and those tests skip, saying so.
+SYSTEM_PACKAGES := chromium:chromium pdftoppm:poppler-utils pdftotext:poppler-utils
 .PHONY: browsers
 browsers:
-	@(command -v chromium && command -v pdftoppm) >/dev/null || \
-		(apt-get update -qq && apt-get install -y -qq chromium poppler-utils)
+	@missing="$$(for p in $(SYSTEM_PACKAGES); do command -v $${p%%:*} >/dev/null || echo $${p#*:}; done | sort -u | xargs)"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq $$missing; \
+	else \
+		echo "Missing system packages: $$missing"; \
+		echo "Install them (Debian/Ubuntu: sudo apt-get install $$missing) to run the browser and"; \
+		echo "PDF tests; until then those tests are skipped and say why."; \
+	fi
 
 # schemathesis against the API's own OpenAPI schema, many more examples than the suite's few.
 .PHONY: fuzz

@@ -1,7 +1,9 @@
-"""What every test shares: a process-wide cache emptied between tests."""
+"""What every test shares: a process-wide cache emptied between tests, and a PDF test skipped
+(not failed) on a machine without poppler's tools, saying what to install."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 
@@ -17,3 +19,31 @@ def fresh_worklists() -> Iterator[None]:
     cache = sys.modules.get("utskrivning.episodes.worklist")
     if cache is not None:
         cache._kept.clear()
+
+
+POPPLER = frozenset({"pdftotext", "pdftoppm"})
+POPPLER_MISSING = frozenset(name for name in POPPLER if shutil.which(name) is None)
+
+
+def _skip_without_poppler() -> Iterator[None]:
+    """A test (or its fixture) that opens a PDF with poppler's tools runs them as subprocesses;
+    where they are not installed (a developer without root) it is skipped with what to install."""
+    try:
+        return (yield)
+    except FileNotFoundError as error:
+        if error.filename in POPPLER_MISSING:
+            pytest.skip(
+                f"{error.filename} is missing: install poppler-utils "
+                "(Debian/Ubuntu: sudo apt-get install poppler-utils) to run the PDF tests"
+            )
+        raise
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    return (yield from _skip_without_poppler())
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    return (yield from _skip_without_poppler())

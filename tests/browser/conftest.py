@@ -1,13 +1,14 @@
 """Playwright (sync API) driving Debian's chromium against pytest-django's live server.
 
-`make browsers` installs chromium; without it these tests skip and say so.
+The system's chromium (`make browsers` installs Debian's as root); without it these tests skip
+and say what to install.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ import pytest
 # unless told that this synchronous use is intended (the tests create their data directly).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -28,9 +29,11 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if CHROMIUM.exists():
+    if CHROMIUM is not None:
         return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: run `make browsers` to install it")
+    skip = pytest.mark.skip(
+        reason="chromium is missing: install it (Debian/Ubuntu: sudo apt-get install chromium)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
@@ -46,7 +49,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
