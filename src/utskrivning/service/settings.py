@@ -194,7 +194,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "utskrivning.service.staticfiles.StaticFiles"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
