@@ -23,6 +23,7 @@ ROUTE_DATA: dict[str, Data] = {
     "api/openapi.json": Data.NONE,
     "api/docs": Data.NONE,
     "api/health": Data.NONE,
+    "api/ready": Data.NONE,
     "api/(?P<rest>[\\s\\S]*)$": Data.NONE,  # the JSON 404 of a path no operation has
     "api/episodes/worklist": Data.PROCESS,
     "api/episodes/<int:pk>": Data.PROCESS,
