@@ -39,13 +39,27 @@ def safe_cell(value: Any) -> Any:
     return "'" + value if runs_as_formula(value) else value
 
 
+def _runs(text: pl.Expr) -> pl.Expr:
+    return text.str.contains(_RUNS) & ~text.str.contains(_NUMBER)
+
+
+def _safe_column(column: pl.Series) -> pl.Expr:
+    """A column that repeats a few texts (a month, a reason) is judged once per text: a national
+    year's 1.5 million lines hold some hundred distinct reasons."""
+    text = pl.col(column.name)
+    if column.head(10_000).n_unique() > 1_000:  # an id: judged row by row
+        return pl.when(_runs(text)).then(pl.lit("'") + text).otherwise(text)
+    distinct = column.unique()
+    running = distinct.filter(distinct.to_frame().select(_runs(pl.col(column.name))).to_series())
+    if running.is_empty():
+        return text
+    return pl.when(text.is_in(running.implode())).then(pl.lit("'") + text).otherwise(text)
+
+
 def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """`safe_cell` on every text column of a frame, in Polars (the national files' writers)."""
     return frame.with_columns(
-        pl.when(pl.col(name).str.contains(_RUNS) & ~pl.col(name).str.contains(_NUMBER))
-        .then(pl.lit("'") + pl.col(name))
-        .otherwise(pl.col(name))
-        .alias(name)
+        _safe_column(frame.get_column(name)).alias(name)
         for name, dtype in frame.schema.items()
         if dtype == pl.String
     )

@@ -11,9 +11,11 @@ optional; they follow one another.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -151,11 +153,20 @@ def _write_sheet(handle: IO[bytes], part: _Part, strings: _Strings, *, first: bo
         f'state="frozen"/></sheetView></sheetViews><sheetData><row>{header}</row>\n'.encode()
     )
     end = part.start + part.length
-    for start in range(part.start, end, _CHUNK_ROWS):
-        chunk = frame.slice(start, min(_CHUNK_ROWS, end - start))
-        _rows(chunk, part.sheet, strings).write_csv(
-            handle, include_header=False, quote_style="never"
-        )
+    # Deflating a chunk (zlib, one core, the GIL released) overlaps building the next (Polars).
+    with ThreadPoolExecutor(1) as deflater:
+        pending: Future[int] | None = None
+        for start in range(part.start, end, _CHUNK_ROWS):
+            chunk = frame.slice(start, min(_CHUNK_ROWS, end - start))
+            xml = io.BytesIO()
+            _rows(chunk, part.sheet, strings).write_csv(
+                xml, include_header=False, quote_style="never"
+            )
+            if pending is not None:
+                pending.result()
+            pending = deflater.submit(handle.write, xml.getbuffer())
+        if pending is not None:
+            pending.result()
     handle.write(b"</sheetData></worksheet>")
 
 
