@@ -420,6 +420,22 @@ def rebuild(
         raise typer.Exit(1)
 
 
+@app.command("void-event")
+def void_event(
+    event_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="The event's id.")],
+    username: Annotated[str, typer.Option("--username", help="The region's administrator.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the event is wrong.")],
+) -> None:
+    """Neutralise a wrong event with a compensating one (the history keeps both); the episode's
+    row is folded again without it (a time out of bounds the screens report: docs/process.md)."""
+    from utskrivning.service.commands import void_event as void
+
+    try:
+        print(void(event_id=event_id, username=username, reason=reason))
+    except LookupError as error:
+        raise _fail(str(error)) from None
+
+
 @app.command("api-token")
 def api_token(
     username: Annotated[str, typer.Option("--username", help="The user the system acts as.")],

@@ -287,7 +287,7 @@ def episode_admit(
     ):
         raise PermissionDenied("A ward admits to itself only.")
     try:
-        number = parse_personal_number(personal_number, today=timezone.localdate(at))
+        number = parse_personal_number(personal_number, today=timezone.localdate(recorded_at))
     except ValueError as error:
         raise ValidationError({"personal_number": str(error)}) from None
     checked_text(name, field="name", max_length=MAX_NAME)

@@ -86,6 +86,36 @@ def rebuild_projection() -> int:
     return differed
 
 
+def void_event(*, event_id: int, username: str, reason: str) -> str:
+    """`utskrivning void-event`: `username`'s administrator membership in the event's region
+    voids it; LookupError names what was not found or refused."""
+    setup()
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from utskrivning.episodes.models import EpisodeEvent
+    from utskrivning.episodes.projection import event_void
+    from utskrivning.organisations.models import Membership, Role
+
+    event = EpisodeEvent.objects.select_related("episode__ward").filter(pk=event_id).first()
+    if event is None:
+        raise LookupError(f"no event {event_id}")
+    membership = Membership.objects.filter(
+        user__username=username,
+        user__is_active=True,
+        role=Role.ADMINISTRATOR,
+        organisation=event.episode.ward.region,
+    ).first()
+    if membership is None:
+        raise LookupError(f"{username!r} is no administrator of the event's region")
+    try:
+        stored = event_void(event=event, membership=membership, reason=reason)
+    except (PermissionDenied, ValidationError) as refused:
+        raise LookupError("; ".join(getattr(refused, "messages", [str(refused)]))) from None
+    return (
+        f"event {event_id} voided by event {stored.pk}; episode {event.episode.external_id} rebuilt"
+    )
+
+
 def worker(*, once: bool = False, interval: float = 60.0) -> None:
     """Run `worker_pass` once, or every `interval` seconds until SIGTERM or SIGINT.
 
