@@ -13,7 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-from utskrivning.domain.episodes import CARE_TYPES, TIME_COLUMNS
+from utskrivning.domain.care import SPELLINGS
+from utskrivning.domain.episodes import TIME_COLUMNS
 from utskrivning.domain.payment import compute_payment
 from utskrivning.domain.rulebooks import load_rulebook
 
@@ -28,7 +29,7 @@ def _unchecked(path: Path) -> pl.DataFrame:
                 pl.col(name).str.strptime(pl.Datetime("us"), _LAYOUT, strict=False, cache=False)
                 for name in TIME_COLUMNS
             ),
-            care_type=pl.col("care_type").replace_strict(CARE_TYPES, default=None),
+            care_type=pl.col("care_type").replace_strict(SPELLINGS, default=None),
             sip_needed=pl.col("sip_needed") == "true",
             status=pl.col("status").replace({"UTFÖRD": "done"}),
             liable_municipality=pl.coalesce("placing_municipality", "municipality"),

@@ -19,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from utskrivning.domain.care import CARE_TYPES
+
 COLUMNS = (
     "episode_id",
     "patient_id",
@@ -42,7 +44,6 @@ COLUMNS = (
 )
 TIME_COLUMNS = tuple(name for name in COLUMNS if name.endswith("_at"))
 
-CARE_TYPES = ("somatic", "geriatric", "psychiatric")
 SOMATIC, GERIATRIC, PSYCHIATRIC = 0, 1, 2
 
 # Stockholm's 13 stadsdelsområden (from 2020), weighted by rough population in thousands.

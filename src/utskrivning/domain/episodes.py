@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from utskrivning.domain.calendar import FIRST_YEAR, LAST_YEAR, STOCKHOLM, nonexistent_local
+from utskrivning.domain.care import SPELLINGS
 from utskrivning.domain.identity import personal_number_errors, with_canonical_personal_number
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES
 
@@ -51,14 +52,6 @@ COLUMNS = (
 )
 REQUIRED = ("episode_id", "patient_id", "municipality", "care_type", "admitted_at")
 
-CARE_TYPES = {
-    "somatic": "somatic",
-    "geriatric": "geriatric",
-    "psychiatric": "psychiatric",
-    "somatisk": "somatic",
-    "geriatrisk": "geriatric",
-    "psykiatrisk": "psychiatric",
-}
 _YES_NO = {"true": True, "1": True, "ja": True, "yes": True}
 _YES_NO |= {"false": False, "0": False, "nej": False, "no": False}
 _DONE = ("UTFÖRD", "UTFORD", "DONE")
@@ -430,7 +423,7 @@ def _with_slow_paths(frame: pl.DataFrame, checks: list[_Check]) -> pl.DataFrame:
 
 
 def _care_type(value: str) -> str | None:
-    return CARE_TYPES.get(value.lower())
+    return SPELLINGS.get(value.lower())
 
 
 def _yes_no(value: str) -> bool | None:

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from utskrivning.domain.identity import valid_personal_number
 from utskrivning.domain.process import Event, EventType, HomeCriterion, MessageKind, Party
-from utskrivning.episodes.models import Episode
+from utskrivning.episodes.models import CareType, Episode
 from utskrivning.episodes.services import ProcessError, episode_admit, episode_record_event
 from utskrivning.organisations.models import Kind, Membership, Organisation, Role
 
@@ -122,9 +122,9 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
             else rng.choice(wards)
         )
         care_type = (
-            "psychiatric"
+            CareType.PSYCHIATRIC
             if "Psykiatri" in ward.name
-            else rng.choice(("somatic", "somatic", "geriatric"))
+            else rng.choice((CareType.SOMATIC, CareType.SOMATIC, CareType.GERIATRIC))
         )
         # Older episodes got further; spread over the last ~two months.
         admitted = now - timedelta(days=5 + rng.randrange(55), hours=rng.randrange(24))

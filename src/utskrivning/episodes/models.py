@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from utskrivning.audit.append_only import AppendOnlyModel
+from utskrivning.domain import care
 from utskrivning.domain.process import DeadlineKind, EpisodeState, EventType, MessageKind, Party
 from utskrivning.organisations.models import Membership, Organisation
 
@@ -27,9 +28,11 @@ def _choices(enum: Any) -> list[tuple[str, str]]:
 
 
 class CareType(models.TextChoices):
-    SOMATIC = "somatic", _("Somatic")
-    GERIATRIC = "geriatric", _("Geriatric")
-    PSYCHIATRIC = "psychiatric", _("Psychiatric")
+    """The domain's care types (`domain.care`), with their labels."""
+
+    SOMATIC = care.CareType.SOMATIC.value, _("Somatic")
+    GERIATRIC = care.CareType.GERIATRIC.value, _("Geriatric")
+    PSYCHIATRIC = care.CareType.PSYCHIATRIC.value, _("Psychiatric")
 
 
 class Patient(models.Model):

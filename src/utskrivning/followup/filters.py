@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from django.core.exceptions import BadRequest
 from django.http import QueryDict
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.domain.care import CareGroup as Care
 from utskrivning.domain.indicators.table import BASELINE_MONTHS
 from utskrivning.lib import months
 from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
@@ -18,14 +18,6 @@ from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
 # A region's three years is already tens of thousands of episodes read and audited per request.
 MAX_MONTHS = 36
 DEFAULT_MONTHS = 12
-
-
-class Care(StrEnum):
-    """The indicators' care groups (Västmanland §3.2: somatic and psychiatric separately)."""
-
-    ALL = "all"
-    SOMATIC = "somatic"
-    PSYCHIATRIC = "psychiatric"
 
 
 CARE_LABELS = {

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utskrivning.api import uploads
 from utskrivning.domain.identity import parse_personal_number
-from utskrivning.episodes.models import DeviationCategory
+from utskrivning.episodes.models import CareType, DeviationCategory
 from utskrivning.lib import months
 from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE
 from utskrivning.organisations.models import Kind, Organisation
@@ -27,13 +27,6 @@ class ImportForm(forms.Form):
         if upload.size > uploads.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 50 MB."))
         return bytes(upload.read())
-
-
-CARE_TYPES = [
-    ("somatic", _("Somatic")),
-    ("geriatric", _("Geriatric")),
-    ("psychiatric", _("Psychiatric")),
-]
 
 
 class AdmitForm(forms.Form):
@@ -53,7 +46,7 @@ class AdmitForm(forms.Form):
         to_field_name="municipality_code",
         required=False,
     )
-    care_type = forms.ChoiceField(label=_("Care type"), choices=CARE_TYPES)
+    care_type = forms.ChoiceField(label=_("Care type"), choices=CareType.choices)
     primary_care_unit = forms.ModelChoiceField(
         label=_("Primary care unit"),
         queryset=Organisation.objects.filter(kind=Kind.PRIMARY_CARE),

@@ -13,6 +13,7 @@ from datetime import date
 import polars as pl
 
 from utskrivning.domain.calendar import STOCKHOLM, major_holiday_dates
+from utskrivning.domain.care import INDICATOR_GROUP
 
 READMISSION_DAYS = 30  # Stockholm's goal: "återinskrivningar ... inom 30 dagar"
 OLD_AGE = 65
@@ -20,8 +21,6 @@ OVER_READY_DAYS = 3  # local indicator c: "kvar >3 dagar efter att de är utskri
 SIP_ESTABLISHED_DAYS = 30  # local indicator d
 SUMMONS_DAYS = 3  # the law: SIP summons "senast tre dagar efter" the readiness notification
 NOTICE_HOURS = 24  # the admission notice "inom 24 timmar"
-
-CARE = {"somatic": "somatic", "geriatric": "somatic", "psychiatric": "psychiatric"}
 
 FLAGS = (
     "ready", "same_day", "ready_one_day_or_more", "admission_notice", "over_three_ready_days",
@@ -62,7 +61,7 @@ def episode_measures(
             municipality=pl.col("liable_municipality").fill_null(""),
             unit=pl.col("unit").fill_null(""),
             primary_care_unit=pl.col("primary_care_unit").fill_null(""),
-            care=pl.col("care_type").replace_strict(CARE, return_dtype=pl.String),
+            care=pl.col("care_type").replace_strict(INDICATOR_GROUP, return_dtype=pl.String),
             patient_key=pl.col("patient_id").hash(),
             ready_days=ready_days.cast(pl.Int64),
             care_days=(discharge_date - pl.col("admitted_at").dt.date())

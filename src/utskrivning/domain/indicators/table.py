@@ -6,6 +6,7 @@ from typing import Literal
 
 import polars as pl
 
+from utskrivning.domain.care import CareGroup
 from utskrivning.domain.indicators import local, national, process
 from utskrivning.domain.indicators.aggregate import Aggregate
 from utskrivning.domain.indicators.definitions import INDICATORS
@@ -13,7 +14,7 @@ from utskrivning.domain.indicators.measures import episode_measures
 
 By = Literal["municipality", "unit", "primary_care_unit"]
 BY: tuple[By, ...] = ("municipality", "unit", "primary_care_unit")
-CARES = ("somatic", "psychiatric", "all")
+CARES = (CareGroup.SOMATIC.value, CareGroup.PSYCHIATRIC.value, CareGroup.ALL.value)  # in tables
 
 AGGREGATES: dict[str, Aggregate] = national.AGGREGATES | local.AGGREGATES | process.AGGREGATES
 assert list(AGGREGATES) == list(INDICATORS), "every indicator is computed, in the same order"

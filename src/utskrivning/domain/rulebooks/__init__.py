@@ -21,9 +21,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from utskrivning.domain.care import CARE_TYPES
 from utskrivning.domain.rulebooks import parameters
 from utskrivning.domain.rulebooks.model import (
-    CARE_TYPES,
     Counting,
     CountyAverage,
     Group,

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from utskrivning.domain.care import CARE_TYPES
 from utskrivning.domain.rulebooks.bounds import (
     DayRateSEK,
     Days,
@@ -29,8 +30,6 @@ from utskrivning.domain.rulebooks.bounds import (
     Year,
 )
 from utskrivning.domain.rulebooks.parameters import Parameter
-
-CARE_TYPES = ("somatic", "geriatric", "psychiatric")
 
 
 class Model(StrEnum):
