@@ -15,8 +15,14 @@ from django.db.models import QuerySet
 
 from utskrivning.domain.process import Event, EventType, deadlines, stored_faults
 from utskrivning.episodes.events import episode_facts_of
-from utskrivning.episodes.models import Deviation, DeviationCategory, Episode, EpisodeEvent
-from utskrivning.episodes.services import DONE, episode_record_event, recipient
+from utskrivning.episodes.models import (
+    Deviation,
+    DeviationCategory,
+    Episode,
+    EpisodeEvent,
+    EpisodeStatus,
+)
+from utskrivning.episodes.services import episode_record_event, recipient
 from utskrivning.lib.text import MAX_NOTE, checked_text
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.parties import party_of
@@ -67,7 +73,7 @@ def _propose_for(episodes: QuerySet[Episode], now: datetime) -> list[Deviation]:
     (after a crash, or by a second worker at the same time) add only what is missing."""
     created: list[Deviation] = []
     with transaction.atomic():
-        for episode in episodes.exclude(status=DONE).select_related(
+        for episode in episodes.exclude(status=EpisodeStatus.DONE).select_related(
             "ward", "home_municipality", "placing_municipality", "district", "primary_care"
         ):
             facts = episode_facts_of(episode)  # the row, no events read
@@ -100,7 +106,11 @@ def deviations_propose(*, now: datetime, batch: int = PROPOSE_BATCH) -> list[Dev
     batches by id, so memory holds one batch's events and no transaction spans the whole table.
     """
     created: list[Deviation] = []
-    open_ids = Episode.objects.exclude(status=DONE).order_by("pk").values_list("pk", flat=True)
+    open_ids = (
+        Episode.objects.exclude(status=EpisodeStatus.DONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     last = 0
     while ids := list(open_ids.filter(pk__gt=last)[:batch]):
         created += _propose_for(Episode.objects.filter(pk__in=ids), now)

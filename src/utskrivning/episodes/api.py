@@ -23,6 +23,7 @@ from utskrivning.domain.process import (
     allowed_events,
 )
 from utskrivning.episodes import selectors
+from utskrivning.episodes.events import EVENT_FIELDS
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import episode_admit, episode_record_event
@@ -66,6 +67,8 @@ class AdmitIn(Schema):
 
 
 class EventIn(Schema):
+    """`type`, `at`, `expected_version`, then the Event's fields (`events.EVENT_FIELDS`)."""
+
     type: EventType
     at: Instant | None = None
     expected_version: DbId | None = None
@@ -250,18 +253,7 @@ def admit(request: HttpRequest, body: AdmitIn) -> Status:
 def record_event(request: HttpRequest, pk: EpisodeId, body: EventIn) -> Status:
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
-    event = Event(
-        type=body.type,
-        party=body.party,
-        parties=frozenset(body.parties),
-        message=body.message,
-        criterion=body.criterion,
-        estimated_discharge=body.estimated_discharge,
-        support_needed=body.support_needed,
-        municipal_health_care=body.municipal_health_care,
-        sip_needed=body.sip_needed,
-        court_granted=body.court_granted,
-    )
+    event = Event(type=body.type, **{f.name: getattr(body, f.name) for f in EVENT_FIELDS})
     stored = episode_record_event(
         episode=episode,
         event=event,

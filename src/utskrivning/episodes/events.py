@@ -3,6 +3,8 @@ and, for a rebuild, folded again from its events."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
@@ -20,49 +22,43 @@ from utskrivning.domain.process.snapshot import record_from_json, record_to_json
 from utskrivning.episodes.models import Episode
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+# How each of the Event's fields is stored in the payload, as (to JSON, from JSON); a field not
+# named here is stored as it is. A field at its default is left out, so payloads stay small and
+# a field added to the Event reads back as its default from every payload stored before it.
+STORED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "party": (lambda party: party.value, Party),
+    "parties": (
+        lambda parties: sorted(p.value for p in parties),
+        lambda v: frozenset(map(Party, v)),
+    ),
+    "message": (lambda kind: kind.value, MessageKind),
+    "criterion": (lambda criterion: criterion.value, HomeCriterion),
+    "estimated_discharge": (date.isoformat, date.fromisoformat),
+    "record": (record_to_json, record_from_json),
+}
+EVENT_FIELDS = tuple(f for f in fields(Event) if f.name != "type")
+
+
 def event_to_payload(event: Event) -> dict[str, Any]:
     payload: dict[str, Any] = {}
-    if event.party is not None:
-        payload["party"] = event.party.value
-    if event.parties:
-        payload["parties"] = sorted(p.value for p in event.parties)
-    if event.message is not None:
-        payload["message"] = event.message.value
-    if event.criterion is not None:
-        payload["criterion"] = event.criterion.value
-    if event.estimated_discharge is not None:
-        payload["estimated_discharge"] = event.estimated_discharge.isoformat()
-    if not event.support_needed:
-        payload["support_needed"] = False
-    if event.municipal_health_care:
-        payload["municipal_health_care"] = True
-    if event.sip_needed is not None:
-        payload["sip_needed"] = event.sip_needed
-    if event.court_granted is not None:
-        payload["court_granted"] = event.court_granted
-    if event.record is not None:
-        payload["record"] = record_to_json(event.record)
-    if event.voids is not None:
-        payload["voids"] = event.voids
+    for field in EVENT_FIELDS:
+        value = getattr(event, field.name)
+        if value != field.default:
+            payload[field.name] = STORED.get(field.name, (_same, _same))[0](value)
     return payload
 
 
 def event_from_payload(type_: str, payload: dict[str, Any]) -> Event:
-    estimate = payload.get("estimated_discharge")
-    return Event(
-        type=EventType(type_),
-        party=Party(payload["party"]) if payload.get("party") else None,
-        parties=frozenset(Party(p) for p in payload.get("parties", ())),
-        message=MessageKind(payload["message"]) if payload.get("message") else None,
-        criterion=HomeCriterion(payload["criterion"]) if payload.get("criterion") else None,
-        estimated_discharge=date.fromisoformat(estimate) if estimate else None,
-        support_needed=payload.get("support_needed", True),
-        municipal_health_care=payload.get("municipal_health_care", False),
-        sip_needed=payload.get("sip_needed"),
-        court_granted=payload.get("court_granted"),
-        record=record_from_json(payload["record"]) if "record" in payload else None,
-        voids=payload.get("voids"),
-    )
+    values = {
+        field.name: STORED.get(field.name, (_same, _same))[1](payload[field.name])
+        for field in EVENT_FIELDS
+        if payload.get(field.name) not in (None, "")
+    }
+    return Event(type=EventType(type_), **values)
 
 
 def episode_facts_of(episode: Episode) -> EpisodeFacts:

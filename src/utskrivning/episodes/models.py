@@ -27,6 +27,13 @@ def _choices(enum: Any) -> list[tuple[str, str]]:
     return [(member.value, member.value.replace("_", " ")) for member in enum]
 
 
+class EpisodeStatus(models.TextChoices):
+    """The episode file's status column (docs/episode-file.md): "UTFÖRD" once closed."""
+
+    OPEN = ""
+    DONE = "UTFÖRD"
+
+
 class CareType(models.TextChoices):
     """The domain's care types (`domain.care`), with their labels."""
 
@@ -105,7 +112,7 @@ class Episode(models.Model):
     sip_summoned_at = models.DateTimeField(null=True, blank=True)
     sip_held_at = models.DateTimeField(null=True, blank=True)
     discharged_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, blank=True)  # "UTFÖRD" when closed
+    status = models.CharField(_("status"), max_length=16, blank=True)  # EpisodeStatus
     facts = models.JSONField(default=dict)  # the projection: `facts_to_json` of the folded events
     version = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
@@ -120,7 +127,9 @@ class Episode(models.Model):
             # Every worklist: the few open episodes of a county's years, in admission order. With
             # it the planner starts from them, not from the thousands of an organisation's notices.
             models.Index(
-                fields=["admitted_at", "id"], condition=Q(status=""), name="episode_open_admitted"
+                fields=["admitted_at", "id"],
+                condition=Q(status=EpisodeStatus.OPEN),
+                name="episode_open_admitted",
             ),
         )
 

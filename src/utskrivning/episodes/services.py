@@ -35,6 +35,7 @@ from utskrivning.episodes.models import (
     CareType,
     Episode,
     EpisodeEvent,
+    EpisodeStatus,
     Message,
     Patient,
 )
@@ -44,8 +45,6 @@ from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, checked_text
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
-
-DONE = "UTFÖRD"
 
 
 class ProcessError(TransitionError):
@@ -97,7 +96,7 @@ def _columns(facts: EpisodeFacts) -> dict[str, Any]:
         "sip_summoned_at": facts.sip_summoned_at,
         "sip_held_at": facts.sip_held_at,
         "discharged_at": facts.discharged_at,
-        "status": DONE if facts.closed_at is not None else "",
+        "status": EpisodeStatus.DONE if facts.closed_at is not None else EpisodeStatus.OPEN,
     }
 
 

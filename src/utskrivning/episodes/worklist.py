@@ -31,7 +31,7 @@ from utskrivning.domain.process import (
     stored_faults,
 )
 from utskrivning.episodes.events import episode_facts_of
-from utskrivning.episodes.models import Episode
+from utskrivning.episodes.models import Episode, EpisodeStatus
 from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.episodes.selectors import (
     audit_patient_reads,
@@ -59,7 +59,7 @@ class WorklistRow:
 
 
 def open_episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]:
-    return episodes_visible_to(organisation=organisation).filter(status="")
+    return episodes_visible_to(organisation=organisation).filter(status=EpisodeStatus.OPEN)
 
 
 def worklist_rows(
