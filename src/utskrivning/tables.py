@@ -8,6 +8,7 @@ import polars as pl
 from rich.markup import escape
 from rich.table import Table
 
+from utskrivning.domain.care import CareGroup
 from utskrivning.domain.indicators import INDICATORS
 from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
@@ -105,7 +106,11 @@ def rulebook_table(rulebooks: Iterable[Rulebook]) -> Table:
 
 
 _KEY_TITLES = {"municipality": "Kommun", "unit": "Klinik", "primary_care_unit": "Vårdcentral"}
-_CARE_TITLES = {"somatic": "somatisk", "psychiatric": "psykiatrisk", "all": "alla"}
+_CARE_TITLES = {
+    CareGroup.SOMATIC: "somatisk",
+    CareGroup.PSYCHIATRIC: "psykiatrisk",
+    CareGroup.ALL: "alla",
+}
 
 
 def _indicator_value(unit: str, value: float | None) -> str:

@@ -20,6 +20,7 @@ import polars as pl
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from utskrivning.domain.care import CareType
 from utskrivning.domain.payment import PaymentError, compute_payment
 from utskrivning.domain.payment.invoices import county_average
 from utskrivning.domain.payment.stages import month_start
@@ -41,7 +42,7 @@ class Threshold:
 def _group(rulebook: Rulebook, care: Care) -> Group:
     """All care types together are measured against the somatic group's threshold, the one
     most episodes are counted under."""
-    return rulebook.group_of("psychiatric" if care is Care.PSYCHIATRIC else "somatic")
+    return rulebook.group_of(CareType.PSYCHIATRIC if care is Care.PSYCHIATRIC else CareType.SOMATIC)
 
 
 def _stage(rulebook: Rulebook, group: Group, month: str) -> tuple[Stage, bool]:

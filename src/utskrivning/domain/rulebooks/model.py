@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from utskrivning.domain.care import CARE_TYPES
+from utskrivning.domain.care import CARE_TYPES, CareType
 from utskrivning.domain.rulebooks.bounds import (
     DayRateSEK,
     Days,
@@ -166,7 +166,7 @@ class Stage(Strict):
 
 class Group(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=50)
-    care_types: tuple[Literal["somatic", "geriatric", "psychiatric"], ...] = Field(max_length=3)
+    care_types: tuple[CareType, ...] = Field(max_length=len(CareType))
     stages: tuple[Stage, ...] = Field(min_length=1, max_length=100)
 
     @model_validator(mode="after")
