@@ -23,7 +23,7 @@ from utskrivning.domain.process import (
     allowed_events,
 )
 from utskrivning.episodes import selectors
-from utskrivning.episodes.events import EVENT_FIELDS
+from utskrivning.episodes.events import CALLER_FIELDS
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import episode_admit, episode_record_event
@@ -67,7 +67,7 @@ class AdmitIn(Schema):
 
 
 class EventIn(Schema):
-    """`type`, `at`, `expected_version`, then the Event's fields (`events.EVENT_FIELDS`)."""
+    """`type`, `at`, `expected_version`, and the Event's fields (`events.CALLER_FIELDS`)."""
 
     type: EventType
     at: Instant | None = None
@@ -253,7 +253,7 @@ def admit(request: HttpRequest, body: AdmitIn) -> Status:
 def record_event(request: HttpRequest, pk: EpisodeId, body: EventIn) -> Status:
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
-    event = Event(type=body.type, **{f.name: getattr(body, f.name) for f in EVENT_FIELDS})
+    event = Event(type=body.type, **{name: getattr(body, name) for name in CALLER_FIELDS})
     stored = episode_record_event(
         episode=episode,
         event=event,

@@ -41,6 +41,9 @@ STORED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "record": (record_to_json, record_from_json),
 }
 EVENT_FIELDS = tuple(f for f in fields(Event) if f.name != "type")
+# The fields a caller gives (the API's `EventIn`); the import writes `record`, an administrator's
+# compensating event `voids`.
+CALLER_FIELDS = tuple(f.name for f in EVENT_FIELDS if f.name not in {"record", "voids"})
 
 
 def event_to_payload(event: Event) -> dict[str, Any]:
