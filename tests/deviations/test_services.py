@@ -1,5 +1,5 @@
-"""The outbox worker: each event processed once, in batches, all or nothing, and on PostgreSQL
-two workers never take the same event."""
+"""Deviations reported and proposed, and the outbox worker: each event processed once, in
+batches, all or nothing, and on PostgreSQL two workers never take the same event."""
 
 from __future__ import annotations
 
@@ -11,11 +11,17 @@ from django.db import connection, transaction
 
 from episodes.conftest import ADMITTED
 from utskrivning.deviations import services
-from utskrivning.deviations.services import deviations_propose, outbox_drain, outbox_process_batch
+from utskrivning.deviations.services import (
+    deviation_report,
+    deviations_propose,
+    outbox_drain,
+    outbox_process_batch,
+)
 from utskrivning.episodes.models import Deviation, EpisodeEvent
 from utskrivning.service import commands
 
 LATER = ADMITTED + timedelta(days=3)  # the admission notice's 24 hours have passed
+H = timedelta(hours=1)
 
 
 def _unprocessed() -> int:
@@ -117,3 +123,36 @@ def test_two_workers_never_take_the_same_event():
         release.set()
         thread.join()
     assert outbox_drain(now=LATER) == 2
+
+
+def test_missed_deadlines_are_proposed_once(cast):
+    episode = cast.admit()
+    later = ADMITTED + timedelta(days=3)
+    first = deviations_propose(now=later)
+    assert first and all(d.category == "missed_deadline" and d.proposed for d in first)
+    assert deviations_propose(now=later) == []
+    assert Deviation.objects.filter(episode=episode).count() == len(first)
+
+
+def test_a_reported_deviation_is_an_event_and_a_deviation(cast):
+    episode = cast.admit()
+    deviation = deviation_report(
+        episode=episode,
+        membership=cast.nurse,
+        category="step_not_done",
+        text="Ingen läkemedelslista",
+        at=ADMITTED + H,
+        recorded_at=ADMITTED + H,
+        idempotency_key="dev-1",
+    )
+    again = deviation_report(
+        episode=episode,
+        membership=cast.nurse,
+        category="step_not_done",
+        text="Ingen läkemedelslista",
+        at=ADMITTED + H,
+        recorded_at=ADMITTED + H,
+        idempotency_key="dev-1",
+    )
+    assert deviation.pk == again.pk
+    assert deviation.event.type == "deviation_reported"

@@ -8,11 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from utskrivning.audit.models import AuditEntry
-from utskrivning.deviations.services import deviation_report, deviations_propose
+from utskrivning.deviations.services import deviations_propose
 from utskrivning.domain.process import Event, EventType, MessageKind, Party
 from utskrivning.episodes.models import (
     Acknowledgement,
-    Deviation,
     Episode,
     EpisodeEvent,
     Message,
@@ -161,36 +160,3 @@ def test_a_party_acknowledges_for_itself_only(cast):
             recorded_at=ADMITTED + 2 * H,
             membership=cast.officer_a,
         )
-
-
-def test_missed_deadlines_are_proposed_once(cast):
-    episode = cast.admit()
-    later = ADMITTED + timedelta(days=3)
-    first = deviations_propose(now=later)
-    assert first and all(d.category == "missed_deadline" and d.proposed for d in first)
-    assert deviations_propose(now=later) == []
-    assert Deviation.objects.filter(episode=episode).count() == len(first)
-
-
-def test_a_reported_deviation_is_an_event_and_a_deviation(cast):
-    episode = cast.admit()
-    deviation = deviation_report(
-        episode=episode,
-        membership=cast.nurse,
-        category="step_not_done",
-        text="Ingen läkemedelslista",
-        at=ADMITTED + H,
-        recorded_at=ADMITTED + H,
-        idempotency_key="dev-1",
-    )
-    again = deviation_report(
-        episode=episode,
-        membership=cast.nurse,
-        category="step_not_done",
-        text="Ingen läkemedelslista",
-        at=ADMITTED + H,
-        recorded_at=ADMITTED + H,
-        idempotency_key="dev-1",
-    )
-    assert deviation.pk == again.pk
-    assert deviation.event.type == "deviation_reported"

@@ -9,10 +9,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from domain.indicators.files import csv_text, episode
 from utskrivning.cli import app
 from utskrivning.domain.indicators import INDICATORS
-
-from .files import csv_text, episode
 
 OUT = "2020-03-20 10:00"
 
