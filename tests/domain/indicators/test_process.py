@@ -23,7 +23,8 @@ def test_readiness_moved_share_and_moves_per_patient() -> None:
         episode(patient_id="P-C", **ready),  # empty: declared once
         episode(patient_id="P-D", discharged_at=OUT),  # never ready
     )
-    assert cell(table, "ready_date_moved", month="2020-03") == pytest.approx((2, 4, 0.5))
+    # §3.3 "relaterat till totalt antal inskrivna": 2 moved of all 5 closed episodes, P-D too
+    assert cell(table, "ready_date_moved", month="2020-03") == pytest.approx((2, 5, 0.4))
     # 3 moves over 4 patients (P-D too: moves are per admitted individual, §3.3)
     assert cell(table, "ready_moves_per_patient", month="2020-03") == pytest.approx((3, 4, 0.75))
 

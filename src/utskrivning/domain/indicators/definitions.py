@@ -119,7 +119,7 @@ _DEFINITIONS = (
     ),
     Indicator(
         "ready_date_moved", "Utskrivningsklar-datum flyttat", "Readiness date moved",
-        "ready episodes with ready_declarations > 1", READY,
+        "ready episodes with ready_declarations > 1", CLOSED,
         ("ready_declarations", "ready_at"), "share", "process", "lower",
     ),
     Indicator(

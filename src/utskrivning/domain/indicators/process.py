@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from utskrivning.domain.indicators.aggregate import Aggregate, count, patients, ready_count
+from utskrivning.domain.indicators.aggregate import Aggregate, count, patients
 
 AGGREGATES: dict[str, Aggregate] = {
-    "ready_date_moved": (count("ready_date_moved"), ready_count),
+    # §3.3 "antal/andel inskrivna där utskrivning flyttas relaterat till totalt antal inskrivna":
+    # over every admitted (closed) episode, not only the ready ones.
+    "ready_date_moved": (count("ready_date_moved"), pl.len()),
     "ready_moves_per_patient": (pl.col("ready_moves").filter("ready").sum(), patients),
     "readmissions_65": (count(pl.col("readmitted_30") & pl.col("aged_65")), count("aged_65")),
     "notice_within_24h": (count("notice_within_24h"), pl.len()),
