@@ -120,13 +120,13 @@ def _layer(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 def _table(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise RulebookError(f"{where}: a table, not {type(value).__name__} {str(value)[:40]!r}")
+        raise ValueError(f"{where}: a table, not {type(value).__name__} {str(value)[:40]!r}")
     return value
 
 
 def _tables(value: Any, where: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise RulebookError(f"{where}: an array of tables, not {type(value).__name__}")
+        raise ValueError(f"{where}: an array of tables, not {type(value).__name__}")
     return [_table(item, f"{where}[{n}]") for n, item in enumerate(value)]
 
 
@@ -180,7 +180,10 @@ def _problems(error: ValidationError, prefix: str = "") -> str:
 def parse_rulebook(path: Path, overrides: Mapping[str, str] | None = None) -> Rulebook:
     """The file's rulebook, every value checked; `overrides` (--set NAME=VALUE) for one run."""
     raw = _raw_rulebook(path)
-    _shape(raw)
+    try:
+        _shape(raw)
+    except ValueError as error:
+        raise RulebookError(f"{path}: {error}") from None
     raw = _with_defaults(raw)
     if "id" in raw and raw["id"] != path.stem:
         raise RulebookError(f"{path}: id {raw['id']!r} differs from the file name {path.stem!r}")
