@@ -77,7 +77,9 @@ def threshold_table(
 ) -> pl.DataFrame:
     """Each (group, month)'s threshold in hundredths and its sentence, if any; a county-average
     threshold only for the months asked for that have episodes (it may stop the run)."""
-    billed = set(lines.select("rule_group", "month").unique().iter_rows())
+    county = any(ms.stage and isinstance(ms.stage.threshold, CountyAverage) for ms in month_stages)
+    # Only a county-average rulebook pays for finding the (group, month)s that have lines.
+    billed = set(lines.select("rule_group", "month").unique().iter_rows()) if county else set()
     rows = []
     for ms in month_stages:
         rule = ms.stage.threshold if ms.stage else None

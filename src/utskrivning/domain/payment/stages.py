@@ -99,6 +99,23 @@ def hundredths(value: Decimal) -> int:
     return int(scaled)
 
 
+_DAY = 24 * 60
+
+
+def day_one_shift(stage: Stage | None) -> int:
+    """Minutes that, added to a notification time, land on the date of day 1.
+
+    A notification at or after the cut-off C counts from the next date: adding 24 h − C crosses
+    midnight exactly then. The law's other reading (`day_after`) starts the next date always.
+    Calendar arithmetic on one column is far cheaper than comparing hours and minutes.
+    """
+    if stage is None:
+        return 0
+    if stage.day_after:
+        return _DAY
+    return 0 if stage.cutoff is None else _DAY - (stage.cutoff.hour * 60 + stage.cutoff.minute)
+
+
 def stage_table(
     month_stages: list[MonthStage],
     *,
@@ -123,10 +140,7 @@ def stage_table(
                 "stage": stage.name if stage else None,
                 "model": str(stage.model) if stage else None,
                 "weekdays": bool(stage and stage.counting == "weekdays"),
-                "cutoff_minute": (
-                    stage.cutoff.hour * 60 + stage.cutoff.minute if stage and stage.cutoff else None
-                ),
-                "day_after": bool(stage and stage.day_after),
+                "day_one_shift": day_one_shift(stage),
                 "exclude_zero": bool(stage and stage.zero_days == "exclude"),
                 "only_done": bool(stage and stage.status_filter == "done"),
                 "grace_days": stage.grace_days if stage else None,
@@ -158,8 +172,7 @@ STAGE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "stage": pl.String,
     "model": pl.String,
     "weekdays": pl.Boolean,
-    "cutoff_minute": pl.Int32,
-    "day_after": pl.Boolean,
+    "day_one_shift": pl.Int32,
     "exclude_zero": pl.Boolean,
     "only_done": pl.Boolean,
     "grace_days": pl.Int32,
