@@ -101,12 +101,8 @@ def _moved_by() -> pl.Expr:
         .when(summons.fill_null(False))
         .then(pl.lit(reasons.MOVED_BY_SIP_SUMMONS))
         .otherwise(pl.lit(reasons.MOVED_BY_ADMISSION_NOTICE))
-        .cast(MOVED_BY)
     )
 
-
-# Which precondition moved day 1: an enum, so 1.5 million mostly empty cells cost a byte each.
-MOVED_BY = pl.Enum([reasons.MOVED_BY_ADMISSION_NOTICE, reasons.MOVED_BY_SIP_SUMMONS])
 
 LINE_COLUMNS = ["line", "episode_id", "care_type", "liable_municipality", "liable_district",
                 "rule_group", "month_key", "month", "discharge_date", "ready_at", "ready_days",
