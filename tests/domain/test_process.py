@@ -167,7 +167,7 @@ EXPECTED: dict[EpisodeState | None, dict[EventType, EpisodeState]] = {
     },
     S.DISCHARGED: {
         **_stays(S.DISCHARGED, E.CONSENT_RECORDED, E.SIP_NEED_ASSESSED, E.SIP_SUMMONED,
-                 E.SIP_HELD, E.ACKNOWLEDGED, E.DEVIATION_REPORTED),
+                 E.SIP_HELD, E.ACKNOWLEDGED, E.DEVIATION_REPORTED, E.NAMED_CONTACT_APPOINTED),
         E.CLOSED: S.CLOSED,
     },
     S.CLOSED: _stays(S.CLOSED, E.ACKNOWLEDGED, E.DEVIATION_REPORTED),
@@ -470,6 +470,9 @@ def test_discharge_without_a_named_contact_is_not_blocked_but_its_deadline_is_mi
     assert state is S.DISCHARGED
     contact = [d for d in deadlines(discharged, h(9)) if d.kind is DeadlineKind.NAMED_CONTACT]
     assert [(d.due_at, d.met_at, d.missed) for d in contact] == [(h(8), None, True)]
+    # Appointed late, it is recorded (the payment rules read when) and the SIP can follow.
+    _, late = apply(discharged, Event(E.NAMED_CONTACT_APPOINTED), h(10))
+    assert (late.state, late.named_contact_at) == (S.DISCHARGED, h(10))
 
 
 def test_discharge_without_primary_care_needs_no_named_contact() -> None:

@@ -126,11 +126,8 @@ def obligations(facts: EpisodeFacts, now: datetime, party: Party | None = None) 
             if d.met_at is None and d.kind is not DeadlineKind.ACKNOWLEDGEMENT
         }
         owed += _inpatient_care(facts, due)
-        if (
-            facts.state in BEFORE_DISCHARGE
-            and facts.primary_care_involved
-            and facts.named_contact_at is None
-        ):
+        # Still owed after a discharge that did not wait for it (issue 16 item 7).
+        if facts.primary_care_involved and facts.named_contact_at is None:
             owed.append(
                 Obligation(
                     Party.PRIMARY_CARE,

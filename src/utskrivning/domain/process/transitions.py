@@ -235,7 +235,9 @@ _rows(
 )  # fmt: skip
 _rows(MAYBE_NOTIFIED, E.ESTIMATED_DISCHARGE_CHANGED, None, g.NOTICE_SENT, g.NEW_ESTIMATE,
       g.NOTICE_HAS_ESTIMATE, g.ESTIMATE_NOT_BEFORE_ADMISSION)  # fmt: skip
-_rows(MAYBE_NOTIFIED, E.NAMED_CONTACT_APPOINTED, None, g.PRIMARY_CARE_NOTIFIED)
+# Also after a discharge that did not wait for it: recorded late (the payment rules read when), and
+# the contact still summons the SIP, usually held at home (Stockholm appendix §3 SIP).
+_rows((*MAYBE_NOTIFIED, S.DISCHARGED), E.NAMED_CONTACT_APPOINTED, None, g.PRIMARY_CARE_NOTIFIED)
 # The written information may be given before readiness; READY's own row moves it on.
 _rows(
     (S.ADMITTED, S.NOTIFIED, S.AWAITING_COURT_DECISION, S.DISCHARGE_NOTIFIED),
