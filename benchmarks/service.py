@@ -319,7 +319,7 @@ def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     ]  # fmt: skip
     environment = {**os.environ, **_environment(args), "PGAPPNAME": APPLICATION_NAME}
     server = subprocess.Popen(command, env=environment)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # the first answer imports the app: slow on a busy machine
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
@@ -329,7 +329,7 @@ def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.3)
     server.terminate()
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit("gunicorn did not answer within 300 s")
 
 
 # --- the load (run as a second process: `--drive`) ----------------------------------------------

@@ -27,8 +27,9 @@ from utskrivning.episodes.events import CALLER_FIELDS
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import episode_admit, episode_record_event
-from utskrivning.episodes.worklist import presented_worklist
+from utskrivning.episodes.worklist import paged_worklist
 from utskrivning.lib.errors import NotVisibleError
+from utskrivning.lib.paging import page_of
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.parties import party_of
 
@@ -149,16 +150,25 @@ def _explanation(e: Any) -> dict[str, Any] | None:
 # --- endpoints ---------------------------------------------------------------------------------
 
 
-@router.get("/worklist", summary="The worklist of the organisation the caller acts for")
-def worklist(request: HttpRequest) -> HttpResponse:
+@router.get("/worklist", summary="The worklist of the organisation the caller acts for, a page")
+def worklist(
+    request: HttpRequest, page: str | None = None, limit: str | None = None
+) -> HttpResponse:
+    """In admission order, `limit` rows (1–500, default 50) of page `page` (from 1). The
+    `X-Total-Count` header counts the whole worklist; `Link` names the next and previous pages."""
     membership = membership_of(request)
-    content = presented_worklist(
+    content, paged = paged_worklist(
         organisation=membership.organisation,
         now=timezone.now(),
         actor=membership.user,
         present=_worklist_json,
+        page=page_of(page=page, limit=limit),
     )
-    return HttpResponse(content, content_type="application/json; charset=utf-8")
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["X-Total-Count"] = str(paged.total)
+    if links := paged.link_header(request.path):
+        response["Link"] = links
+    return response
 
 
 def _worklist_json(rows: list[Any]) -> bytes:

@@ -39,6 +39,7 @@ from utskrivning.episodes.selectors import (
     report_skipped,
     rulebook_for,
 )
+from utskrivning.lib.paging import Page, Paged
 from utskrivning.organisations.models import Organisation
 from utskrivning.organisations.parties import party_of
 
@@ -112,18 +113,48 @@ def _as_rows(rows: list[WorklistRow]) -> list[WorklistRow]:
     return rows
 
 
+def current_worklist_page(
+    *, organisation: Organisation, now: datetime, actor: Any, page: Page
+) -> tuple[list[WorklistRow], Paged]:
+    return paged_worklist(
+        organisation=organisation, now=now, actor=actor, present=_as_rows, page=page
+    )
+
+
+def paged_worklist(
+    *,
+    organisation: Organisation,
+    now: datetime,
+    actor: Any,
+    present: Callable[[list[WorklistRow]], Presented],
+    page: Page,
+) -> tuple[Presented, Paged]:
+    """One page of the worklist, and where it sits: the rows, the reading and the audit are the
+    page's alone, so a region's 8 000 open episodes cost what 50 do."""
+    total = open_episodes_visible_to(organisation=organisation).count()
+    presented = presented_worklist(
+        organisation=organisation, now=now, actor=actor, present=present, page=page
+    )
+    return presented, Paged(page=page, total=total)
+
+
 def presented_worklist(
     *,
     organisation: Organisation,
     now: datetime,
     actor: Any,
     present: Callable[[list[WorklistRow]], Presented],
+    page: Page | None = None,
 ) -> Presented:
-    """`present(rows)` of the organisation's worklist. `present` is part of what is kept, so it
-    must be one function (defined once, not made per call)."""
+    """`present(rows)` of the organisation's worklist, of one page of it in admission order or
+    of all of it. `present` is part of what is kept, so it must be one function (defined once,
+    not made per call)."""
     minute = now.replace(second=0, microsecond=0)
     visible = open_episodes_visible_to(organisation=organisation)
-    state = list(visible.values_list("pk", "version", "patient__personal_number"))
+    window = visible.order_by("admitted_at", "pk")
+    if page is not None:
+        window = window[page.offset : page.offset + page.limit]
+    state = list(window.values_list("pk", "version", "patient__personal_number"))
     key = (organisation.pk, minute, tuple((pk, version) for pk, version, _ in state))
     with _lock:
         kept = _kept.get(key, {})
