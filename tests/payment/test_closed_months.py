@@ -238,3 +238,21 @@ def test_a_dispute_answered_after_approval_is_a_correction_too(cast):
     assert (correction.month, correction.amount, correction.current_amount) == (
         "2020-03", -57_400, 32_800,
     )  # fmt: skip
+
+
+def test_re_importing_the_stays_under_new_ids_is_refused_and_the_month_stands(cast):
+    """The issue's case: five stays re-imported under new ids changed an approved month."""
+    from utskrivning.domain.episodes import EpisodeFileError
+
+    basis_approve(
+        membership=cast.finance_region, municipality=cast.municipality_a, month="2020-03", at=APRIL
+    )
+    renumbered = FILE.replace("\nE", "\nNEW-E")
+    with pytest.raises(EpisodeFileError) as error:
+        import_episode_file(data=renumbered.encode(), region=cast.region, actor=None)
+    assert [(e.line, e.column) for e in error.value.errors] == [
+        (line, "episode_id") for line in range(2, 7)
+    ]
+    assert error.value.errors[2].reason.endswith("already present as episode E3")
+    assert _shown(cast, "2020-03").current.total == 90_200
+    assert _shown(cast, "2020-04").document.corrections == ()
