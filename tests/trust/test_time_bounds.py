@@ -109,6 +109,7 @@ def test_a_stored_9999_step_breaks_no_read_nor_the_worker_and_is_voided(
     assert f"event {bad.pk}" in page.content.decode()
     detail = client.get(f"/api/episodes/{notified.pk}", **auth(cast.nurse))
     assert detail.status_code == 200 and detail.json()["deadlines"] == []
+    assert f"event {bad.pk}" in detail.json()["faults"]
     assert "processed" in worker_pass()
     assert notified.external_id in caplog.text
     admin = MembershipFactory(organisation=cast.region, role=Role.ADMINISTRATOR)
@@ -166,6 +167,8 @@ def test_a_discharge_may_claim_a_few_hours_back_and_keeps_both_times(client, cas
         assert taken.status_code == 201, taken.content
     stored = EpisodeEvent.objects.get(pk=taken.json()["id"])
     assert (stored.at, stored.created) == (earlier, NOW + timedelta(hours=20))
+    answer = {k: datetime.fromisoformat(taken.json()[k]) for k in ("at", "recorded_at")}
+    assert answer == {"at": earlier, "recorded_at": NOW + timedelta(hours=20)}
     assert Episode.objects.get(pk=notified.pk).discharged_at == earlier
 
 
@@ -173,3 +176,13 @@ def test_a_discharge_cannot_claim_more_than_24_hours_back(client, cast, notified
     with time_machine.travel(NOW + timedelta(days=2), tick=False):
         body = {"type": "discharged", "at": (NOW + timedelta(hours=1)).isoformat()}
         _refused(_post(client, notified, cast.nurse, body), "at")
+
+
+def test_the_timeline_shows_when_a_backdated_step_was_recorded(client, cast, notified):
+    with time_machine.travel(NOW + timedelta(hours=20), tick=False):
+        at = NOW + timedelta(hours=2)
+        body = {"type": "named_contact_appointed", "at": at.isoformat()}
+        assert _post(client, notified, cast.head, body).status_code == 201
+        client.force_login(cast.nurse.user)
+        page = client.get(f"/episodes/{notified.pk}/").content.decode()
+    assert "(registrerad 2026-10-09 05:00)" in page  # 20 h after NOW, local time

@@ -93,7 +93,8 @@ class EventOut(Schema):
     id: int
     episode_id: int
     type: str
-    at: datetime
+    at: datetime  # the time the step claims (the service's own for messages and receipts)
+    recorded_at: datetime  # when the service recorded it (issue 14 class 11)
     organisation_id: int | None
     payload: dict[str, Any]
 
@@ -104,6 +105,7 @@ def _event_out(stored: Any) -> dict[str, Any]:
         "episode_id": stored.episode_id,
         "type": stored.type,
         "at": stored.at,
+        "recorded_at": stored.created,
         "organisation_id": stored.organisation_id,
         "payload": stored.payload,
     }
@@ -208,6 +210,8 @@ def episode_detail(request: HttpRequest, pk: EpisodeId) -> dict[str, Any]:
         ],
         "allowed_events": sorted(e.value for e in allowed_events(detail["facts"].state)),
         "explanation": _explanation(detail["explanation"]),
+        # Stored times out of bounds that left deadlines and payment out (issue 14 class 2).
+        "faults": list(detail["faults"]),
     }
 
 
