@@ -9,8 +9,6 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from utskrivning.audit.models import AuditAction
-from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.lib.errors import ConflictError, NotVisibleError
 from utskrivning.organisations.models import Kind, Membership, Organisation
@@ -19,7 +17,7 @@ from utskrivning.payment.closed_months import carried, month_document
 from utskrivning.payment.document import to_json
 from utskrivning.payment.models import ApprovedBasis
 from utskrivning.payment.selectors import disputed_basis_read
-from utskrivning.payment.services import checked_month
+from utskrivning.payment.services import audit_write, checked_month
 
 REASON_LENGTH = 2000
 
@@ -33,17 +31,6 @@ def _checked(membership: Membership, municipality: Organisation, month: str) -> 
     ):
         raise NotVisibleError("No such municipality.")
     return checked_month(month)
-
-
-def _audit(membership: Membership, approval: ApprovedBasis, what: str) -> None:
-    audit_record(
-        actor=membership.user,
-        organisation=membership.organisation,
-        action=AuditAction.WRITE,
-        obj_type="approved invoice basis",
-        obj_id=approval.pk,
-        purpose=what,
-    )
 
 
 def basis_approve(
@@ -81,7 +68,8 @@ def basis_approve(
                 )
         except IntegrityError:
             raise ConflictError("The month is already approved.") from None
-        _audit(membership, approval, f"invoice basis {month} approved, total {document.total} SEK")
+        why = f"invoice basis {month} approved, total {document.total} SEK"
+        audit_write(membership, "approved invoice basis", approval.pk, why)
     return approval
 
 
@@ -112,5 +100,6 @@ def basis_reopen(
         approval.reopened_at = at
         approval.reopen_reason = reason
         approval.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
-        _audit(membership, approval, f"invoice basis {month} reopened: {reason}")
+        why = f"invoice basis {month} reopened: {reason}"
+        audit_write(membership, "approved invoice basis", approval.pk, why)
     return approval

@@ -40,13 +40,16 @@ def _on_basis(episode: Episode, municipality: Organisation, month: str) -> bool:
     )
 
 
-def _audit(membership: Membership, dispute: InvoiceDispute, episode: Episode | None, why: str):
+def audit_write(
+    membership: Membership, obj_type: str, obj_id: int, why: str, episode: Episode | None = None
+) -> None:
+    """A payment write in the audit log: who, for which organisation, what and why."""
     audit_record(
         actor=membership.user,
         organisation=membership.organisation,
         action=AuditAction.WRITE,
-        obj_type="invoice dispute",
-        obj_id=dispute.pk,
+        obj_type=obj_type,
+        obj_id=obj_id,
         patient_id=PersonalNumber(episode.patient.personal_number) if episode else None,
         purpose=why,
     )
@@ -80,7 +83,7 @@ def dispute_open(
             text=text,
             opened_by=membership.user,
         )
-        _audit(membership, dispute, episode, "invoice dispute opened")
+        audit_write(membership, "invoice dispute", dispute.pk, "invoice dispute opened", episode)
         return dispute
 
 
@@ -158,5 +161,11 @@ def dispute_answer(
         if updated == 0:
             raise ConflictError("The dispute is already answered.")
         dispute.refresh_from_db()
-        _audit(membership, dispute, episode or dispute.episode, f"invoice dispute {outcome}")
+        audit_write(
+            membership,
+            "invoice dispute",
+            dispute.pk,
+            f"invoice dispute {outcome}",
+            episode or dispute.episode,
+        )
         return dispute
