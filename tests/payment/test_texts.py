@@ -48,3 +48,32 @@ def test_every_template_has_a_translation():
 
 def test_a_text_of_no_template_is_shown_as_it_is():
     assert reason_text("something else") == "something else"
+
+
+def test_an_invoice_s_reason_from_the_engine_reads_in_swedish():
+    """The engine's own sentence for Dalarna's March (two of three months, one billed alone)."""
+    from utskrivning.domain.episodes import read_episodes
+    from utskrivning.domain.payment import compute_payment
+    from utskrivning.domain.rulebooks import load_rulebook
+    from utskrivning.payment.texts import invoice_reason_text
+
+    from .test_closed_months import FILE
+
+    frame = read_episodes(FILE.replace(",Avdelning 12", ",").encode()).frame
+    [invoice] = compute_payment(frame, load_rulebook("dalarna-2020"), months=["2020-03"]).invoices()
+    assert invoice_reason_text(invoice.reason) == (
+        "medelvärdet 4,00 överstiger gränsen 2,00; betalningsansvar enligt två av de tre senaste "
+        "månaderna (1 månad(er) före: medelvärdet 5,00, översteg; 2 månad(er) före: historik "
+        "saknas); 1 vårdtillfälle(n) debiterade individuellt för 7 dag(ar)"
+    )
+
+
+def test_a_month_out_of_force_and_a_month_below_the_threshold():
+    from utskrivning.payment.texts import invoice_reason_text
+
+    assert invoice_reason_text("dalarna-2020 is not in force in 2019-12") == (
+        "dalarna-2020 gäller inte 2019-12"
+    )
+    assert invoice_reason_text("average 1.50 does not exceed the threshold 2.00") == (
+        "medelvärdet 1,50 överstiger inte gränsen 2,00"
+    )

@@ -8,7 +8,7 @@ dates, the personnummer and ids are text; every text cell is made formula-safe (
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from utskrivning.payment.closed_months import MonthDocument, month_document
 from utskrivning.payment.document import DocumentLine, LineKind
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import DisputedBasis
-from utskrivning.payment.texts import line_reason, line_text
+from utskrivning.payment.texts import invoice_reason_text, line_reason, line_text
 
 DISPUTE_HEADERS = ["Ärende", "Månad", "Vårdtillfälle", "Fråga", "Status", "Utfall", "Svar",
                    "Korrigering", "Korrigerat vårdtillfälle",
@@ -67,13 +67,20 @@ def dispute_row(dispute: InvoiceDispute, *, labels: bool = False) -> list[Any]:
     ]  # fmt: skip
 
 
+def _swedish(text: Callable[..., str], *args: Any) -> str:
+    """A text of `payment.texts` in Swedish, as the workbook's headers are."""
+    with translation.override("sv"):
+        return text(*args)
+
+
 def _line_cells(line: DocumentLine) -> list[Any]:
     """A line's cells; the reason (or what the line stands for) in Swedish, as the headers are."""
     patient = line.kind is LineKind.PATIENT
-    with translation.override("sv"):
-        why = (
-            line_reason(line.reason, line.moved_by, line.moved_days) if patient else line_text(line)
-        )
+    why = (
+        _swedish(line_reason, line.reason, line.moved_by, line.moved_days)
+        if patient
+        else _swedish(line_text, line)
+    )
     return [
         _KIND[line.kind], line.name if patient else _KIND[line.kind], line.personal_number,
         line.episode_id, line.group, line.admitted, line.ready, line.discharged, line.ready_days,
@@ -142,7 +149,7 @@ def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io
                 s.average_days,
                 s.threshold_days,
                 "ja" if s.liable else "nej",
-                s.reason,
+                _swedish(invoice_reason_text, s.reason),
                 s.billable_days,
                 s.day_rate,
                 s.amount,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -79,3 +80,38 @@ def line_text(line: DocumentLine) -> str:
         "approved": kronor(line.approved_amount),
         "now": kronor(line.current_amount),
     }
+
+
+# An invoice's reason is the engine's sentence of parts ("average 4.00 exceeds the threshold 2.00;
+# liable by two of the last three months (…); 1 episode(s) billed individually for 7 day(s)"):
+# each phrase is a msgid with its values as %(n)s, so the numbers pass through untouched.
+_PHRASES = [
+    (r"^(?P<rulebook>\S+) is not in force in (?P<month>[0-9-]+)$",
+     gettext_noop("%(rulebook)s is not in force in %(month)s")),
+    (r"(?P<n>[0-9]+) month\(s\) before: history missing",
+     gettext_noop("%(n)s month(s) before: history missing")),
+    (r"(?P<n>[0-9]+) month\(s\) before: ", gettext_noop("%(n)s month(s) before: ")),
+    (r"(?P<n>[0-9]+) episode\(s\) billed individually for (?P<days>[0-9]+) day\(s\)",
+     gettext_noop("%(n)s episode(s) billed individually for %(days)s day(s)")),
+    (r"average (?P<average>[0-9]+\.[0-9]+)", gettext_noop("average %(average)s")),
+    (r"no counted episodes", gettext_noop("no counted episodes")),
+    (r" does not exceed the threshold ", gettext_noop(" does not exceed the threshold ")),
+    (r" exceeds the threshold ", gettext_noop(" exceeds the threshold ")),
+    (r"not liable by two of the last three months",
+     gettext_noop("not liable by two of the last three months")),
+    (r"liable by two of the last three months",
+     gettext_noop("liable by two of the last three months")),
+    (r", did not exceed", gettext_noop(", did not exceed")),
+    (r", exceeded", gettext_noop(", exceeded")),
+    (r"no episode beyond its grace days", gettext_noop("no episode beyond its grace days")),
+]  # fmt: skip
+_DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9]{2}\b)")
+
+
+def invoice_reason_text(text: str) -> str:
+    """An invoice's reason in the active language, phrase by phrase; decimals with a comma."""
+    for pattern, msgid in _PHRASES:
+        text = re.sub(pattern, lambda m, msgid=msgid: _(msgid) % m.groupdict(), text)
+    if text.startswith("stage '"):
+        text = reason_text(text)
+    return _DECIMAL.sub(",", text) if translation.get_language() == "sv" else text

@@ -57,3 +57,9 @@ def line_reason(line: Any) -> str:
 def reason(text: str) -> str:
     """An engine reason (an invoice's or a line's) in the reader's language."""
     return texts.reason_text(text)
+
+
+@register.filter
+def invoice_reason(text: str) -> str:
+    """Why an invoice is liable or not, in the reader's language."""
+    return texts.invoice_reason_text(text)
