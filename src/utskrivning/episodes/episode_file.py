@@ -8,12 +8,13 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.documents import safe_cell
 from utskrivning.domain.episodes import COLUMNS
 from utskrivning.episodes.models import Episode
+from utskrivning.organisations.models import Kind, Organisation, qualified_unit
 
 EXPORT_COLUMNS = tuple(c for c in COLUMNS if c != "age")
 
@@ -23,12 +24,16 @@ def _time(value: datetime | None) -> str:
 
 
 EXPORT_RELATED = (
-    "patient", "ward", "home_municipality", "placing_municipality", "district", "primary_care"
+    "patient", "ward__parent", "home_municipality", "placing_municipality", "district",
+    "primary_care",
 )  # fmt: skip
+SharedNames = frozenset[tuple[int, str]]  # (region, ward name) that several wards have
 
 
-def export_row(e: Episode) -> dict[str, str]:
-    """One episode as the episode file's row; its organisations loaded (`EXPORT_RELATED`)."""
+def export_row(e: Episode, shared: SharedNames = frozenset()) -> dict[str, str]:
+    """One episode as the episode file's row; its organisations loaded (`EXPORT_RELATED`). A ward
+    name another ward of the region has too is written with its hospital, as the import reads it.
+    """
     return {
         "episode_id": e.external_id,
         "patient_id": e.patient.personal_number,
@@ -38,7 +43,7 @@ def export_row(e: Episode) -> dict[str, str]:
         ),
         "district": e.district.name if e.district else "",
         "care_type": e.care_type,
-        "unit": e.ward.name,
+        "unit": qualified_unit(e.ward) if (e.region_id, e.ward.name) in shared else e.ward.name,
         "primary_care_unit": e.primary_care.name if e.primary_care else "",
         "admitted_at": _time(e.admitted_at),
         "admission_notice_at": _time(e.admission_notice_at),
@@ -54,7 +59,15 @@ def export_row(e: Episode) -> dict[str, str]:
 
 
 def export_rows(episodes: QuerySet[Episode]) -> list[dict[str, str]]:
-    return [export_row(e) for e in episodes.select_related(*EXPORT_RELATED)]
+    loaded = list(episodes.select_related(*EXPORT_RELATED))
+    shared = frozenset(
+        Organisation.objects.filter(kind=Kind.WARD, name__in={e.ward.name for e in loaded})
+        .values("parent__parent", "name")
+        .annotate(wards=Count("id"))
+        .filter(wards__gt=1)
+        .values_list("parent__parent", "name")
+    )
+    return [export_row(e, shared) for e in loaded]
 
 
 def export_episode_file(*, queryset: QuerySet[Episode]) -> str:

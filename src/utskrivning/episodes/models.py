@@ -66,8 +66,13 @@ class Episode(models.Model):
     patient = models.ForeignKey(
         Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="episodes"
     )
-    # The id of the episode file (vårdtillfälle); generated for episodes admitted in the service.
-    external_id = models.CharField(_("episode id"), max_length=64, unique=True)
+    # The id of the episode file (vårdtillfälle), unique within its region: each region's systems
+    # number their own, so another region's E1 is another stay. Generated in the service.
+    external_id = models.CharField(_("episode id"), max_length=64)
+    # The ward's region, kept on the row so the id's uniqueness is a constraint of the database.
+    region = models.ForeignKey(
+        Organisation, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
     ward = models.ForeignKey(
         Organisation, verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+"
     )
@@ -121,6 +126,11 @@ class Episode(models.Model):
         verbose_name = _("episode")
         verbose_name_plural = _("episodes")
         ordering = ("-admitted_at", "-id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["region", "external_id"], name="episode_id_unique_per_region"
+            ),
+        )
         indexes = (
             models.Index(fields=["state"]),
             models.Index(fields=["discharged_at"]),

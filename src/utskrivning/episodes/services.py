@@ -315,6 +315,7 @@ def episode_admit(
         episode = Episode.objects.create(
             patient=patient,
             external_id=external_id or uuid.uuid4().hex,
+            region=ward.region,
             ward=ward,
             home_municipality=home_municipality,
             placing_municipality=placing_municipality,

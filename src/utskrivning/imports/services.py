@@ -27,7 +27,8 @@ from utskrivning.domain.process import EpisodeFacts, Event, EventType, FileRecor
 from utskrivning.episodes.events import event_to_payload
 from utskrivning.episodes.models import Episode, EpisodeEvent, ImportStatus, Patient
 from utskrivning.episodes.services import _columns
-from utskrivning.organisations.models import Kind, Membership, Organisation
+from utskrivning.lib.digits import is_digits
+from utskrivning.organisations.models import Kind, Membership, Organisation, qualified_unit
 from utskrivning.organisations.permissions import Action, can
 
 
@@ -85,18 +86,28 @@ EPISODE_ID_LENGTH = Episode._meta.get_field("external_id").max_length
 
 @dataclass
 class _Organisations:
+    region: Organisation
     municipalities: dict[str, Organisation]
-    wards: dict[str, Organisation]
+    # Every ward by its name and by "hospital / ward" (`qualified_unit`): two hospitals may each
+    # have an Avdelning 12, and the plain name then names both.
+    wards: dict[str, list[Organisation]]
     primary_cares: dict[str, Organisation]
 
     @classmethod
     def of(cls, region: Organisation) -> _Organisations:
+        wards: dict[str, list[Organisation]] = {}
+        for ward in Organisation.objects.filter(
+            kind=Kind.WARD, parent__parent=region
+        ).select_related("parent"):
+            for name in {ward.name, qualified_unit(ward)}:
+                wards.setdefault(name, []).append(ward)
         return cls(
+            region,
             {
                 o.municipality_code: o
                 for o in Organisation.objects.filter(kind=Kind.MUNICIPALITY, parent=region)
             },
-            {o.name: o for o in Organisation.objects.filter(kind=Kind.WARD, parent__parent=region)},
+            wards,
             {o.name: o for o in Organisation.objects.filter(kind=Kind.PRIMARY_CARE, parent=region)},
         )
 
@@ -121,20 +132,31 @@ def _named(row: dict[str, Any], column: str, known: dict[str, Organisation]) -> 
 
 
 def _ward(row: dict[str, Any], orgs: _Organisations) -> Organisation:
-    """The unit's ward; a file without units fits only a region with a single ward."""
-    ward = _named(row, "unit", orgs.wards)
-    if ward is not None:
-        return ward
-    if len(orgs.wards) != 1:
-        raise _Refused(row["line"], "unit", "required: the region has more than one ward")
-    return next(iter(orgs.wards.values()))
+    """The unit's ward; a file without units fits only a region with a single ward. A name two
+    hospitals share is refused naming both, never guessed (the patient would be shown to the
+    wrong ward's staff)."""
+    name = row["unit"] or ""
+    if not name:
+        every = {ward.pk: ward for found in orgs.wards.values() for ward in found}
+        if len(every) != 1:
+            raise _Refused(row["line"], "unit", "required: the region has more than one ward")
+        return next(iter(every.values()))
+    found = orgs.wards.get(name, [])
+    if not found:
+        raise _Refused(row["line"], "unit", "not an organisation of the region")
+    if len(found) > 1:
+        candidates = "; ".join(sorted(f"'{qualified_unit(ward)}'" for ward in found))
+        raise _Refused(
+            row["line"], "unit", f"{len(found)} wards of the region have this name: {candidates}"
+        )
+    return found[0]
 
 
 def _checked_keys(row: dict[str, Any]) -> None:
     """The keys the service stores: a personnummer (a pseudonym identifies no one to the three
     parties), and an episode id the database column holds."""
     patient = row["patient_id"]
-    if not (len(patient) == 12 and patient.isascii() and patient.isdigit()):
+    if not is_digits(patient, 12):
         raise _Refused(
             row["line"], "patient_id", "a personnummer or samordningsnummer, not a pseudonym"
         )
@@ -148,12 +170,14 @@ def _checked_keys(row: dict[str, Any]) -> None:
 Stay = tuple[str, datetime]  # personnummer, admission time (local, naive, as the frame holds it)
 
 
-def _stored_stays(frame: pl.DataFrame) -> dict[Stay, str]:
-    """The stored episodes' ids by stay, for the file's patients and admission times."""
+def _stored_stays(frame: pl.DataFrame, region: Organisation) -> dict[Stay, str]:
+    """The region's stored episodes' ids by stay, for the file's patients and admission times
+    (another region's stay is its own record, and its id is not the importer's to learn)."""
     if frame.height == 0:
         return {}
     day = timedelta(days=1)  # the bounds only narrow the query: a day covers any DST hour
     stored = Episode.objects.filter(
+        region=region,
         patient__personal_number__in=frame["patient_id"].unique().to_list(),
         admitted_at__gte=_aware(frame["admitted_at"].min() - day),
         admitted_at__lte=_aware(frame["admitted_at"].max() + day),
@@ -188,6 +212,7 @@ def _plan(row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]) -> 
     step = _imported(row)
     episode = Episode(
         external_id=row["episode_id"],
+        region=orgs.region,
         ward=ward,
         home_municipality=home,
         placing_municipality=placing,
@@ -209,7 +234,7 @@ def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
     with transaction.atomic():
         stored = set(
             Episode.objects.filter(
-                external_id__in=[p.episode.external_id for p in planned]
+                region=region, external_id__in=[p.episode.external_id for p in planned]
             ).values_list("external_id", flat=True)
         )
         fresh = [p for p in planned if p.episode.external_id not in stored]
@@ -234,7 +259,7 @@ def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
         Episode.objects.bulk_create((p.episode for p in fresh), batch_size=500)
         ids = dict(
             Episode.objects.filter(
-                external_id__in=[p.episode.external_id for p in fresh]
+                region=region, external_id__in=[p.episode.external_id for p in fresh]
             ).values_list("external_id", "pk")
         )
         EpisodeEvent.objects.bulk_create(
@@ -297,12 +322,14 @@ def import_episode_file(
     frame = read_episodes(data, today=timezone.localdate()).frame
     total = frame.height
     orgs = _Organisations.of(region)
+    # Ids are the region's own: another region's E1 is another stay, and stored here it would be
+    # answered "already stored" and dropped, telling the importer that region has it.
     stored = set(
-        Episode.objects.filter(external_id__in=frame["episode_id"].to_list()).values_list(
-            "external_id", flat=True
-        )
+        Episode.objects.filter(
+            region=region, external_id__in=frame["episode_id"].to_list()
+        ).values_list("external_id", flat=True)
     )
-    stays = _stored_stays(frame)
+    stays = _stored_stays(frame, region)
     planned: list[_Planned] = []
     errors: list[RowError] = []
     every = max(1, total // 100)

@@ -164,6 +164,11 @@ class Organisation(models.Model):
         return organisation
 
 
+def qualified_unit(ward: Organisation) -> str:
+    """A ward named with its hospital, as an episode file may name it: "Sjukhus H / Avd 12"."""
+    return f"{ward.parent.name} / {ward.name}" if ward.parent else ward.name
+
+
 class Membership(models.Model):
     """A user's role in one organisation; a user with several picks one per session."""
 

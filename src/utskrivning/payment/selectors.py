@@ -184,11 +184,13 @@ def disputes_read(*, organisation: Organisation, actor: Any) -> list[InvoiceDisp
     return disputes
 
 
-def episode_by_file_id(external_id: str) -> Episode | None:
-    """The episode a form names by its episode file id; the services check whose it is."""
-    if not external_id:
+def episode_by_file_id(external_id: str, *, region: Organisation | None) -> Episode | None:
+    """The episode a form names by its episode file id, which is unique within a region only;
+    the services check whose it is."""
+    if not external_id or region is None:
         return None
-    return Episode.objects.select_related("patient").filter(external_id=external_id).first()
+    found = Episode.objects.select_related("patient").filter(region=region, external_id=external_id)
+    return found.first()
 
 
 def dispute_out(dispute: InvoiceDispute) -> dict[str, Any]:

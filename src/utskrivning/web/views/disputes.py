@@ -63,7 +63,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, answering=pk, form=form)
     data = form.cleaned_data
-    episode = episode_by_file_id(data["corrected_episode"])
+    episode = episode_by_file_id(data["corrected_episode"], region=dispute.municipality.region)
     if data["corrected_episode"] and episode is None:
         form.add_error("corrected_episode", _("No such episode."))
         return _page(request, answering=pk, form=form)

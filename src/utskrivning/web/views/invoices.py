@@ -145,7 +145,7 @@ def dispute(request: HttpRequest, code: str, month: str) -> HttpResponse:
     opened = None
     if form.is_valid():
         named = form.cleaned_data["episode"]
-        episode = episode_by_file_id(named)
+        episode = episode_by_file_id(named, region=municipality.region)
         if named and episode is None:
             form.add_error(None, _("No such episode."))
         else:
