@@ -32,7 +32,7 @@ def other_region(db):
 
 
 def test_an_id_another_region_uses_is_imported_as_its_own(cast, other_region):
-    region_b, ward_b = other_region
+    region_b, _ = other_region
     import_episode_file(data=_file("Avdelning 12"), region=cast.region)
 
     result = import_episode_file(data=_file("Avdelning 3", "1780"), region=region_b)
