@@ -1,6 +1,11 @@
 """schemathesis against the service's own OpenAPI schema: no 5xx, and every 4xx is JSON naming
 what was wrong. Bounded (a few examples an operation and mode) so the suite stays fast; `make fuzz`
-runs the same test with many more (UTSKRIVNING_FUZZ_EXAMPLES)."""
+runs the same test with many more (UTSKRIVNING_FUZZ_EXAMPLES).
+
+Beside schemathesis's own values, each example has some of its text replaced by hostile text
+(other scripts' digits, superscripts, control characters, NUL, direction overrides, long
+text; not a lone surrogate, which schemathesis cannot send as UTF-8: tests/trust has its own) and some of its numbers by extreme ones (0, negatives, past 64 bits): what
+issue 14's probes sent."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from episodes.test_api import token_for
@@ -33,6 +39,39 @@ CASES = [
 ]
 
 
+HOSTILE_TEXT = st.one_of(
+    st.sampled_from([
+        "٢٠٢٠-٠٣", "２０２０-０３", "²⁰²⁰-⁰³", "2020-03\x00", "१२", "1_000", " 12 ", "12.0", "NaN",
+        "Infinity", "1e999999", "\u202e=2+5", "ok;=2+5", "=HYPERLINK(\"file:///x\")",
+        "<b>x</b>&", "\r\n\t", "x" * 70_000, "9" * 400,
+    ]),
+    st.text(st.characters(categories=["Cc", "Cf", "Nd", "No", "Zs"]), max_size=40),
+)  # fmt: skip
+EXTREME_NUMBER = st.sampled_from([0, -1, 2**31, 2**63 - 1, 2**63, -(2**63) - 1, 10**30])
+
+
+def _roughened(value, draw):
+    """`value` with some of its strings and whole numbers replaced by hostile ones, recursively."""
+    if isinstance(value, dict):
+        return {key: _roughened(item, draw) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_roughened(item, draw) for item in value]
+    if isinstance(value, bool) or not draw(st.booleans()):
+        return value
+    if isinstance(value, str):
+        return draw(HOSTILE_TEXT)
+    if isinstance(value, int):
+        return draw(EXTREME_NUMBER)
+    return value
+
+
+def roughen(case, draw) -> None:
+    for name in ("path_parameters", "query", "body"):
+        value = getattr(case, name, None)
+        if value:
+            setattr(case, name, _roughened(value, draw))
+
+
 @pytest.fixture
 def wsgi_app():
     """Django in-process on the test's own connection: like the test client, the request must not
@@ -50,12 +89,13 @@ def wsgi_app():
 def test_generated_requests_get_no_server_error(operation, mode, cast, notified, wsgi_app):
     headers = {"Authorization": f"Bearer {token_for(cast.nurse)}"}
 
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
     @settings(
         max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
         suppress_health_check=list(HealthCheck),
     )  # fmt: skip
-    def check(case):
+    def check(case, data):
+        roughen(case, data.draw)
         # Half the generated ids are replaced by an episode the caller sees, to reach past 404.
         if (
             isinstance((case.path_parameters or {}).get("pk"), int)

@@ -22,3 +22,8 @@ def _ascii_digits(value: object) -> object:
 
 PathId = Annotated[int, BeforeValidator(_ascii_digits), Path(ge=1, le=MAX_ID)]
 DbId = Annotated[int, BeforeValidator(_ascii_digits), Field(ge=1, le=MAX_ID)]
+# A kommunkod is four ASCII digits, checked before it reaches a query (a lone surrogate in a
+# JSON string failed in the database driver with a 500).
+KOMMUNKOD = "^[0-9]{4}$"
+PathKommunkod = Annotated[str, Path(pattern=KOMMUNKOD)]
+Kommunkod = Annotated[str, Field(pattern=KOMMUNKOD)]

@@ -13,7 +13,7 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import AwareDatetime
 
 from utskrivning.api.auth import AUTH, membership_of
-from utskrivning.api.fields import DbId, PathId
+from utskrivning.api.fields import DbId, Kommunkod, PathId
 from utskrivning.domain.process import (
     Event,
     EventType,
@@ -57,10 +57,10 @@ class AdmitIn(Schema):
     personal_number: str
     name: str
     address: str = ""
-    home_municipality: str  # kommunkod
+    home_municipality: Kommunkod
     ward_id: DbId
     care_type: str
-    placing_municipality: str | None = None
+    placing_municipality: Kommunkod | None = None
     district_id: DbId | None = None
     primary_care_id: DbId | None = None
     support_needed: bool = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
+from utskrivning.lib.digits import is_digits
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, Data, can, may_read
 
@@ -29,7 +30,7 @@ def may_dispute(membership: Membership, municipality: Organisation) -> bool:
 
 def invoice_municipality(membership: Membership, code: str) -> Organisation:
     """The municipality whose basis this membership may read: its own, or any in its region."""
-    if not may_view_invoices(membership):
+    if not may_view_invoices(membership) or not is_digits(code, 4):
         raise PermissionDenied
     own = municipality_of(membership.organisation)
     if own is not None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from utskrivning.api.auth import AUTH, membership_of
-from utskrivning.api.fields import DbId
+from utskrivning.api.fields import DbId, PathKommunkod
 from utskrivning.episodes.models import Episode
 from utskrivning.lib.errors import NotVisibleError
 from utskrivning.organisations.models import Kind, Membership, Organisation
@@ -39,7 +39,7 @@ def _may_see(own: Organisation, municipality: Organisation) -> bool:
 
 
 @router.get("/invoice-basis/{code}/{month}", summary="A municipality's invoice basis for a month")
-def invoice_basis(request: HttpRequest, code: str, month: str) -> dict[str, Any]:
+def invoice_basis(request: HttpRequest, code: PathKommunkod, month: str) -> dict[str, Any]:
     membership = membership_of(request)
     if not can(membership, Action.VIEW_INVOICES):
         raise PermissionDenied("Your role may not view invoices.")
@@ -86,7 +86,9 @@ def _approval_out(approval: ApprovedBasis | None) -> dict[str, Any] | None:
     }
 
 
-def _region_municipality(request: HttpRequest, code: str) -> tuple[Membership, Organisation]:
+def _region_municipality(
+    request: HttpRequest, code: PathKommunkod
+) -> tuple[Membership, Organisation]:
     membership = membership_of(request)
     if not can(membership, Action.APPROVE_INVOICE):
         raise PermissionDenied("Your role may not approve or reopen a month's basis.")
@@ -103,7 +105,7 @@ def _region_municipality(request: HttpRequest, code: str) -> tuple[Membership, O
     response={201: dict},
     summary="The region's finance approves (fastställer) the month's basis",
 )
-def approve(request: HttpRequest, code: str, month: str) -> Status:
+def approve(request: HttpRequest, code: PathKommunkod, month: str) -> Status:
     membership, municipality = _region_municipality(request, code)
     approval = basis_approve(
         membership=membership, municipality=municipality, month=month, at=timezone.now()
@@ -119,7 +121,7 @@ class ReopenIn(Schema):
     "/invoice-basis/{code}/{month}/reopen",
     summary="The region's finance reopens an approved month, with a reason (audited)",
 )
-def reopen(request: HttpRequest, code: str, month: str, body: ReopenIn) -> dict[str, Any]:
+def reopen(request: HttpRequest, code: PathKommunkod, month: str, body: ReopenIn) -> dict[str, Any]:
     membership, municipality = _region_municipality(request, code)
     approval = basis_reopen(
         membership=membership,

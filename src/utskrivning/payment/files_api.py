@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from utskrivning.api.auth import AUTH, membership_of
+from utskrivning.api.fields import PathKommunkod
 from utskrivning.payment.access import invoice_municipality
 from utskrivning.payment.basis import episodes_csv
 from utskrivning.payment.export import basis_xlsx_attachment, episode_file_attachment
@@ -17,7 +18,7 @@ router = Router(tags=["payment"], auth=AUTH)
 
 
 @router.get("/{code}/{month}/basis.xlsx", summary="The invoice basis as the page's XLSX")
-def basis_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
+def basis_xlsx(request: HttpRequest, code: PathKommunkod, month: str) -> HttpResponse:
     """The month's document as the page shows it, and the disputes."""
     membership = membership_of(request)
     municipality = invoice_municipality(membership, code)
@@ -32,7 +33,7 @@ def basis_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
 
 
 @router.get("/{code}/{month}/episodes.csv", summary="The month's episode file (episodes-csv)")
-def episode_file(request: HttpRequest, code: str, month: str) -> HttpResponse:
+def episode_file(request: HttpRequest, code: PathKommunkod, month: str) -> HttpResponse:
     membership = membership_of(request)
     text = episodes_csv(
         municipality=invoice_municipality(membership, code),
