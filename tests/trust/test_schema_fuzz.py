@@ -3,9 +3,9 @@ what was wrong. Bounded (a few examples an operation and mode) so the suite stay
 runs the same test with many more (UTSKRIVNING_FUZZ_EXAMPLES).
 
 Beside schemathesis's own values, each example has some of its text replaced by hostile text
-(other scripts' digits, superscripts, control characters, NUL, direction overrides, long
-text; not a lone surrogate, which schemathesis cannot send as UTF-8: tests/trust has its own) and some of its numbers by extreme ones (0, negatives, past 64 bits): what
-issue 14's probes sent."""
+(other scripts' digits, superscripts, control characters, NUL, direction overrides, long text)
+and some of its numbers by extreme ones (0, negatives, past 64 bits): what issue 14's probes
+sent. Not a lone surrogate, which schemathesis cannot send as UTF-8 (test_hardening sends it)."""
 
 from __future__ import annotations
 
