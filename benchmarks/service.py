@@ -318,7 +318,8 @@ def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
         "--threads", str(args.threads), "--worker-class", "gthread", "--log-level", "warning",
     ]  # fmt: skip
     environment = {**os.environ, **_environment(args), "PGAPPNAME": APPLICATION_NAME}
-    server = subprocess.Popen(command, env=environment)
+    with Path("build/benchmarks/server.log").open("wb") as log:  # its JSON lines, one a request
+        server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 300  # the first answer imports the app: slow on a busy machine
     while time.monotonic() < deadline:
         try:
@@ -458,7 +459,10 @@ def main() -> None:
         held = _server_connections()
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
     _report(args, results, held)
 
 

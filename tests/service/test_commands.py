@@ -12,13 +12,14 @@ def started(monkeypatch):
     calls = []
     monkeypatch.setattr(commands, "migrate", lambda: calls.append("migrate"))
     monkeypatch.setattr(commands, "_runserver", lambda host, port: calls.append((host, port)))
+    monkeypatch.setattr(commands, "start_worker_thread", lambda: calls.append("worker"))
     return calls
 
 
 @pytest.mark.django_db
 def test_demo_migrates_seeds_prints_the_logins_and_serves(started, capsys):
     commands.demo_main(port=8123)
-    assert started == ["migrate", ("127.0.0.1", 8123)]
+    assert started == ["migrate", "worker", ("127.0.0.1", 8123)]
     printed = capsys.readouterr().out
     assert "http://127.0.0.1:8123/" in printed
     assert "'demo'" in printed

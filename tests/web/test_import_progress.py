@@ -4,11 +4,14 @@ count every second, and the result lists errors by line; nothing is half-saved."
 from __future__ import annotations
 
 import io
+import subprocess
+import time
 from datetime import timedelta
 
 import pytest
 
 from service.factories import MembershipFactory, RegionFactory
+from service.processes import UTSKRIVNING, production_environment, stop
 from utskrivning.episodes.models import (
     Episode,
     EpisodeEvent,
@@ -35,12 +38,26 @@ def importer(region, falun, ward):
     return MembershipFactory(user__username="ekonom-import", organisation=region, role=Role.FINANCE)
 
 
+class _Jobs:
+    """The jobs uploads made, oldest first, read anew each time: the worker's to run (the test
+    runs them with `import_job_run`)."""
+
+    def _all(self) -> list[ImportJob]:
+        return list(ImportJob.objects.order_by("created"))
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __getitem__(self, index: int) -> ImportJob:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 @pytest.fixture
-def started(monkeypatch):
-    """The jobs the upload would hand to a thread, to be run by the test."""
-    jobs: list[ImportJob] = []
-    monkeypatch.setattr(import_jobs, "import_job_start", jobs.append)
-    return jobs
+def started(db) -> _Jobs:
+    return _Jobs()
 
 
 @pytest.fixture
@@ -176,18 +193,23 @@ def test_the_page_loads_the_upload_listener_from_a_static_file(client, login, im
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_upload_runs_in_a_background_thread(client, login, importer, monkeypatch, upload_htmx):
-    threads = []
-    start = import_jobs.import_job_start
-    monkeypatch.setattr(import_jobs, "import_job_start", lambda job: threads.append(start(job)))
+def test_the_upload_is_run_by_the_worker_process(client, login, importer, upload_htmx, tmp_path):
     login(importer)
-    try:
-        upload_htmx(GOOD)
-    finally:  # the database is emptied after the test: not under a running import
-        for thread in threads:
-            thread.join(30)
-    assert len(threads) == 1
+    upload_htmx(GOOD)
     job = ImportJob.objects.get()
+    assert job.status == ImportStatus.QUEUED and not Episode.objects.exists()
+    worker = subprocess.Popen(
+        [str(UTSKRIVNING), "worker", "--interval", "600"],
+        env=production_environment(tmp_path),
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while job.status != ImportStatus.DONE and time.monotonic() < deadline:
+            time.sleep(0.2)
+            job.refresh_from_db()
+    finally:
+        assert stop(worker) == 0  # the database is emptied after the test: not under a worker
     assert (job.status, job.imported, job.rows_done) == (ImportStatus.DONE, 3, 3)
     assert Episode.objects.count() == 3
 

@@ -7,13 +7,13 @@ it (`episodes.services`), so what is left after the fact is the deadlines it may
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from utskrivning.domain.process import Event, EventType, deadlines, stored_faults
+from utskrivning.domain.process import Deadline, Event, EventType, deadlines, stored_faults
 from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import (
     Deviation,
@@ -66,51 +66,82 @@ def deviation_report(
 
 
 PROPOSE_BATCH = 200
+# "No deadline ahead": the episode is looked at again only when an event changes it.
+NO_DEADLINE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _look(episode: Episode, now: datetime) -> tuple[list[Deadline], datetime]:
+    """The episode's missed deadlines, and when the next one falls due (NO_DEADLINE: none)."""
+    facts = episode_facts_of(episode)  # the row, no events read
+    if stored_faults(facts):  # reported by the reads; nothing to compute with
+        return [], NO_DEADLINE
+    found = deadlines(facts, now)
+    ahead = [d.due_at for d in found if not d.missed and d.met_at is None]
+    return [d for d in found if d.missed], min(ahead, default=NO_DEADLINE)
 
 
 def _propose_for(episodes: QuerySet[Episode], now: datetime) -> list[Deviation]:
-    """One transaction for these episodes; the unique proposal per missed deadline makes a rerun
-    (after a crash, or by a second worker at the same time) add only what is missing."""
-    created: list[Deviation] = []
-    with transaction.atomic():
+    """Propose what these episodes missed and note when to look at each again.
+
+    Read first, outside any transaction; write only what is new, in one short transaction, so
+    a look that finds nothing new takes no write lock (on SQLite the lock is the whole database's).
+    The unique proposal per missed deadline makes a rerun (after a crash, or by a second worker
+    at the same time) add only what is missing.
+    """
+    looked = [
+        (episode, *_look(episode, now))
         for episode in episodes.exclude(status=EpisodeStatus.DONE).select_related(
             "ward", "home_municipality", "placing_municipality", "district", "primary_care"
-        ):
-            facts = episode_facts_of(episode)  # the row, no events read
-            if stored_faults(facts):  # reported by the reads; nothing to compute with
-                continue
-            for deadline in deadlines(facts, now):
-                if not deadline.missed:
-                    continue
-                deviation, new = Deviation.objects.get_or_create(
-                    episode=episode,
-                    proposed=True,
-                    deadline_kind=deadline.kind.value,
-                    deadline_party=deadline.party.value,
-                    deadline_due_at=deadline.due_at,
-                    defaults={
-                        "category": DeviationCategory.MISSED_DEADLINE,
-                        "organisation": recipient(episode, deadline.party),
-                        "text": f"{deadline.kind.value} due {deadline.due_at:%Y-%m-%d %H:%M}",
-                    },
-                )
-                if new:
-                    created.append(deviation)
+        )
+    ]
+    proposed = set(
+        Deviation.objects.filter(
+            episode__in=[episode for episode, _, _ in looked], proposed=True
+        ).values_list("episode_id", "deadline_kind", "deadline_party", "deadline_due_at")
+    )
+    new = [
+        (episode, d)
+        for episode, missed, _ in looked
+        for d in missed
+        if (episode.pk, d.kind.value, d.party.value, d.due_at) not in proposed
+    ]
+    moved = [(e, until) for e, _, until in looked if e.deadlines_checked_until != until]
+    if not new and not moved:
+        return []
+    created: list[Deviation] = []
+    with transaction.atomic():
+        for episode, deadline in new:
+            deviation, made = Deviation.objects.get_or_create(
+                episode=episode,
+                proposed=True,
+                deadline_kind=deadline.kind.value,
+                deadline_party=deadline.party.value,
+                deadline_due_at=deadline.due_at,
+                defaults={
+                    "category": DeviationCategory.MISSED_DEADLINE,
+                    "organisation": recipient(episode, deadline.party),
+                    "text": f"{deadline.kind.value} due {deadline.due_at:%Y-%m-%d %H:%M}",
+                },
+            )
+            if made:
+                created.append(deviation)
+        for episode, until in moved:
+            Episode.objects.filter(pk=episode.pk).update(deadlines_checked_until=until)
     return created
 
 
 def deviations_propose(*, now: datetime, batch: int = PROPOSE_BATCH) -> list[Deviation]:
     """Propose a deviation once for each missed deadline of the episodes still in progress.
 
-    Deadlines pass with time, not only with events, so every open episode is looked at; in
-    batches by id, so memory holds one batch's events and no transaction spans the whole table.
+    Deadlines pass with time, not only with events: the episodes looked at are those whose next
+    deadline has come (or that no pass has seen since their last event), in batches by id. With
+    nothing due the pass is one indexed query and no write.
     """
     created: list[Deviation] = []
-    open_ids = (
-        Episode.objects.exclude(status=EpisodeStatus.DONE)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    due = Episode.objects.exclude(status=EpisodeStatus.DONE).filter(
+        Q(deadlines_checked_until__isnull=True) | Q(deadlines_checked_until__lte=now)
     )
+    open_ids = due.order_by("pk").values_list("pk", flat=True)
     last = 0
     while ids := list(open_ids.filter(pk__gt=last)[:batch]):
         created += _propose_for(Episode.objects.filter(pk__in=ids), now)
@@ -128,8 +159,11 @@ def outbox_process_batch(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
     the fact is to propose deviations for its episode's missed deadlines, and to set the flag.
     Both in one transaction: a crash leaves the batch unprocessed and nothing half-done. On
     PostgreSQL `skip_locked` gives concurrent workers disjoint batches; SQLite has one writer at
-    a time and Django leaves the lock out there.
+    a time and Django leaves the lock out there. An empty outbox is seen without a transaction,
+    so it takes no write lock.
     """
+    if not EpisodeEvent.objects.filter(processed=False).exists():
+        return 0
     with transaction.atomic():
         taken = list(
             EpisodeEvent.objects.filter(processed=False)

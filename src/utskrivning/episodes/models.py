@@ -119,6 +119,9 @@ class Episode(models.Model):
     discharged_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, blank=True)  # EpisodeStatus
     facts = models.JSONField(default=dict)  # the projection: `facts_to_json` of the folded events
+    # When the worker must look at the episode's deadlines again without a new event: the next
+    # one to fall due (null: not looked at since its last event). deviations.services keeps it.
+    deadlines_checked_until = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
 
@@ -141,6 +144,8 @@ class Episode(models.Model):
                 condition=Q(status=EpisodeStatus.OPEN),
                 name="episode_open_admitted",
             ),
+            # The worker's sweep: the open episodes whose next deadline has come.
+            models.Index(fields=["deadlines_checked_until"], name="episode_deadline_check"),
         )
 
     def __str__(self) -> str:

@@ -225,8 +225,15 @@ def _plan(row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]) -> 
     return _Planned(row["patient_id"], home, episode, step)
 
 
-def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
-    """Store the planned rows in one transaction; returns how many (others may have meanwhile).
+def _save(
+    planned: list[_Planned],
+    region: Organisation,
+    actor: Any,
+    *,
+    total: int,
+    saved: Callable[[ImportResult], None] | None,
+) -> ImportResult:
+    """Store the planned rows in one transaction (others may have stored some meanwhile).
 
     Ids are read back by their unique keys rather than from `bulk_create`, which returns them
     on PostgreSQL and recent SQLite only.
@@ -284,7 +291,10 @@ def _save(planned: list[_Planned], region: Organisation, actor: Any) -> int:
             obj_id=f"{len(fresh)} episodes",
             purpose="import of an episode file",
         )
-    return len(fresh)
+        result = ImportResult(imported=len(fresh), already_stored=total - len(fresh))
+        if saved is not None:
+            saved(result)
+    return result
 
 
 def check_may_import(membership: Membership) -> None:
@@ -311,10 +321,12 @@ def import_episode_file(
     actor: Any = None,
     membership: Membership | None = None,
     progress: Progress = _no_progress,
+    saved: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Store the file's episodes for `region` (or the membership's); raises `EpisodeFileError`
     with every bad line. The rows are checked first, outside any transaction, so `progress`
-    can be committed as it goes; then they are stored in one short transaction."""
+    can be committed as it goes; then they are stored in one short transaction, in which
+    `saved` is called with the result (a job records that it is done with its rows)."""
     if hasattr(data, "read"):
         data = data.read()
     region, actor = _importer(region, actor, membership)
@@ -343,5 +355,4 @@ def import_episode_file(
     if errors:
         raise EpisodeFileError(errors)
     progress(ImportStatus.SAVING, total, total)
-    imported = _save(planned, region, actor)
-    return ImportResult(imported=imported, already_stored=total - imported)
+    return _save(planned, region, actor, total=total, saved=saved)

@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -116,12 +117,17 @@ def void_event(*, event_id: int, username: str, reason: str) -> str:
     )
 
 
-def worker(*, once: bool = False, interval: float = 60.0) -> None:
-    """Run `worker_pass` once, or every `interval` seconds until SIGTERM or SIGINT.
+IMPORT_POLL = 1.0  # seconds between the worker's looks for a queued import
 
-    A signal lets the pass under way finish (each is a few short transactions) and then ends the
-    process with status 0, as systemd's `stop` expects. Several workers may run at once
-    (PostgreSQL hands them disjoint batches); each pass is idempotent.
+
+def worker(*, once: bool = False, interval: float = 60.0) -> None:
+    """Run `worker_pass` once, or every `interval` seconds until SIGTERM or SIGINT; between
+    passes, queued imports are started within a second.
+
+    A signal lets the work under way finish (a pass is a few short transactions; an import is
+    one) and then ends the process with status 0, as systemd's `stop` expects. Several workers
+    may run at once (PostgreSQL hands them disjoint batches; a job is taken by one); each pass
+    is idempotent.
     """
     setup()
     stop = threading.Event()
@@ -132,15 +138,34 @@ def worker(*, once: bool = False, interval: float = 60.0) -> None:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        while not stop.is_set():
-            log.info(worker_pass())
-            if once:
-                return
-            stop.wait(interval)
-        log.info("worker stopped")
+        _work(stop, once=once, interval=interval)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _work(stop: threading.Event, *, once: bool, interval: float) -> None:
+    from utskrivning.imports.jobs import import_jobs_run_queued, import_jobs_waiting
+
+    while not stop.is_set():
+        log.info(worker_pass())
+        if once:
+            return
+        next_pass = time.monotonic() + interval
+        while not stop.wait(IMPORT_POLL) and time.monotonic() < next_pass:
+            if import_jobs_waiting():
+                log.info(f"{import_jobs_run_queued()} import(s) run")
+    log.info("worker stopped")
+
+
+def start_worker_thread() -> threading.Thread:
+    """The demo's worker, in a thread of its one process (`utskrivning demo` has no other)."""
+    thread = threading.Thread(
+        target=_work, args=(threading.Event(),), kwargs={"once": False, "interval": 60.0},
+        name="worker", daemon=True,
+    )  # fmt: skip
+    thread.start()
+    return thread
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
@@ -180,8 +205,9 @@ def demo_main(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     logins = seed_demo()
     print("Seeding demo episodes (the first start takes a minute)…", flush=True)
     seed_episodes()
-    # The seeded events' follow-up, so the demo opens with its missed deadlines proposed.
-    print(f"Background work: {worker_pass()}", flush=True)
+    # The seeded events' follow-up, so the demo opens with its missed deadlines proposed, and
+    # from then on the background work (imports too) in a thread beside the server.
+    start_worker_thread()
     print(f"Demo at http://{_address(host, port)}/ — log in as (password {DEMO_PASSWORD!r}):")
     for login in logins:
         print(f"  {login.username:<16} {login.role.label!s:<32} {login.organisation}")

@@ -1,6 +1,6 @@
 """Importing an episode file: all of it or, when any line is wrong, nothing and the errors.
 
-With htmx the upload answers at once with a job that a thread runs and the page polls every
+With htmx the upload answers at once with a job that the worker runs and the page polls every
 second; without JavaScript the same job runs within the request and the answer is its result.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -48,10 +47,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         data=form.cleaned_data["file"],
         name=upload_file.name or "",
     )
-    if request.headers.get("HX-Request"):
-        # After the commit, so the thread's own connection finds the job.
-        transaction.on_commit(lambda: import_jobs.import_job_start(job))
-    else:
+    if not request.headers.get("HX-Request"):  # no JavaScript to poll with: the answer waits
         import_jobs.import_job_run(job_id=job.pk)
         job.refresh_from_db()
     return _page(request, ImportForm(), job)
