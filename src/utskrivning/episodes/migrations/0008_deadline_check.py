@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("episodes", "0006_episode_facts"),
+        ("episodes", "0007_episode_id_per_region"),
         ("organisations", "0003_apikey"),
     ]
 
