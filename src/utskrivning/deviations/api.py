@@ -25,6 +25,7 @@ from utskrivning.episodes.api import EpisodeId, Instant, visible_episode
 from utskrivning.episodes.models import Deviation, DeviationCategory, Episode
 from utskrivning.episodes.selectors import audit_reads
 from utskrivning.lib.months import MONTH_PATTERN
+from utskrivning.lib.paging import page_of
 
 router = Router(tags=["deviations"], auth=AUTH)
 # Reporting and listing live under /api/episodes/, where the API has always had them.
@@ -88,11 +89,25 @@ def _selection(request: HttpRequest, query: FollowupQuery) -> dict[str, Any]:
             "category": query.category or "", "actor": request.user}  # fmt: skip
 
 
-@router.get("/followup", response=FollowupOut, summary="Deviations in aggregate, and their list")
-def followup(request: HttpRequest, query: Query[FollowupQuery]) -> dict[str, object]:
-    """The region's staff see every deviation on their wards; a party those on its episodes."""
+@router.get(
+    "/followup", response=FollowupOut, summary="Deviations in aggregate, a page of the list"
+)
+def followup(
+    request: HttpRequest,
+    response: HttpResponse,
+    query: Query[FollowupQuery],
+    page: str | None = None,
+    limit: str | None = None,
+) -> dict[str, object]:
+    """The region's staff see every deviation on their wards; a party those on its episodes.
+    The counts cover the period; `deviations` is page `page` of `limit` (1–500, default 50),
+    `X-Total-Count` counts the list and `Link` names the next and previous pages."""
     selection = _selection(request, query)
-    result = deviation_followup(**selection)
+    keep = tuple((k, request.GET[k]) for k in ("start", "end", "category") if k in request.GET)
+    result = deviation_followup(**selection, page=page_of(page=page, limit=limit), keep=keep)
+    response["X-Total-Count"] = str(result.paged.total)
+    if links := result.paged.link_header(request.path):
+        response["Link"] = links
     return {
         "start": selection["start"],
         "end": selection["end"],

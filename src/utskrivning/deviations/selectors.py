@@ -22,6 +22,7 @@ from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.documents import safe_cell
 from utskrivning.episodes.models import Deviation, DeviationCategory, Episode
 from utskrivning.episodes.selectors import audit_reads, episodes_visible_to
+from utskrivning.lib.paging import Page, Paged
 from utskrivning.organisations.models import Kind, Organisation
 
 
@@ -44,7 +45,8 @@ class Followup:
     by_category: list[Tally]
     by_organisation: list[Tally]
     by_month: list[Tally]
-    deviations: list[Deviation]
+    deviations: list[Deviation]  # the page's
+    paged: Paged
 
     @property
     def total(self) -> Tally:
@@ -100,12 +102,15 @@ def deviation_followup(
     end: date,
     category: str = "",
     actor: Any,
+    page: Page,
+    keep: tuple[tuple[str, str], ...] = (),
 ) -> Followup:
-    """The follow-up page's counts and list; the list names episodes, so its reads are audited."""
+    """The follow-up page's counts over the period and a page of its list (`keep`: the filters,
+    for the links to other pages); the list names episodes, so the page's reads are audited."""
     deviations = deviations_for_followup(
         organisation=organisation, start=start, end=end, category=category
     )
-    listed = list(deviations)
+    listed = list(deviations[page.offset : page.offset + page.limit])
     _audit_episodes([d.episode for d in listed], actor, organisation, "deviation follow-up")
     return Followup(
         by_category=_tallies(deviations, F("category"), lambda k: DeviationCategory(k).label),
@@ -116,6 +121,7 @@ def deviation_followup(
             lambda k: f"{k.astimezone(STOCKHOLM):%Y-%m}",
         ),
         deviations=listed,
+        paged=Paged(page=page, total=deviations.count(), keep=keep),
     )
 
 

@@ -52,6 +52,8 @@ class Paged:
 
     page: Page
     total: int
+    # The list's other parameters (its filters), kept in the links to the other pages.
+    keep: tuple[tuple[str, str], ...] = ()
 
     @property
     def pages(self) -> int:
@@ -67,7 +69,7 @@ class Paged:
 
     def query(self, number: int) -> str:
         """The query string of another page of the same list (same limit)."""
-        return "?" + urlencode({"page": number, "limit": self.page.limit})
+        return "?" + urlencode([*self.keep, ("page", number), ("limit", self.page.limit)])
 
     @property
     def next_query(self) -> str | None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
@@ -14,6 +14,7 @@ from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.api.fields import DbId, PathKommunkod
 from utskrivning.episodes.models import Episode
 from utskrivning.lib.errors import NotVisibleError
+from utskrivning.lib.paging import page_of
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.approvals import basis_approve, basis_reopen
@@ -24,7 +25,7 @@ from utskrivning.payment.selectors import (
     DisputedBasis,
     dispute_out,
     disputed_basis_read,
-    disputes_visible_to,
+    disputes_read,
 )
 from utskrivning.payment.services import checked_month, dispute_answer, dispute_open
 
@@ -144,12 +145,24 @@ def _corrected(basis: DisputedBasis) -> dict[str, Any] | None:
     }
 
 
-@router.get("/disputes", summary="The disputes the caller's organisation sees, open ones first")
-def disputes(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/disputes", summary="The disputes the caller's organisation sees, open first, a page")
+def disputes(
+    request: HttpRequest, response: HttpResponse, page: str | None = None, limit: str | None = None
+) -> list[dict[str, Any]]:
+    """`limit` disputes (1–500, default 50) of page `page` (from 1); `X-Total-Count` counts them
+    all, `Link` names the next and previous pages."""
     membership = membership_of(request)
     if not can(membership, Action.VIEW_INVOICES):
         raise PermissionDenied("Your role may not view invoices.")
-    return [dispute_out(d) for d in disputes_visible_to(organisation=membership.organisation)]
+    found, paged = disputes_read(
+        organisation=membership.organisation,
+        actor=membership.user,
+        page=page_of(page=page, limit=limit),
+    )
+    response["X-Total-Count"] = str(paged.total)
+    if links := paged.link_header(request.path):
+        response["Link"] = links
+    return [dispute_out(d) for d in found]
 
 
 class DisputeIn(Schema):

@@ -17,6 +17,7 @@ from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.payment import Invoice, InvoiceLine, PaymentResult
 from utskrivning.episodes.models import Episode
+from utskrivning.lib.paging import Page, Paged
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.basis import invoice_basis, invoice_episodes, invoice_lines_audit
 from utskrivning.payment.corrections import EpisodeCorrection, apply_corrections
@@ -163,12 +164,16 @@ def disputes_visible_to(*, organisation: Organisation) -> QuerySet[InvoiceDisput
     return disputes.none()
 
 
-def disputes_read(*, organisation: Organisation, actor: Any) -> list[InvoiceDispute]:
-    """The disputes list: a line's dispute names a patient's episode, so its read is audited."""
+def disputes_read(
+    *, organisation: Organisation, actor: Any, page: Page
+) -> tuple[list[InvoiceDispute], Paged]:
+    """A page of the disputes list (fifty 1 MB disputes made one page of 51 MB): a line's
+    dispute names a patient's episode, so the page's reads are audited."""
+    visible = disputes_visible_to(organisation=organisation)
     disputes = list(
-        disputes_visible_to(organisation=organisation).select_related(
-            "episode__patient", "corrected_episode__patient"
-        )
+        visible.select_related("episode__patient", "corrected_episode__patient")[
+            page.offset : page.offset + page.limit
+        ]
     )
     for dispute in disputes:
         for episode in {e for e in (dispute.episode, dispute.corrected_episode) if e is not None}:
@@ -181,7 +186,7 @@ def disputes_read(*, organisation: Organisation, actor: Any) -> list[InvoiceDisp
                 patient_id=PersonalNumber(episode.patient.personal_number),
                 purpose="invoice disputes",
             )
-    return disputes
+    return disputes, Paged(page=page, total=visible.count())
 
 
 def episode_by_file_id(external_id: str, *, region: Organisation | None) -> Episode | None:

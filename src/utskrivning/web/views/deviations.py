@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from utskrivning.deviations.selectors import deviation_followup, deviations_csv
 from utskrivning.lib.http import attachment
+from utskrivning.lib.paging import page_of
 from utskrivning.organisations.models import Kind
 from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.forms import FollowupForm
@@ -26,6 +28,11 @@ def _filters(request: HttpRequest) -> tuple[FollowupForm, date, date, str]:
 def followup(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     form, start, end, category = _filters(request)
+    try:
+        page = page_of(page=request.GET.get("page"), limit=request.GET.get("limit"))
+    except ValidationError as refused:
+        raise BadRequest(refused) from None  # a hand-made address: the Swedish 400 page
+    keep = tuple((k, request.GET[k]) for k in ("start", "end", "category") if k in request.GET)
     context: dict[str, Any] = {
         "membership": membership,
         "form": form,
@@ -38,6 +45,8 @@ def followup(request: HttpRequest) -> HttpResponse:
             end=end,
             category=category,
             actor=request.user,
+            page=page,
+            keep=keep,
         ),
         # The region's staff see no episode page: the list names the episode without a link.
         "links": membership.organisation.kind != Kind.REGION,

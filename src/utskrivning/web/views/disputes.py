@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from utskrivning.lib.paging import page_of
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import membership_required
 from utskrivning.payment.access import may_view_invoices
@@ -34,9 +35,16 @@ def _page(
     request: HttpRequest, *, answering: int | None = None, form: AnswerForm | None = None
 ) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    disputes = disputes_read(organisation=membership.organisation, actor=request.user)
+    try:
+        page = page_of(page=request.GET.get("page"), limit=request.GET.get("limit"))
+    except ValidationError as refused:
+        raise BadRequest(refused) from None  # a hand-made address: the Swedish 400 page
+    disputes, paged = disputes_read(
+        organisation=membership.organisation, actor=request.user, page=page
+    )
     context: dict[str, Any] = {
         "membership": membership,
+        "paged": paged,
         "rows": [(d, form if form and d.pk == answering else _form(d.pk)) for d in disputes],
         "may_answer": can(membership, Action.ANSWER_DISPUTE),
         "answered": answering if form is None else None,
