@@ -210,3 +210,49 @@ def test_installed_entry_point_runs_the_payment(episodes: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["invoices"][0]["amount_sek"] == 57400
+
+
+# --- Parameters and assumptions (payment-rules.md; issue 16 item 6) ---------------------------
+
+
+def test_compare_takes_settings_per_rulebook(episodes: Path) -> None:
+    """`--set vastmanland-2019:threshold=2.0`: 37 − 2.0 × 15 = 7 days × 8 200 = 57 400 for
+    Västmanland too, while Stockholm's figure stays its own."""
+    code, out, _ = run("payment", "compare", "--episodes", str(episodes), "--rulebooks",
+                       "stockholm-2020,vastmanland-2019", "--format", "json",
+                       "--set", "vastmanland-2019:threshold=2.0")  # fmt: skip
+    assert code == 0
+    first = json.loads(out)[0]
+    assert (first["stockholm-2020"], first["vastmanland-2019"]) == (57400, 57400)
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("threshold=2.0", "with several rulebooks write RULEBOOK:threshold"),
+        ("dalarna-2020:threshold=2.0", "'dalarna-2020' is not among the rulebooks run"),
+        ("vastmanland-2019:nowhere=2", "no parameter 'nowhere'"),
+    ],
+)
+def test_compare_refuses_a_setting_it_cannot_place(episodes: Path, setting: str, words: str):
+    code, _, err = run("payment", "compare", "--episodes", str(episodes), "--rulebooks",
+                       "stockholm-2020,vastmanland-2019", "--set", setting)  # fmt: skip
+    assert code == 2
+    assert words in " ".join(err.split())
+
+
+def test_the_table_warns_of_its_assumptions_and_the_files_carry_them(episodes: Path) -> None:
+    """Västmanland's threshold 3.0 is assumed: a warning under the table, a column in CSV, a
+    list in JSON; `--set threshold=2.4` turns it into a value set for the run: 37 − 2.4 × 15 = 1
+    day × 8 200."""
+    args = ["payment", "--rulebook", "vastmanland-2019", "--episodes", str(episodes)]
+    code, _, err = run(*args)
+    assert code == 0
+    assert "Antaganden" in err and "threshold = 3.0" in err
+    _, csv_out, _ = run(*args, "--format", "csv")
+    header, first = csv_out.splitlines()[:2]
+    assert "assumptions" in header.split(",") and "threshold = 3.0" in first
+    _, json_out, _ = run(*args, "--format", "json", "--set", "threshold=2.4")
+    (invoice,) = json.loads(json_out)["invoices"]
+    assert any("threshold = 2.4 was set for this run" in a for a in invoice["assumptions"])
+    assert invoice["amount_sek"] == 8200
