@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from domain.payment.test_rulebooks import GOOD as VALID
 from utskrivning.cli import app
 from utskrivning.domain.payment import compute_payment
 from utskrivning.domain.rulebooks import (
@@ -21,26 +22,8 @@ from utskrivning.domain.rulebooks import (
     rulebook_listing,
 )
 
-GOOD = """\
-id = "{id}"
-title = "Test"
-region = "Region Test"
-summary = "A test rulebook"
-parties = ["Region Test"]
-valid_from = 2020-01-01
-
-[[groups]]
-name = "all"
-care_types = ["somatic", "geriatric", "psychiatric"]
-
-[[groups.stages]]
-name = "Första"
-from = 2020-01-01
-to = 2020-12-31
-model = "average"
-threshold = "2.0"
-day_rate = 8200
-"""
+# The broken-rulebook tests' valid file, with a day rate of its own to break as well.
+GOOD = VALID + "day_rate = 8200\n"
 
 
 def _write(folder: Path, text: str, name: str = "hostile") -> Path:
