@@ -1,7 +1,10 @@
 """The episode's transition table, `(state, event) -> state` with guards, and `apply`.
 
-The service calls `apply` before it writes an event, so a refused step is never stored. Reasons
-are fixed sentences (no interpolated values) so the UI can translate them as they are.
+A step is two halves: `judge` (the guard: the table, the time rules of `clock`, the guards) decides
+a new step, `fold` (the effect) applies a stored one and never refuses. The service calls `apply`
+(both) before it writes an event, so a refused step is never stored; `replay` only folds, so the
+history stays readable whatever the guards become. Reasons are fixed sentences (no interpolated
+values) so the UI can translate them as they are.
 """
 
 from __future__ import annotations
