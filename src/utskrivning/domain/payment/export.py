@@ -122,6 +122,7 @@ def _cells(frame: pl.DataFrame) -> pl.DataFrame:
 
 def csv_frame(result: PaymentResult) -> pl.DataFrame:
     """One row per invoice line, led by its invoice's columns: the basis a spreadsheet sorts."""
+    # `liable` as Python's csv module wrote it (True/False), not Polars' true/false.
     invoices = _cells(invoice_rows(result)).with_columns(
         liable=pl.col("liable").replace_strict(
             {True: "True", False: "False"}, return_dtype=pl.String
