@@ -6,10 +6,12 @@ is a freshly spawned process, so generating the data or an earlier run cannot in
 memory it reports. The steps take turns, run by run, so that a busy machine slows them alike;
 the best wall time of each is the measure, and the process CPU time of that run is shown with it
 (on a shared machine it varies less than the wall time). A third step, `unchecked.py`, runs the same
-with no checks at all, to show how much time the target leaves for validating the file.
+with no checks at all, to show how much time the target leaves for validating the file. Last,
+`command.py` runs `utskrivning payment` as users run it, once per format and run (the formats
+taking turns), each within 2× the engine's time (b) and under 2 GB.
 
     python benchmarks/payment.py [--episodes 1500000] [--year 2020] [--rulebook dalarna-2020]
-                                 [--seed 0] [--runs 3] [--check]
+                                 [--seed 0] [--runs 3] [--check] [--formats table,csv,json,xlsx]
 """
 
 from __future__ import annotations
