@@ -68,3 +68,8 @@ bench-history: setup
 .PHONY: bench-service
 bench-service: setup
 	@$(UV) run python benchmarks/service.py
+
+# A 100 000-row episode file imported by the worker (SQLite; --database-url for PostgreSQL).
+.PHONY: bench-import
+bench-import: setup
+	@$(UV) run python benchmarks/import_job.py
