@@ -9,7 +9,9 @@ import io
 import pytest
 from django.utils import timezone
 
+from audit.reads import patients_read, references
 from utskrivning.audit.models import AuditEntry
+from utskrivning.episodes.models import Episode
 from web.test_deviation_pages import _tally, deviations, episode
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +80,8 @@ def test_a_bad_filter_is_a_422_naming_it(api, officer_a, deviations, query, fiel
 
 def test_the_list_s_reads_are_audited_once_per_episode(api, officer_a, deviations):
     api(officer_a, "deviations/followup")
-    read = AuditEntry.objects.filter(purpose="deviation follow-up", user=officer_a.user)
-    assert list(read.values_list("obj_id", flat=True)) == [str(deviations[0].episode_id)]
+    read = patients_read(purpose__contains="deviation follow-up", user=officer_a.user)
+    assert read == references([deviations[0].episode])
 
 
 def test_the_csv_is_the_page_s_download(client, login, api, officer_a, deviations):
@@ -102,8 +104,8 @@ def test_an_episode_s_deviations_are_the_page_s_newest_first(api, officer_a, dev
     assert len(listed) == len(deviations) + 2
     created = [d["created"] for d in listed]
     assert created == sorted(created, reverse=True)
-    read = AuditEntry.objects.filter(purpose="episode deviations", user=officer_a.user)
-    assert list(read.values_list("obj_id", flat=True)) == [str(pk)]
+    read = patients_read(purpose__contains="episode deviations", user=officer_a.user)
+    assert read == references(Episode.objects.filter(pk=pk).select_related("patient"))
 
 
 @pytest.mark.parametrize("member", ["officer_b", "region_finance"])

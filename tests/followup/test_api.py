@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from audit.reads import patients_read, references
 from utskrivning.audit.models import AuditEntry
 from utskrivning.episodes.models import Episode
 
@@ -107,11 +108,9 @@ def test_a_bad_filter_is_a_422_naming_it(api, analyst_a, query, field):
 
 def test_each_patient_read_is_audited(api, analyst_a, episodes):
     api(analyst_a, "followup/dashboard", **MARCH)
-    read = set(
-        AuditEntry.objects.filter(
-            purpose="follow-up dashboard (aggregated indicators)", user=analyst_a.user
-        ).values_list("obj_id", flat=True)
+    read = patients_read(
+        purpose__contains="follow-up dashboard (aggregated indicators)", user=analyst_a.user
     )
     falun_s = Episode.objects.filter(home_municipality__municipality_code="2080")
-    assert read == {str(pk) for pk in falun_s.values_list("pk", flat=True)}
+    assert read == references(falun_s.select_related("patient"))
     assert read, "the scope holds Falun's episodes"

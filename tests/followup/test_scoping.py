@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from utskrivning.audit.models import AuditEntry
+from audit.reads import patients_read, references
 from utskrivning.episodes.models import Episode
 from utskrivning.organisations.models import Kind, Membership, Organisation, Role
 from utskrivning.organisations.permissions import Action, can
@@ -57,14 +57,11 @@ def test_the_region_sees_every_municipality_and_narrows_to_one(
 def test_each_patient_read_for_the_dashboard_is_audited(client, login, analyst_a, episodes):
     login(analyst_a)
     client.get(MARCH)
-    read = set(
-        AuditEntry.objects.filter(purpose__startswith="follow-up dashboard").values_list(
-            "obj_id", "organisation__municipality_code"
-        )
+    read = patients_read(
+        purpose__contains="follow-up dashboard", organisation__municipality_code="2080"
     )
-    falun = Episode.objects.filter(external_id__startswith="F").values_list("pk", flat=True)
-    assert read == {(str(pk), "2080") for pk in falun}
-    assert all(entry.patient_ref for entry in AuditEntry.objects.filter(obj_type="episode"))
+    falun = Episode.objects.filter(external_id__startswith="F").select_related("patient")
+    assert read == references(falun)
 
 
 def test_the_region_narrows_to_a_hospital_too(client, login, region_finance, ward, episodes):
@@ -79,8 +76,9 @@ def test_the_region_narrows_to_a_hospital_too(client, login, region_finance, war
 def test_the_report_s_reads_are_audited(client, login, region_finance, region, episodes):
     login(region_finance)
     client.get(f"/followup/report/{region.pk}/2020-03.xlsx")
-    read = AuditEntry.objects.filter(purpose="follow-up monthly report")
-    assert read.count() == Episode.objects.count() == 7  # B3, still in hospital, is read too
+    read = patients_read(purpose__contains="follow-up monthly report")
+    assert read == references(Episode.objects.select_related("patient"))  # B3 in hospital too
+    assert Episode.objects.count() == 7
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from audit.reads import patients_read, references
 from service.factories import (
     HospitalFactory,
     MembershipFactory,
@@ -23,7 +24,6 @@ from service.factories import (
     RegionFactory,
     WardFactory,
 )
-from utskrivning.audit.models import AuditEntry
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.rulebooks import load_rulebook
 from utskrivning.episodes.models import Episode
@@ -117,9 +117,9 @@ def test_a_municipality_s_trend_is_drawn_against_the_county_average(client, logi
     page = client.get("/followup/?from=2020-10&to=2020-12").text
     assert 'class="muted threshold-note"' in page and "1,75" in page
     # Huddinge's episodes of the window are read for the threshold, and logged as such.
-    read = AuditEntry.objects.filter(purpose__startswith="follow-up county average")
-    huddinge = Episode.objects.filter(external_id__in=["H1", "H2"]).values_list("pk", flat=True)
-    assert {str(pk) for pk in huddinge} <= set(read.values_list("obj_id", flat=True))
+    read = patients_read(purpose__contains="follow-up county average")
+    huddinge = Episode.objects.filter(external_id__in=["H1", "H2"]).select_related("patient")
+    assert references(huddinge) <= read
 
 
 @pytest.mark.django_db

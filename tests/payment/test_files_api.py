@@ -28,7 +28,8 @@ def test_the_episode_file_is_the_page_s(client, login, api, analyst_a, episodes)
     assert response.content == client.get("/invoices/2080/2020-03/episodes.csv").content
     assert response.content.decode().count("\n") == 4  # the header and F1–F3, discharged in March
     read = AuditEntry.objects.filter(purpose="episode file download", user=analyst_a.user)
-    assert read.count() == 2 * 3  # the API's download and the page's
+    assert [len(e.patients.split()) for e in read] == [3, 3]  # the API's download and the page's
+    assert {e.path.startswith("/api/") for e in read} == {True, False}
 
 
 def test_the_xlsx_is_the_page_s(client, login, api, region_finance, episodes):

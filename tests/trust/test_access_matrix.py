@@ -110,6 +110,7 @@ class World:
         self.members = {
             "nurse": cast.nurse, "officer_a": cast.officer_a, "finance_a": cast.finance_a,
             "finance_region": cast.finance_region,
+            "administrator": _member(cast.ward, Role.ADMINISTRATOR),
         }  # fmt: skip
         self.outsiders = {
             "nurse of another ward": cast.other_nurse,

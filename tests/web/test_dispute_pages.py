@@ -14,8 +14,8 @@ import subprocess
 import openpyxl
 import pytest
 
+from audit.reads import patients_read, references
 from payment.test_corrections import EPISODES  # the hand-worked case
-from utskrivning.audit.models import AuditEntry
 from utskrivning.episodes.models import Episode
 from utskrivning.imports.services import import_episode_file
 from utskrivning.payment.models import InvoiceDispute
@@ -171,7 +171,5 @@ def test_the_downloads_carry_the_correction(
 def test_reading_the_basis_audits_each_episode_line(client, login, finance_falun, episodes):
     login(finance_falun)
     client.get(BASIS)
-    entries = AuditEntry.objects.filter(purpose="invoice basis", action="read")
-    assert sorted(e.obj_id for e in entries) == sorted(
-        str(pk) for pk in Episode.objects.values_list("pk", flat=True)
-    )
+    read = patients_read(purpose__contains="invoice basis", path=BASIS)
+    assert read == references(Episode.objects.select_related("patient"))

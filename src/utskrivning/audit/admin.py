@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from utskrivning.audit.models import AuditEntry
-from utskrivning.audit.services import patient_reference
+from utskrivning.audit.services import entries_naming
 from utskrivning.domain.identity import looks_like_personal_number, parse_personal_number
 
 
@@ -14,7 +14,7 @@ from utskrivning.domain.identity import looks_like_personal_number, parse_person
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only; a personnummer typed into the search finds the patient's entries by reference."""
 
-    list_display = ("at", "user", "organisation", "action", "obj_type", "obj_id", "ip")
+    list_display = ("at", "user", "organisation", "action", "path", "status", "ip", "api_key")
     list_filter = ("action", "organisation")
     list_select_related = ("user", "organisation")
     search_fields = ("user__username", "obj_type", "obj_id", "purpose", "path")
@@ -28,7 +28,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
                 number = parse_personal_number(search_term, today=timezone.localdate())
             except ValueError:
                 return queryset.none(), False
-            return queryset.filter(patient_ref=patient_reference(number)), False
+            return queryset & entries_naming(number), False
         return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

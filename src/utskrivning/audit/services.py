@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from utskrivning.audit import context
 from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.lib.http import client_ip
@@ -37,9 +39,22 @@ def audit_record(
     obj_type: str,
     obj_id: str | int,
     patient_id: PersonalNumber | None = None,
+    patients: list[str] | None = None,
     purpose: str,
     request: HttpRequest | None = None,
 ) -> AuditEntry:
+    """One entry now; within a request it carries the request's path, address and API key.
+    `patients` are references (`patient_reference`) of every patient the act touched."""
+    ongoing = context.current()
+    if ongoing is not None:
+        ongoing.entries += 1
+        where = ongoing.where(request)
+    else:
+        where = {
+            "path": request.path[:2000] if request is not None else "",
+            "method": request.method or "" if request is not None else "",
+            "ip": client_ip(request) if request is not None else None,
+        }
     return AuditEntry.objects.create(
         user=actor if actor is not None and actor.is_authenticated else None,
         organisation=organisation,
@@ -47,8 +62,32 @@ def audit_record(
         obj_type=obj_type,
         obj_id=str(obj_id)[:150],
         patient_ref=patient_reference(patient_id) if patient_id is not None else "",
+        patients=" ".join(patients or ()),
         purpose=purpose,
-        # The path only: a query string may carry a personnummer typed into a search.
-        path=request.path[:2000] if request is not None else "",
-        ip=client_ip(request) if request is not None else None,
+        **where,
     )
+
+
+def audit_patients_read(
+    numbers: list[str], *, actor: Any, organisation: Organisation | None, purpose: str
+) -> None:
+    """The patients (canonical personnummer) a read showed: noted on the request's one entry,
+    or outside a request written as one entry now."""
+    references = [patient_reference(PersonalNumber(n)) for n in dict.fromkeys(numbers)]
+    if context.note_patients(references, purpose):
+        return
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action=AuditAction.READ,
+        obj_type="patients",
+        obj_id=len(references),
+        patients=references,
+        purpose=purpose,
+    )
+
+
+def entries_naming(number: PersonalNumber) -> QuerySet[AuditEntry]:
+    """Every entry about this patient: one patient's act (`patient_ref`), or a request's reads."""
+    reference = patient_reference(number)
+    return AuditEntry.objects.filter(Q(patient_ref=reference) | Q(patients__contains=reference))

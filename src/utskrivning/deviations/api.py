@@ -170,6 +170,13 @@ def report_deviation(request: HttpRequest, pk: EpisodeId, body: DeviationIn) -> 
 @episode_router.get("/deviations", summary="Deviations on the episodes the caller sees")
 def deviations(request: HttpRequest) -> list[dict[str, Any]]:
     membership = membership_of(request)
+    found = list(deviations_visible_to(organisation=membership.organisation))
+    audit_reads(
+        [d.episode for d in found],
+        actor=request.user,
+        organisation=membership.organisation,
+        purpose="deviations (API)",
+    )
     return [
         {
             "id": d.pk,
@@ -180,5 +187,5 @@ def deviations(request: HttpRequest) -> list[dict[str, Any]]:
             "organisation_id": d.organisation_id,
             "created": d.created,
         }
-        for d in deviations_visible_to(organisation=membership.organisation)
+        for d in found
     ]

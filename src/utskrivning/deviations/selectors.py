@@ -57,7 +57,7 @@ class Followup:
 def deviations_visible_to(*, organisation: Organisation) -> QuerySet[Deviation]:
     return Deviation.objects.filter(
         episode__in=episodes_visible_to(organisation=organisation)
-    ).select_related("episode", "organisation")
+    ).select_related("episode__patient", "organisation")
 
 
 def deviations_for_followup(

@@ -14,10 +14,8 @@ from typing import Any
 import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from utskrivning.audit.models import AuditAction, AuditEntry
-from utskrivning.audit.services import patient_reference
+from utskrivning.audit.services import audit_patients_read
 from utskrivning.domain.episodes import read_episodes
-from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.payment.explain import Explanation, explain_episode
 from utskrivning.domain.process import (
     Party,
@@ -80,31 +78,12 @@ def episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]:
 def audit_reads(
     episodes: list[Episode], *, actor: Any, organisation: Organisation, purpose: str
 ) -> None:
-    """One entry per patient read, in one query."""
-    audit_patient_reads(
-        [(e.pk, e.patient.personal_number) for e in episodes],
+    """The episodes' patients were read: on the request's one audit entry (audit.context)."""
+    audit_patients_read(
+        [e.patient.personal_number for e in episodes],
         actor=actor,
         organisation=organisation,
         purpose=purpose,
-    )
-
-
-def audit_patient_reads(
-    reads: list[tuple[int, str]], *, actor: Any, organisation: Organisation, purpose: str
-) -> None:
-    """As `audit_reads`, for (episode id, personnummer) pairs read without their episodes."""
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            user=user,
-            organisation=organisation,
-            action=AuditAction.READ,
-            obj_type="episode",
-            obj_id=str(pk),
-            patient_ref=patient_reference(PersonalNumber(number)),
-            purpose=purpose,
-        )
-        for pk, number in reads
     )
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
+from utskrivning.audit.services import audit_patients_read
 from utskrivning.domain.payment.explain import Explanation, explain_episode
 from utskrivning.domain.process import (
     Deadline,
@@ -34,7 +35,6 @@ from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import Episode, EpisodeStatus
 from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.episodes.selectors import (
-    audit_patient_reads,
     episodes_visible_to,
     report_skipped,
     rulebook_for,
@@ -167,8 +167,8 @@ def presented_worklist(
             if len(_kept) >= MAX_KEPT:
                 _kept.clear()
             _kept[key] = _kept.get(key, {}) | kept
-    audit_patient_reads(
-        [(pk, number) for pk, _, number in state],
+    audit_patients_read(
+        [number for _, _, number in state],
         actor=actor,
         organisation=organisation,
         purpose="worklist",

@@ -19,10 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from utskrivning.audit.models import AuditAction
-from utskrivning.audit.services import audit_record
+from utskrivning.audit.services import audit_record, patient_reference
 from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
 from utskrivning.domain.documents import runs_as_formula
 from utskrivning.domain.episodes import EpisodeFileError, RowError, read_episodes
+from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.process import EpisodeFacts, Event, EventType, FileRecord, Party, fold
 from utskrivning.episodes.events import event_to_payload
 from utskrivning.episodes.models import Episode, EpisodeEvent, ImportStatus, Patient
@@ -289,6 +290,7 @@ def _save(
             action=AuditAction.IMPORT,
             obj_type="episode_file",
             obj_id=f"{len(fresh)} episodes",
+            patients=[patient_reference(PersonalNumber(n)) for n in {p.patient_id for p in fresh}],
             purpose="import of an episode file",
         )
         result = ImportResult(imported=len(fresh), already_stored=total - len(fresh))

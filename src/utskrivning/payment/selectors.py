@@ -11,10 +11,8 @@ from typing import Any
 
 from django.db.models import Case, QuerySet, When
 
-from utskrivning.audit.models import AuditAction
-from utskrivning.audit.services import audit_record
+from utskrivning.audit.services import audit_patients_read
 from utskrivning.domain.calendar import to_local_naive
-from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.payment import Invoice, InvoiceLine, PaymentResult
 from utskrivning.episodes.models import Episode
 from utskrivning.lib.paging import Page, Paged
@@ -175,17 +173,17 @@ def disputes_read(
             page.offset : page.offset + page.limit
         ]
     )
-    for dispute in disputes:
-        for episode in {e for e in (dispute.episode, dispute.corrected_episode) if e is not None}:
-            audit_record(
-                actor=actor,
-                organisation=organisation,
-                action=AuditAction.READ,
-                obj_type="episode",
-                obj_id=episode.pk,
-                patient_id=PersonalNumber(episode.patient.personal_number),
-                purpose="invoice disputes",
-            )
+    audit_patients_read(
+        [
+            episode.patient.personal_number
+            for dispute in disputes
+            for episode in (dispute.episode, dispute.corrected_episode)
+            if episode is not None
+        ],
+        actor=actor,
+        organisation=organisation,
+        purpose="invoice disputes",
+    )
     return disputes, Paged(page=page, total=visible.count())
 
 

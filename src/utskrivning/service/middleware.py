@@ -11,7 +11,9 @@ from django.utils.cache import add_never_cache_headers
 
 from utskrivning.api.auth import acting_membership
 from utskrivning.api.errors import error_response
-from utskrivning.organisations.permissions import READ, may_read
+from utskrivning.audit import context
+from utskrivning.audit.models import AuditAction, AuditEntry
+from utskrivning.organisations.permissions import READ, Data, may_read
 from utskrivning.service.routes import route_data
 
 
@@ -74,9 +76,63 @@ class DataAccessMiddleware:
         if data is not None and READ[data] is None:
             return None
         membership = acting_membership(request)
+        if membership is not None:
+            request.membership = membership  # type: ignore[attr-defined]
         if data is not None and (membership is None or may_read(membership, data)):
             return None
         reason = f"Your role may not read {data}." if data else "This route has no access rule."
         if request.path.startswith("/api/"):
             return error_response(request, 403, reason)
         raise PermissionDenied(reason)
+
+
+_DENIED = frozenset({401, 403, 404})
+
+
+class AuditMiddleware:
+    """One audit entry per request, written when it ends (audit.context): the patients its reads
+    noted; else a denial (401, 403 or 404: an enumeration of ids leaves a trace); else, for a
+    signed-in caller on a route with data, that it was there, unless its services wrote their
+    own entries. A route without data (health, login page, schema) is not logged."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with context.request_audit(request) as ongoing:
+            response = self.get_response(request)
+        action = _request_action(request, response, ongoing)
+        if action is not None:
+            membership = getattr(request, "membership", None)
+            AuditEntry.objects.create(
+                user=request.user if request.user.is_authenticated else None,
+                organisation=membership.organisation if membership is not None else None,
+                action=action,
+                obj_type="request",
+                obj_id=_route(request),
+                patients=" ".join(ongoing.patients),
+                purpose="; ".join(ongoing.purposes) or _route(request),
+                status=response.status_code,
+                **ongoing.where(request),
+            )
+        return response
+
+
+def _route(request: HttpRequest) -> str:
+    match = request.resolver_match
+    return match.route[:150] if match is not None else ""
+
+
+def _request_action(
+    request: HttpRequest, response: HttpResponse, ongoing: context.RequestAudit
+) -> AuditAction | None:
+    if ongoing.patients:
+        return AuditAction.READ
+    match = request.resolver_match
+    signed_in = request.user.is_authenticated
+    if response.status_code in _DENIED and (signed_in or match is not None):
+        return AuditAction.DENIED
+    data = route_data(match.route) if match is not None else None
+    if signed_in and data not in (None, Data.NONE) and not ongoing.entries:
+        return AuditAction.ACCESS
+    return None

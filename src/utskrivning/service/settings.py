@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "utskrivning.service.middleware.AuditMiddleware",
     "utskrivning.api.idempotency.IdempotencyMiddleware",
     "utskrivning.service.middleware.DataAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
