@@ -199,6 +199,7 @@ PAYLOAD = {
     E.COURT_DECISION_RECORDED: Event(E.COURT_DECISION_RECORDED, court_granted=True),
     E.IMPORTED: Event(E.IMPORTED, record=FileRecord()),
     E.EVENT_VOIDED: Event(E.EVENT_VOIDED, voids=1),
+    E.PATIENT_DETAILS_CHANGED: Event(E.PATIENT_DETAILS_CHANGED),
 }
 STATES: list[EpisodeState | None] = [None, *EpisodeState]
 ALLOWED = [(s, e, target) for s in STATES for e, target in EXPECTED[s].items()]

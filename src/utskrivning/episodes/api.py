@@ -25,6 +25,7 @@ from utskrivning.domain.process import (
 from utskrivning.episodes import selectors
 from utskrivning.episodes.events import CALLER_FIELDS
 from utskrivning.episodes.models import Episode
+from utskrivning.episodes.patients import patient_details_change
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import episode_admit, episode_record_event
 from utskrivning.episodes.worklist import paged_worklist
@@ -289,5 +290,25 @@ def acknowledge(request: HttpRequest, pk: EpisodeId, body: AcknowledgeIn) -> Sta
         ),
         at=body.at or timezone.now(),
         membership=membership,
+    )
+    return Status(201, _event_out(stored))
+
+
+class PatientDetailsIn(Schema):
+    name: str
+    address: str = ""
+
+
+@router.post(
+    "/{int:pk}/patient", response={201: EventOut}, summary="Correct the patient's name or address"
+)
+def change_patient_details(request: HttpRequest, pk: EpisodeId, body: PatientDetailsIn) -> Status:
+    """An event of its own in the episode's timeline; an admission never changes them."""
+    membership = membership_of(request)
+    stored = patient_details_change(
+        episode=visible_episode(membership, pk),
+        membership=membership,
+        name=body.name,
+        address=body.address,
     )
     return Status(201, _event_out(stored))

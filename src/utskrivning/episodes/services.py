@@ -37,8 +37,8 @@ from utskrivning.episodes.models import (
     EpisodeEvent,
     EpisodeStatus,
     Message,
-    Patient,
 )
+from utskrivning.episodes.patients import patient_for_admission
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.lib.errors import ConflictError, NotVisibleError
 from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, checked_text
@@ -274,7 +274,8 @@ def episode_admit(
     idempotency_key: str | None = None,
     recorded_at: datetime | None = None,
 ) -> EpisodeEvent:
-    """Admit a patient to `ward`: the patient (created or updated), the episode, its first event.
+    """Admit a patient to `ward`: the patient (registered if new, never overwritten: see
+    `episodes.patients`), the episode, its first event.
     `at` and `recorded_at` as for `episode_record_event`."""
     event = Event(EventType.ADMITTED, support_needed=support_needed)
     recorded_at = recorded_at or timezone.now()
@@ -308,9 +309,8 @@ def episode_admit(
             _, facts = apply(EpisodeFacts(), event, at, recorded_at=recorded_at)
         except TransitionError as refused:
             raise ProcessError(refused.reason, field=refused.field) from None
-        patient, _ = Patient.objects.update_or_create(
-            personal_number=number.canonical,
-            defaults={"name": name, "address": address, "home_municipality": home_municipality},
+        patient = patient_for_admission(
+            number=number, name=name, address=address, home_municipality=home_municipality
         )
         episode = Episode.objects.create(
             patient=patient,

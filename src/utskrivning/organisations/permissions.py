@@ -38,6 +38,7 @@ class Action(StrEnum):
     VIEW_FOLLOWUP = "view_followup"
     VOID_EVENT = "void_event"
     MANAGE_API_KEYS = "manage_api_keys"
+    CHANGE_PATIENT_DETAILS = "change_patient_details"
 
 
 WARD_STAFF = frozenset({Role.WARD_NURSE, Role.PHYSICIAN})
@@ -88,6 +89,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
         REGIONAL | MUNICIPAL,
     ),
     Action.MANAGE_API_KEYS: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
+    # The ward that has the patient corrects a name or an address (docs/process.md, identity).
+    Action.CHANGE_PATIENT_DETAILS: (WARD_STAFF, ANYWHERE),
 }
 
 

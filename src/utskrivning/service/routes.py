@@ -30,6 +30,7 @@ ROUTE_DATA: dict[str, Data] = {
     "api/episodes/": Data.PROCESS,
     "api/episodes/<int:pk>/events": Data.PROCESS,
     "api/episodes/<int:pk>/acknowledgements": Data.PROCESS,
+    "api/episodes/<int:pk>/patient": Data.PROCESS,
     "api/episodes/<int:pk>/deviations": Data.PROCESS,
     "api/deviations/episodes/<int:pk>": Data.PROCESS,
     "api/episodes/deviations": Data.DEVIATIONS,

@@ -51,6 +51,9 @@ class EventType(StrEnum):
     IMPORTED = "imported"
     # An administrator's compensating event: the event it names no longer counts.
     EVENT_VOIDED = "event_voided"
+    # The patient's name or address corrected by the ward (a personnummer is one patient; a later
+    # admission never overwrites them): shown in the timeline, changes no fact of the process.
+    PATIENT_DETAILS_CHANGED = "patient_details_changed"
 
 
 class MessageKind(StrEnum):

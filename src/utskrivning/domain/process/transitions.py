@@ -172,6 +172,7 @@ _EFFECTS: dict[EventType, Effect] = {
     E.IMPORTED: _import,
     # The history's reader leaves the voided event out; the voiding itself changes nothing.
     E.EVENT_VOIDED: _same,
+    E.PATIENT_DETAILS_CHANGED: _same,
 }
 
 
@@ -291,6 +292,7 @@ _REFUSED = {
     # Not steps: the import and the region's administrator write these (episodes.projection).
     E.IMPORTED: "An episode comes from an episode file through the import only.",
     E.EVENT_VOIDED: "An event is voided by the region's administrator, not as a step.",
+    E.PATIENT_DETAILS_CHANGED: "A patient's name and address change through their own request.",
 }
 
 
