@@ -4,7 +4,7 @@ batches, all or nothing, and on PostgreSQL two workers never take the same event
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -17,11 +17,17 @@ from utskrivning.deviations.services import (
     outbox_drain,
     outbox_process_batch,
 )
+from utskrivning.domain.identity import valid_personal_number
 from utskrivning.episodes.models import Deviation, EpisodeEvent
 from utskrivning.service import commands
 
 LATER = ADMITTED + timedelta(days=3)  # the admission notice's 24 hours have passed
 H = timedelta(hours=1)
+
+
+def another(n: int) -> str:
+    """Another patient: one personnummer has one open stay at a time (docs/process.md)."""
+    return valid_personal_number(date(1940, 1, 1), n)
 
 
 def _unprocessed() -> int:
@@ -30,7 +36,7 @@ def _unprocessed() -> int:
 
 def test_a_pass_flags_every_event_and_proposes_the_missed_deadlines_once(cast):
     episode = cast.admit()
-    cast.admit(at=ADMITTED + timedelta(hours=1))
+    cast.admit(at=ADMITTED + timedelta(hours=1), personal_number=another(1))
     assert _unprocessed() == 2
     assert outbox_drain(now=LATER) == 2
     assert _unprocessed() == 0
@@ -44,7 +50,7 @@ def test_a_pass_flags_every_event_and_proposes_the_missed_deadlines_once(cast):
 
 def test_batches_take_the_oldest_events_first(cast):
     for hour in range(5):
-        cast.admit(at=ADMITTED + timedelta(hours=hour))
+        cast.admit(at=ADMITTED + timedelta(hours=hour), personal_number=another(hour))
     first = list(EpisodeEvent.objects.order_by("pk").values_list("pk", flat=True))
     assert [outbox_process_batch(now=LATER, batch=2) for _ in range(4)] == [2, 2, 1, 0]
     assert set(EpisodeEvent.objects.filter(processed=True).values_list("pk", flat=True)) == set(
@@ -54,7 +60,7 @@ def test_batches_take_the_oldest_events_first(cast):
 
 def test_a_crash_mid_batch_leaves_nothing_half_done_and_the_rerun_does_it_once(cast, monkeypatch):
     cast.admit()
-    cast.admit(at=ADMITTED + timedelta(hours=1))
+    cast.admit(at=ADMITTED + timedelta(hours=1), personal_number=another(1))
     propose = services._propose_for
 
     def propose_then_crash(episodes, now):
@@ -73,7 +79,7 @@ def test_a_crash_mid_batch_leaves_nothing_half_done_and_the_rerun_does_it_once(c
 
 def test_deviations_are_proposed_in_batches_with_the_same_result(cast):
     for hour in range(3):
-        cast.admit(at=ADMITTED + timedelta(hours=hour))
+        cast.admit(at=ADMITTED + timedelta(hours=hour), personal_number=another(hour))
     one_by_one = deviations_propose(now=LATER, batch=1)
     assert len({d.episode_id for d in one_by_one}) == 3
     assert deviations_propose(now=LATER) == []
@@ -94,7 +100,7 @@ def test_two_workers_never_take_the_same_event():
 
     cast = Cast()
     for hour in range(4):
-        cast.admit(at=ADMITTED + timedelta(hours=hour))
+        cast.admit(at=ADMITTED + timedelta(hours=hour), personal_number=another(hour))
     holding, release = threading.Event(), threading.Event()
     taken: list[int] = []
 

@@ -10,6 +10,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from deviations.test_services import another
 from episodes.conftest import ADMITTED
 from utskrivning.episodes.models import Deviation
 from utskrivning.service.commands import worker_pass
@@ -26,7 +27,7 @@ def _pass(now):
 
 def test_a_pass_with_nothing_to_do_writes_nothing_whatever_is_open(cast):
     for hour in range(12):
-        cast.admit(at=ADMITTED + timedelta(hours=hour))
+        cast.admit(at=ADMITTED + timedelta(hours=hour), personal_number=another(hour))
     first = _pass(LATER)
     assert any(sql.startswith("INSERT") for sql in first)
     assert Deviation.objects.filter(proposed=True).count() == 12

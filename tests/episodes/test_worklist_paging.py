@@ -3,13 +3,16 @@ and only the page's patients read and audited."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 
+from audit.reads import patients_read, references
 from episodes.conftest import ADMITTED
 from utskrivning.audit.models import AuditEntry
+from utskrivning.domain.identity import valid_personal_number
+from utskrivning.episodes.models import Episode
 from utskrivning.lib.paging import MAX_LIMIT
 
 from .test_api import auth
@@ -19,7 +22,14 @@ NOW = ADMITTED + timedelta(hours=3)
 
 @pytest.fixture
 def seven(cast):
-    return [cast.admit(at=ADMITTED + timedelta(minutes=k)).pk for k in range(7)]
+    """Seven patients: one personnummer has one open stay at a time."""
+    return [
+        cast.admit(
+            at=ADMITTED + timedelta(minutes=k),
+            personal_number=valid_personal_number(date(1940, 1, 1), k),
+        ).pk
+        for k in range(7)
+    ]
 
 
 def _page(client, headers, query):
@@ -49,8 +59,8 @@ def test_the_api_pages_the_worklist_in_admission_order(client, cast, seven):
 def test_only_the_pages_patients_are_read_and_audited(client, cast, seven):
     before = set(AuditEntry.objects.values_list("pk", flat=True))
     _page(client, auth(cast.nurse), "?limit=2")
-    read = AuditEntry.objects.exclude(pk__in=before).filter(purpose="worklist")
-    assert sorted(int(pk) for pk in read.values_list("obj_id", flat=True)) == seven[:2]
+    read = patients_read(purpose="worklist", pk__gt=max(before, default=0))
+    assert read == references(Episode.objects.filter(pk__in=seven[:2]).select_related("patient"))
 
 
 def test_the_default_page_is_bounded(client, cast):
