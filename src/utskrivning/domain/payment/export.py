@@ -130,10 +130,13 @@ def csv_frame(result: PaymentResult) -> pl.DataFrame:
     )
     ordered = _ordered_lines(result)
     lines = _cells(_line_columns(ordered).select(LINE_COLUMNS))
-    return pl.concat(
-        [invoices[ordered.get_column("invoice")], lines.rename(lambda c: f"line_{c}")],
-        how="horizontal",
+    number = ordered.get_column("invoice")
+    # The assumptions once per invoice, on its first line: repeated on each of a national year's
+    # 1.5 million lines they tripled the file.
+    heads = invoices[number].with_columns(
+        assumptions=pl.when(number.is_first_distinct()).then(pl.col("assumptions"))
     )
+    return pl.concat([heads, lines.rename(lambda c: f"line_{c}")], how="horizontal")
 
 
 def to_csv(result: PaymentResult) -> str:
