@@ -10,6 +10,7 @@ steps as an outside value says.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 DIGITS = re.compile(r"[0-9]+", re.ASCII)
 MAX_ID = 2**63 - 1  # a database id: what a 64-bit integer column holds
@@ -44,3 +45,23 @@ def bounded_int(text: str, *, field: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise NumberError(field, reason)
     return value
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def iso_date(text: str) -> date | None:
+    """The date `text` writes as YYYY-MM-DD in ASCII digits, else None. Not Django's
+    `parse_date`, whose `\\d` read "٢٠٢٦-١٢-١٠" and "２０２６-12-1" as dates."""
+    if _ISO_DATE.fullmatch(text) is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def has_other_digits(text: str) -> bool:
+    """Whether `text` holds a digit that is not ASCII 0-9 (Arabic-Indic, full-width, superscript):
+    what `int()`, `strptime` and a database's integer lookup would quietly read as a number."""
+    return any(ch.isdigit() and not "0" <= ch <= "9" for ch in text)

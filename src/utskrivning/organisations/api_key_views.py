@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from utskrivning.lib.forms import AsciiDigitsForm
 from utskrivning.organisations.api_keys import (
     MAX_VALIDITY,
     ApiKeyError,
@@ -25,7 +26,7 @@ from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import membership_required
 
 
-class IssueForm(forms.Form):
+class IssueForm(AsciiDigitsForm):
     holder = forms.ModelChoiceField(label=_("Acts as"), queryset=Membership.objects.none())
     name = forms.CharField(label=_("System"), max_length=100)
     days = forms.IntegerField(

@@ -6,10 +6,11 @@ from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
+from utskrivning.lib.forms import AsciiDigitsForm
 from utskrivning.organisations.models import Membership
 
 
-class ChooseMembershipForm(forms.Form):
+class ChooseMembershipForm(AsciiDigitsForm):
     membership = forms.ModelChoiceField(
         label=_("Act as"),
         queryset=Membership.objects.none(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -14,6 +14,7 @@ from utskrivning.api.errors import error_response
 from utskrivning.audit import context
 from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.organisations.permissions import READ, Data, may_read
+from utskrivning.service.errors import bad_request
 from utskrivning.service.routes import route_data
 
 
@@ -136,3 +137,18 @@ def _request_action(
     if signed_in and data not in (None, Data.NONE) and not ongoing.entries:
         return AuditAction.ACCESS
     return None
+
+
+class BadRequestPageMiddleware:
+    """A request a view refuses with `BadRequest` (a hand-made page number, month or filter) gets
+    the Swedish 400 page also with DEBUG on, as in the demo: Django's own answer to it there is
+    its debug page, a traceback with the settings, to anyone who types a wrong address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        return bad_request(request, exception) if isinstance(exception, BadRequest) else None

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "utskrivning.service.middleware.AuditMiddleware",
     "utskrivning.api.idempotency.IdempotencyMiddleware",
     "utskrivning.service.middleware.DataAccessMiddleware",
+    "utskrivning.service.middleware.BadRequestPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

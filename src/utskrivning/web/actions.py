@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.utils.dateparse import parse_date
-
 from utskrivning.domain.process import (
     EpisodeFacts,
     Event,
@@ -21,6 +19,7 @@ from utskrivning.domain.process import (
     allowed_events,
 )
 from utskrivning.episodes.services import EVENT_ACTIONS, OWN_PARTY_EVENTS
+from utskrivning.lib.digits import iso_date
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
@@ -86,7 +85,7 @@ def event_from_post(post: Mapping[str, object], membership: Membership) -> Event
     if event_type not in PERMISSION:
         raise FormError(event_type)
     estimated_text = str(post.get("estimated_discharge") or "")
-    estimated = parse_date(estimated_text) if estimated_text else None
+    estimated = iso_date(estimated_text) if estimated_text else None
     if estimated_text and estimated is None:
         raise FormError(estimated_text)
     parties = frozenset(_enum(Party, p) for p in getlist("parties"))

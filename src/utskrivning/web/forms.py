@@ -13,13 +13,14 @@ from utskrivning.api import uploads
 from utskrivning.domain.identity import parse_personal_number
 from utskrivning.episodes.models import CareType, DeviationCategory
 from utskrivning.lib import months
+from utskrivning.lib.forms import AsciiDigitsForm
 from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.approvals import REASON_LENGTH
 from utskrivning.payment.models import Correction, DisputeOutcome
 
 
-class ImportForm(forms.Form):
+class ImportForm(AsciiDigitsForm):
     file = forms.FileField(label=_("Episode file"))
 
     def clean_file(self) -> bytes:
@@ -29,7 +30,7 @@ class ImportForm(forms.Form):
         return bytes(upload.read())
 
 
-class AdmitForm(forms.Form):
+class AdmitForm(AsciiDigitsForm):
     """The admission: the personnummer is validated here, once, into a value type."""
 
     personal_number = forms.CharField(label=_("Personnummer"), max_length=13)
@@ -66,7 +67,7 @@ class AdmitForm(forms.Form):
         return text
 
 
-class DeviationForm(forms.Form):
+class DeviationForm(AsciiDigitsForm):
     """A party's own report; missed deadlines are proposed by `deviations_propose` instead."""
 
     category = forms.ChoiceField(label=_("Category"), choices=DeviationCategory.choices)
@@ -75,7 +76,7 @@ class DeviationForm(forms.Form):
     )
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(AsciiDigitsForm):
     """The municipality's question: of the line of `episode` (its file id), else of the month."""
 
     text = forms.CharField(
@@ -84,11 +85,11 @@ class DisputeForm(forms.Form):
     episode = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(AsciiDigitsForm):
     """Approving states nothing but the month; the form carries the service's refusal."""
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(AsciiDigitsForm):
     """Why the region's finance reopens an approved month (kept with the month and audited)."""
 
     reason = forms.CharField(
@@ -98,7 +99,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(AsciiDigitsForm):
     """The region's answer; a `corrected` outcome states its correction (the service checks it)."""
 
     answer = forms.CharField(
@@ -121,7 +122,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(AsciiDigitsForm):
     """The follow-up's filters: a period of whole months and perhaps one category."""
 
     start = forms.DateField(

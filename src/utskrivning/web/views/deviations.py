@@ -17,9 +17,14 @@ from utskrivning.organisations.models import Kind
 from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.forms import FollowupForm
 
+FILTERS = ("start", "end", "category")
+
 
 def _filters(request: HttpRequest) -> tuple[FollowupForm, date, date, str]:
-    form = FollowupForm(request.GET if "start" in request.GET else None)
+    """Any filter given binds the form, so a wrong or partial period is refused, never replaced
+    by the default one (`?end=9999-12` alone, or a download of a period that was not asked for)."""
+    given = any(name in request.GET for name in FILTERS)
+    form = FollowupForm(request.GET if given else None)
     start, end = form.period(timezone.localdate())
     return form, start, end, form.chosen_category
 
@@ -32,7 +37,7 @@ def followup(request: HttpRequest) -> HttpResponse:
         page = page_of(page=request.GET.get("page"), limit=request.GET.get("limit"))
     except ValidationError as refused:
         raise BadRequest(refused) from None  # a hand-made address: the Swedish 400 page
-    keep = tuple((k, request.GET[k]) for k in ("start", "end", "category") if k in request.GET)
+    keep = tuple((k, request.GET[k]) for k in FILTERS if k in request.GET)
     context: dict[str, Any] = {
         "membership": membership,
         "form": form,
@@ -57,7 +62,9 @@ def followup(request: HttpRequest) -> HttpResponse:
 @membership_required
 def followup_csv(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    _form, start, end, category = _filters(request)
+    form, start, end, category = _filters(request)
+    if form.errors:
+        raise BadRequest(form.errors.as_text())  # a hand-made address: the Swedish 400 page
     text = deviations_csv(
         organisation=membership.organisation,
         start=start,
