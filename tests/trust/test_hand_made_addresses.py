@@ -4,6 +4,8 @@ answer to a refused address being Django's debug page (a traceback with the sett
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -101,3 +103,19 @@ def test_the_same_form_in_ascii_digits_is_valid(cast):
         {"holder": str(membership.pk), "name": "S", "days": "30"}, membership=membership
     )
     assert form.is_valid(), form.errors
+
+
+def _as_a_spreadsheet_reads(raw: str) -> list[list[str]]:
+    """Rows as Excel splits them: a CR outside quotes ends a row as a LF does."""
+    return list(csv.reader(io.StringIO(raw.replace("\r", "\n"), newline="")))
+
+
+@pytest.mark.parametrize("text", ["x\r=1+2", "x\r\n=1+2", "\r@SUM(A1)", "ok\r+1"])
+def test_a_line_break_in_free_text_starts_no_row_in_a_download(client, cast, notified, text):
+    client.force_login(cast.nurse.user)
+    client.post(f"/episodes/{notified.pk}/deviations/", {"category": "other", "text": text})
+    client.force_login(cast.finance_region.user)
+    raw = client.get("/deviations/deviations.csv").content.decode()
+    rows = _as_a_spreadsheet_reads(raw)
+    assert len(rows) == 2, rows  # the header and the one deviation
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

@@ -8,8 +8,6 @@ staff, who see no episode, follow up every deviation on their hospitals' wards.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +17,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.domain.documents import safe_cell
+from utskrivning.domain.documents import csv_text, safe_cell
 from utskrivning.episodes.models import Deviation, DeviationCategory, Episode
 from utskrivning.episodes.selectors import audit_reads, episodes_visible_to
 from utskrivning.lib.paging import Page, Paged
@@ -148,15 +146,13 @@ def deviations_csv(
         deviations_for_followup(organisation=organisation, start=start, end=end, category=category)
     )
     _audit_episodes([d.episode for d in deviations], actor, organisation, "deviations download")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for d in deviations:
-        row = [_local(d.created), d.episode.external_id, d.category, "yes" if d.proposed else "no",
-               d.organisation.name if d.organisation else "", d.text, d.deadline_kind,
-               d.deadline_party, _local(d.deadline_due_at)]  # fmt: skip
-        writer.writerow([safe_cell(value) for value in row])
-    return out.getvalue()
+    rows = [
+        [_local(d.created), d.episode.external_id, d.category, "yes" if d.proposed else "no",
+         d.organisation.name if d.organisation else "", d.text, d.deadline_kind,
+         d.deadline_party, _local(d.deadline_due_at)]
+        for d in deviations
+    ]  # fmt: skip
+    return csv_text([CSV_COLUMNS, *([safe_cell(value) for value in row] for row in rows)])
 
 
 def episode_deviations(*, episode: Episode) -> list[Deviation]:

@@ -9,7 +9,10 @@ the whole PDF fail. Every CSV, XLSX and PDF writer goes through here.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -37,6 +40,20 @@ def runs_as_formula(value: Any) -> bool:
 def safe_cell(value: Any) -> Any:
     """A leading quote keeps such a cell text (OWASP); other values pass unchanged."""
     return "'" + value if runs_as_formula(value) else value
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """CSV with LF line ends, a CR in a cell written as a LF. Python's writer quotes a cell that
+    holds its line end (LF) but leaves a lone CR bare, which a spreadsheet reads as the end of the
+    row: `x`, CR, `=1+2` was a live formula at the start of a row of its own."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([[_no_cr(cell) for cell in row] for row in rows])
+    return out.getvalue()
+
+
+def _no_cr(cell: Any) -> Any:
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if isinstance(cell, str) else cell
 
 
 def _runs(text: pl.Expr) -> pl.Expr:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import Http404
 
-from utskrivning.domain.documents import safe_cell
+from utskrivning.domain.documents import csv_text, safe_cell
 from utskrivning.followup.baseline import BaselineRow
 from utskrivning.followup.figures import Figure, IndicatorRow
 from utskrivning.followup.formatting import plain as _number
@@ -23,11 +20,7 @@ NAMES = (*CHARTS, "indicators", *BASELINE_TABLES)
 
 def _write(header: tuple[str, ...], rows: list[list[str]]) -> str:
     """Text cells made formula-safe; a plain number (a difference may be negative) is left be."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
-    return out.getvalue()
+    return csv_text([header, *([safe_cell(cell) for cell in row] for row in rows)])
 
 
 def figures_csv(figures: list[Figure]) -> str:

@@ -7,14 +7,13 @@ run as a formula are neutralised, as in the invoice basis.
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from utskrivning.domain.documents import safe_cell, xlsx_workbook
+from utskrivning.domain.documents import csv_text, safe_cell, xlsx_workbook
 from utskrivning.domain.indicators.definitions import INDICATORS
 
 COLUMNS = ["month", "key", "care", "indicator", "title_sv", "unit", "numerator", "denominator",
@@ -56,11 +55,7 @@ def to_json_dict(
 
 def to_csv(table: pl.DataFrame) -> str:
     columns = _columns(table)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(_rows(table, columns))
-    return out.getvalue()
+    return csv_text([columns, *_rows(table, columns)])
 
 
 def write_xlsx(table: pl.DataFrame, path: Path | io.BytesIO) -> None:
