@@ -122,6 +122,31 @@ def test_a_stored_9999_step_breaks_no_read_nor_the_worker_and_is_voided(
     assert EpisodeEvent.objects.filter(pk=bad.pk).exists()  # the history keeps it
 
 
+@pytest.mark.parametrize("column", ["ready_at", "admitted_at", "ready_declarations"])
+def test_a_stored_value_the_reader_refuses_leaves_the_invoice_and_followup_standing(
+    client, cast, notified, caplog, column
+):
+    """The engine's input is the episode file read back: one row it refuses must not take the
+    municipality's invoice basis, its files and the region's follow-up down with it."""
+    bad = {
+        "ready_at": datetime(9999, 12, 31, 12, tzinfo=UTC),
+        "admitted_at": datetime(1999, 12, 31, 12, tzinfo=UTC),
+        "ready_declarations": 10**6,
+    }[column]
+    Episode.objects.filter(pk=notified.pk).update(
+        discharged_at=datetime(2026, 10, 20, 12, tzinfo=UTC), **{column: bad}
+    )
+    api = client.get("/api/payment/invoice-basis/2080/2026-10", **auth(cast.finance_a))
+    assert api.status_code == 200 and api.json()["lines"] == []
+    client.force_login(cast.finance_a.user)
+    for page in ("", "basis.pdf", "basis.xlsx", "episodes.csv"):
+        assert client.get(f"/invoices/2080/2026-10/{page}").status_code == 200, page
+    client.force_login(cast.finance_region.user)
+    assert client.get("/followup/?from=2026-01&to=2026-11").status_code == 200
+    assert f"{notified.external_id} left out of the engine's input" in caplog.text
+    assert column in caplog.text
+
+
 def test_the_demo_seeds_and_works_beside_a_stored_9999_step(cast, notified):
     from utskrivning.organisations.demo import seed_demo_organisations
     from utskrivning.service.commands import seed_episodes

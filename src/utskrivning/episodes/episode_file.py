@@ -1,4 +1,4 @@
-"""Stored episodes as the episode file (/work/shared/spec/episodes-csv.md): the download, the
+"""Stored episodes as the episode file (docs/episode-file.md): the download, the
 engine's input and its explanation all read the service's episodes through this one writer."""
 
 from __future__ import annotations

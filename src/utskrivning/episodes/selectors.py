@@ -15,7 +15,7 @@ import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from utskrivning.audit.services import audit_patients_read
-from utskrivning.domain.episodes import read_episodes
+from utskrivning.domain.episodes import MAX_DECLARATIONS, read_episodes
 from utskrivning.domain.payment.explain import Explanation, explain_episode
 from utskrivning.domain.process import (
     Party,
@@ -24,6 +24,7 @@ from utskrivning.domain.process import (
     readable,
     stored_faults,
 )
+from utskrivning.domain.process.clock import EARLIEST, LATEST_READABLE
 from utskrivning.domain.rulebooks import load_rulebook
 from utskrivning.episodes.episode_file import export_episode_file
 from utskrivning.episodes.events import episode_facts_of
@@ -87,12 +88,34 @@ def audit_reads(
     )
 
 
+_TIMES = (
+    "admitted_at", "admission_notice_at", "ready_at", "named_contact_at", "sip_summoned_at",
+    "sip_held_at", "discharged_at",
+)  # fmt: skip
+
+
+def _unreadable() -> Q:
+    """Rows the reader would refuse: a time stored before the bounds (or by hand) outside them."""
+    bad = Q(ready_declarations__gt=MAX_DECLARATIONS)
+    for column in _TIMES:
+        bad |= Q(**{f"{column}__lt": EARLIEST}) | Q(**{f"{column}__gte": LATEST_READABLE})
+    return bad
+
+
 def episode_frame(*, queryset: QuerySet[Episode]) -> pl.DataFrame:
     """The episodes in the normalised shape of `read_episodes`, so the engine runs on them.
 
-    Written as an episode file and read back: the one reader defines the shape and the rules.
+    Written as an episode file and read back: the one reader defines the shape and the rules. An
+    episode with a stored value the reader refuses is left out and reported, so one bad row never
+    takes a municipality's invoice or the region's follow-up down with it (issue 14 class 2).
     """
-    return read_episodes(export_episode_file(queryset=queryset).encode()).frame
+    unreadable = _unreadable()
+    for episode in queryset.filter(unreadable):
+        faults = [c for c in _TIMES if (at := getattr(episode, c)) and not readable(at)]
+        if episode.ready_declarations > MAX_DECLARATIONS:
+            faults.append("ready_declarations")
+        report_skipped(episode, tuple(faults), "engine's input")
+    return read_episodes(export_episode_file(queryset=queryset.exclude(unreadable)).encode()).frame
 
 
 def rulebook_for(organisation: Organisation) -> Any:
