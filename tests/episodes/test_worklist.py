@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from episodes.conftest import ADMITTED
-from utskrivning.audit.models import AuditEntry
+from utskrivning.audit.services import entries_naming
+from utskrivning.domain.identity import PersonalNumber
 from utskrivning.episodes.worklist import current_worklist, presented_worklist
 
 NOW = ADMITTED + timedelta(hours=3, seconds=10)
@@ -49,7 +50,8 @@ def test_every_read_is_audited_kept_or_not(cast):
     episode = cast.admit()
     _worklist(cast)
     _worklist(cast)
-    reads = AuditEntry.objects.filter(purpose="worklist", obj_id=str(episode.pk))
+    patient = PersonalNumber(episode.patient.personal_number)
+    reads = entries_naming(patient).filter(purpose="worklist")
     assert list(reads.values_list("user", flat=True)) == [cast.nurse.user.pk] * 2
 
 

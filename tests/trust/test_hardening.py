@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from utskrivning.audit.models import AuditEntry
 from utskrivning.episodes.models import Deviation, Patient
 from utskrivning.lib.text import MAX_NAME, MAX_NOTE
 
@@ -85,3 +86,22 @@ def test_no_answer_is_kept_in_a_cache(client, cast, notified, path):
     client.force_login(cast.nurse.user)
     response = client.get(path.format(pk=notified.pk), **auth(cast.nurse))
     assert "no-store" in response["Cache-Control"], (path, response.status_code)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/payment/invoice-basis/20%0080/2020-03",
+        "/api/episodes/1%00",
+        "/invoices/2080/2020-03%00/",
+        "/api/import-jobs/%ED%A0%80",
+    ],
+)
+def test_an_address_with_a_nul_or_a_broken_character_is_audited_not_a_500(
+    client, cast, notified, path
+):
+    """Before: on PostgreSQL the request's audit entry kept the path as it came, and a NUL in it
+    made every such request a 500 (found by `make fuzz`)."""
+    client.force_login(cast.finance_a.user)
+    assert client.get(path, **auth(cast.finance_a)).status_code < 500
+    assert all("\x00" not in entry.path for entry in AuditEntry.objects.all())

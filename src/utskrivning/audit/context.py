@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.http import HttpRequest
 
 from utskrivning.lib.http import client_ip
+from utskrivning.lib.text import printable
 
 
 @dataclass
@@ -46,9 +47,12 @@ def current() -> RequestAudit | None:
 
 @contextmanager
 def request_audit(request: HttpRequest) -> Iterator[RequestAudit]:
-    # The path only: a query string may carry a personnummer typed into a search.
+    # The path only: a query string may carry a personnummer typed into a search. Kept printable:
+    # an address may carry a NUL, which PostgreSQL refuses (a 500 on every such request).
     audit = RequestAudit(
-        path=request.path[:2000], method=request.method or "", ip=client_ip(request)
+        path=printable(request.path, max_length=2000),
+        method=printable(request.method or "", max_length=8),
+        ip=client_ip(request),
     )
     token = _current.set(audit)
     try:

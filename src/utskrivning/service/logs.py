@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import secrets
+import sys
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -24,6 +25,22 @@ _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 # What a proxy may hand us as the id: short, ASCII, nothing a log reader could mistake.
 _FORWARDED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 access_log = logging.getLogger("utskrivning.request")
+
+
+class StdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to stdout as it is when a line is written, not when logging was configured: a test
+    runner swaps it per test and closes the old one (then every line was a "Logging error")."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    @property
+    def stream(self):
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        """The stream is always the current stdout; nothing to keep."""
 
 
 def current_request_id() -> str | None:

@@ -214,8 +214,7 @@ LOGGING = {
     "formatters": {"json": {"()": "utskrivning.service.logs.JsonFormatter"}},
     "handlers": {
         "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "class": "utskrivning.service.logs.StdoutHandler",
             "formatter": "json",
             "filters": ["request_id"],
         }
