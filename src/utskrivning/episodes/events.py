@@ -8,6 +8,8 @@ from dataclasses import fields
 from datetime import date
 from typing import Any
 
+from django.utils import timezone
+
 from utskrivning.domain.process import (
     EpisodeFacts,
     Event,
@@ -19,7 +21,7 @@ from utskrivning.domain.process import (
     replay,
 )
 from utskrivning.domain.process.snapshot import record_from_json, record_to_json
-from utskrivning.episodes.models import Episode
+from utskrivning.episodes.models import Episode, EpisodeEvent
 
 
 def _same(value: Any) -> Any:
@@ -53,6 +55,24 @@ def event_to_payload(event: Event) -> dict[str, Any]:
         if value != field.default:
             payload[field.name] = STORED.get(field.name, (_same, _same))[0](value)
     return payload
+
+
+def store_administrative_event(
+    *, episode: Episode, event: Event, membership: Any, extra: dict[str, Any]
+) -> EpisodeEvent:
+    """An event outside the process's steps (a correction of the patient's details, a void): its
+    time is the service's, recorded and claimed at once, and `extra` keeps what it changed."""
+    now = timezone.now()
+    return EpisodeEvent.objects.create(
+        episode=episode,
+        type=event.type.value,
+        at=now,
+        created=now,
+        actor=membership.user,
+        organisation=membership.organisation,
+        membership=membership,
+        payload=event_to_payload(event) | extra,
+    )
 
 
 def event_from_payload(type_: str, payload: dict[str, Any]) -> Event:

@@ -18,7 +18,7 @@ from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.process import Event, EventType
-from utskrivning.episodes.events import event_to_payload
+from utskrivning.episodes.events import store_administrative_event
 from utskrivning.episodes.models import Episode, EpisodeEvent, EpisodeStatus, Patient
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.lib.errors import NotVisibleError
@@ -76,17 +76,11 @@ def patient_details_change(
         after = {"name": name, "address": address}
         if before == after:
             raise ValidationError({"name": "The name and address are already these."})
-        now = timezone.now()
-        stored = EpisodeEvent.objects.create(
+        stored = store_administrative_event(
             episode=episode,
-            type=EventType.PATIENT_DETAILS_CHANGED.value,
-            at=now,
-            created=now,
-            actor=membership.user,
-            organisation=membership.organisation,
+            event=Event(EventType.PATIENT_DETAILS_CHANGED),
             membership=membership,
-            payload=event_to_payload(Event(EventType.PATIENT_DETAILS_CHANGED))
-            | {"before": before, "after": after},
+            extra={"before": before, "after": after},
         )
         Patient.objects.filter(pk=patient.pk).update(**after)
         # The worklists keep their rows by version: a new name is a new version.

@@ -14,12 +14,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.domain.process import Event, EventType
-from utskrivning.episodes.events import episode_history_facts, event_to_payload
+from utskrivning.episodes.events import episode_history_facts, store_administrative_event
 from utskrivning.episodes.models import Episode, EpisodeEvent
 from utskrivning.episodes.services import _columns, _patient_number
 from utskrivning.organisations.models import Membership
@@ -72,17 +71,11 @@ def event_void(*, event: EpisodeEvent, membership: Membership, reason: str) -> E
     with transaction.atomic():
         if episode.events.filter(type=EventType.EVENT_VOIDED, payload__voids=event.pk).exists():
             raise ValidationError({"event": "This event is already voided."})
-        now = timezone.now()
-        compensating = Event(EventType.EVENT_VOIDED, voids=event.pk)
-        stored = EpisodeEvent.objects.create(
+        stored = store_administrative_event(
             episode=episode,
-            type=compensating.type.value,
-            at=now,
-            created=now,
-            actor=membership.user,
-            organisation=membership.organisation,
+            event=Event(EventType.EVENT_VOIDED, voids=event.pk),
             membership=membership,
-            payload=event_to_payload(compensating) | {"reason": reason},
+            extra={"reason": reason},
         )
         episode_rebuild(episode=episode)
         audit_record(
