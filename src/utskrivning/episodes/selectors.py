@@ -15,7 +15,7 @@ import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from utskrivning.audit.services import audit_patients_read
-from utskrivning.domain.episodes import MAX_DECLARATIONS, read_episodes
+from utskrivning.domain.episodes import MAX_DECLARATIONS, TIME_COLUMNS, read_episodes
 from utskrivning.domain.payment.explain import Explanation, explain_episode
 from utskrivning.domain.process import (
     Party,
@@ -88,16 +88,10 @@ def audit_reads(
     )
 
 
-_TIMES = (
-    "admitted_at", "admission_notice_at", "ready_at", "named_contact_at", "sip_summoned_at",
-    "sip_held_at", "discharged_at",
-)  # fmt: skip
-
-
 def _unreadable() -> Q:
     """Rows the reader would refuse: a time stored before the bounds (or by hand) outside them."""
     bad = Q(ready_declarations__gt=MAX_DECLARATIONS)
-    for column in _TIMES:
+    for column in TIME_COLUMNS:
         bad |= Q(**{f"{column}__lt": EARLIEST}) | Q(**{f"{column}__gte": LATEST_READABLE})
     return bad
 
@@ -111,7 +105,7 @@ def episode_frame(*, queryset: QuerySet[Episode]) -> pl.DataFrame:
     """
     unreadable = _unreadable()
     for episode in queryset.filter(unreadable):
-        faults = [c for c in _TIMES if (at := getattr(episode, c)) and not readable(at)]
+        faults = [c for c in TIME_COLUMNS if (at := getattr(episode, c)) and not readable(at)]
         if episode.ready_declarations > MAX_DECLARATIONS:
             faults.append("ready_declarations")
         report_skipped(episode, tuple(faults), "engine's input")
