@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 
 from utskrivning.organisations.models import Kind, Membership, Organisation, Role
+from utskrivning.organisations.permissions import Action, can
+from utskrivning.payment.access import may_dispute
 from utskrivning.service.commands import seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +47,23 @@ def test_the_demo_region_is_dalarna_with_its_fifteen_municipalities():
 
 def test_one_user_per_role_logs_in_with_the_demo_password():
     logins = seed_demo()
-    assert sorted(login.role for login in logins) == sorted(Role)
+    assert {login.role for login in logins} == set(Role)
     for login in logins:
         user = authenticate(username=login.username, password="demo")
         assert user is not None
         assert user.memberships.get().role == login.role
+
+
+def test_the_municipal_finance_login_may_dispute_falun_s_basis_and_the_region_s_may_not():
+    """Dalarna §11: the municipality questions its own invoice basis; the region answers."""
+    logins = {login.username: login for login in seed_demo()}
+    falun = Organisation.objects.get(kind=Kind.MUNICIPALITY, municipality_code="2080")
+    borlange = Organisation.objects.get(kind=Kind.MUNICIPALITY, municipality_code="2081")
+    municipal = Membership.objects.get(user__username="kommunekonom")
+    regional = Membership.objects.get(user__username="ekonom")
+    assert logins["kommunekonom"].role == Role.FINANCE
+    assert logins["kommunekonom"].organisation == falun.name
+    assert may_dispute(municipal, falun)
+    assert not may_dispute(municipal, borlange)
+    assert not may_dispute(regional, falun)
+    assert can(regional, Action.ANSWER_DISPUTE) and not can(municipal, Action.ANSWER_DISPUTE)

@@ -1,5 +1,6 @@
 """The demo region: Region Dalarna with its municipalities, two hospitals, four vårdcentraler
-and one user per role. Idempotent, so `utskrivning demo` can run it on every start."""
+and one user per role (finance twice: the region's approves an invoice basis, Falun's questions
+it). Idempotent, so `utskrivning demo` can run it on every start."""
 
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def seed_demo_organisations() -> list[DemoLogin]:
         ("vardkontakt", "Vilma", "Vårdkontakt", Role.CARE_CONTACT, units[0]),
         ("handlaggare", "Hanna", "Handläggare", Role.CASE_OFFICER, falun),
         ("ekonom", "Erik", "Ekonom", Role.FINANCE, region),
+        # Only a municipality's own finance questions its invoice basis (Dalarna §11).
+        ("kommunekonom", "Klara", "Kommunekonom", Role.FINANCE, falun),
         ("analytiker", "Anna", "Analytiker", Role.ANALYST, region),
         ("administrator", "Adam", "Administratör", Role.ADMINISTRATOR, region),
     ]
