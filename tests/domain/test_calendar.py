@@ -7,7 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from utskrivning.domain.calendar import (
+    FIRST_YEAR,
+    LAST_YEAR,
     _easter_sunday,
+    _midsummer_eve,
+    _non_working_holidays,
     count_ready_days,
     count_working_days,
     is_nonexistent_local,
@@ -99,6 +103,14 @@ def test_easter_agrees_with_the_holidays_package() -> None:
         easter = _easter_sunday(year)
         assert easter.weekday() == 6
         assert easter - timedelta(days=2) in holidays.Sweden(years=year)
+
+
+def test_public_holidays_agree_with_the_holidays_package_in_every_year_counted() -> None:
+    """The calendar works Sweden's holidays out itself (the package's import cost 0.4 s of
+    every payment run); here the package, now only a test's, checks every day of it."""
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        eves = {_midsummer_eve(year), date(year, 12, 24), date(year, 12, 31)}
+        assert _non_working_holidays(year) == set(holidays.Sweden(years=year)) | eves, year
 
 
 def test_major_holidays_2020() -> None:

@@ -12,7 +12,6 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from holidays.countries.sweden import Sweden
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # The years any time from outside may fall in (files, URLs, filters): wide enough for every
@@ -46,11 +45,36 @@ def _midsummer_eve(year: int) -> date:
 
 @cache
 def _non_working_holidays(year: int) -> frozenset[date]:
-    # The eves are not public holidays in law but are days off in practice, and the agreements'
-    # "vardagar" exclude them; the set union means a package that lists them is not counted twice.
-    public = Sweden(years=year, include_sundays=False)
-    eves = {_midsummer_eve(year), date(year, 12, 24), date(year, 12, 31)}
-    return frozenset(public) | eves
+    """Sweden's public holidays (lag 1989:253) and the eves the agreements' "vardagar" exclude.
+
+    Worked out here rather than taken from the holidays package, whose import loads every
+    country's calendar: 0.4 s of each `utskrivning payment` run. tests/domain/test_calendar.py
+    holds the two to the same days for every year the project counts in.
+    """
+    easter = _easter_sunday(year)
+    midsummer_eve = _midsummer_eve(year)
+    october_31 = date(year, 10, 31)
+    moving = [easter + timedelta(days=n) for n in (-2, 0, 1, 39, 49)]  # to Pentecost
+    # Whit Monday was a public holiday until 2004; the National Day took its place in 2005.
+    whit_monday_or_national_day = date(year, 6, 6) if year >= 2005 else easter + timedelta(50)
+    return frozenset(
+        {
+            date(year, 1, 1),
+            date(year, 1, 6),
+            date(year, 5, 1),
+            *moving,
+            whit_monday_or_national_day,
+            midsummer_eve + _ONE_DAY,  # midsommardagen
+            october_31 + timedelta(days=(5 - october_31.weekday()) % 7),  # alla helgons dag
+            date(year, 12, 25),
+            date(year, 12, 26),
+            # Not public holidays in law, but days off in practice: the agreements' weekdays
+            # leave them out too.
+            midsummer_eve,
+            date(year, 12, 24),
+            date(year, 12, 31),
+        }
+    )
 
 
 def is_working_day(d: date) -> bool:

@@ -14,11 +14,13 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 import polars as pl
-import xlsxwriter
+
+if TYPE_CHECKING:
+    import xlsxwriter
 
 # A formula's first character at the start of a cell or after a separator a spreadsheet may split
 # on (`,` `;` tab, and line ends inside a quoted cell); a tab or CR at the start as well.
@@ -84,6 +86,8 @@ def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 def xlsx_workbook(target: str | Path | IO[bytes]) -> xlsxwriter.Workbook:
     """An XLSX workbook that writes text as text: no formulas, no links, no numbers guessed."""
+    import xlsxwriter  # here: the payment command's files are written without it (xlsx.py)
+
     return xlsxwriter.Workbook(
         target,
         {
