@@ -22,7 +22,12 @@ from utskrivning.domain.process import (
 T0 = datetime(2020, 3, 2, 9, 0, tzinfo=STOCKHOLM)
 # Steps that end or divert the process come rarely, so a history gets far before they do.
 RARE = (EventType.DISCHARGED, EventType.CLOSED, EventType.COORDINATED_CARE_PLAN_RECORDED)
-NOT_STEPS = (EventType.IMPORTED, EventType.EVENT_VOIDED, EventType.PATIENT_DETAILS_CHANGED)
+NOT_STEPS = (
+    EventType.IMPORTED,
+    EventType.EVENT_VOIDED,
+    EventType.PATIENT_DETAILS_CHANGED,
+    EventType.NOTE_SENT,
+)
 STEP_TYPES = [t for t in EventType if t not in (*RARE, *NOT_STEPS)]
 MUN, PC, WARD = Party.MUNICIPALITY, Party.PRIMARY_CARE, Party.INPATIENT_CARE
 

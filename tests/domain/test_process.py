@@ -200,6 +200,7 @@ PAYLOAD = {
     E.IMPORTED: Event(E.IMPORTED, record=FileRecord()),
     E.EVENT_VOIDED: Event(E.EVENT_VOIDED, voids=1),
     E.PATIENT_DETAILS_CHANGED: Event(E.PATIENT_DETAILS_CHANGED),
+    E.NOTE_SENT: Event(E.NOTE_SENT, party=WARD, parties=frozenset({MUN})),
 }
 STATES: list[EpisodeState | None] = [None, *EpisodeState]
 ALLOWED = [(s, e, target) for s in STATES for e, target in EXPECTED[s].items()]

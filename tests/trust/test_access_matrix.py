@@ -22,7 +22,9 @@ from service.factories import (
     RegionFactory,
     WardFactory,
 )
-from utskrivning.episodes.models import Deviation, Episode, EpisodeEvent
+from utskrivning.domain.process import Party
+from utskrivning.episodes.models import Deviation, Episode, EpisodeEvent, Note, NoteReceipt
+from utskrivning.episodes.notes import note_send
 from utskrivning.imports import jobs as import_jobs
 from utskrivning.organisations.models import ROLE_KINDS, Role
 from utskrivning.organisations.permissions import Data, may_read
@@ -65,11 +67,13 @@ BODIES = {
                                                "estimated_discharge": "2026-10-20"},
     "api/episodes/<int:pk>/acknowledgements": lambda w: {"message": "admission_notice"},
     "api/episodes/<int:pk>/deviations": lambda w: {"category": "other", "text": "x"},
+    "api/episodes/<int:pk>/notes": lambda w: {"text": "x", "parties": ["inpatient_care"]},
     "api/payment/disputes": lambda w: {"month": MONTH, "text": "x", "episode_id": w.episode.pk},
     "api/payment/disputes/<int:pk>/answer": lambda w: {"answer": "x", "outcome": "rejected"},
     "episodes/<int:pk>/events/": lambda w: {"type": "estimated_discharge_changed",
                                             "estimated_discharge": "2026-10-20"},
     "episodes/<int:pk>/deviations/": lambda w: {"category": "other", "text": "x"},
+    "episodes/<int:pk>/notes/": lambda w: {"text": "x", "parties": ["inpatient_care"]},
     "disputes/<int:pk>/answer/": lambda w: {"answer": "x", "outcome": "rejected"},
     "invoices/<str:code>/<str:month>/disputes/": lambda w: {"text": "x"},
 }  # fmt: skip
@@ -100,6 +104,9 @@ class World:
         self.episode = cast.admit()
         cast.notify(self.episode, ADMITTED.replace(hour=10))
         self.episode.refresh_from_db()
+        self.note = note_send(
+            episode=self.episode, membership=cast.nurse, text="Hej", parties={Party.MUNICIPALITY}
+        )
         self.dispute = dispute_open(membership=cast.finance_a, month=MONTH, text="Varför?")
         self.job = import_jobs.import_job_create(
             membership=cast.finance_region, data=b"episode_id\n", name="x.csv"
@@ -148,7 +155,7 @@ class World:
             or (self.dispute.pk if dispute else self.episode.pk),
             "code": "2080", "month": MONTH, "chart": "trend", "fmt": "pdf", "rest": "nothing",
             "object_id": self.episode.pk, "id": self.episode.pk, "app_label": "episodes",
-            "content_type_id": 1, "url": "x",
+            "content_type_id": 1, "url": "x", "note_id": self.note.pk,
         }  # fmt: skip
 
     def path(self, route: str) -> str:
@@ -182,6 +189,8 @@ class World:
             Episode.objects.count(),
             EpisodeEvent.objects.count(),
             Deviation.objects.count(),
+            Note.objects.count(),
+            NoteReceipt.objects.count(),
             InvoiceDispute.objects.count(),
             InvoiceDispute.objects.get(pk=self.dispute.pk).status,
             Episode.objects.get(pk=self.episode.pk).version,

@@ -225,6 +225,58 @@ class Acknowledgement(models.Model):
     at = models.DateTimeField()
 
 
+class Note(AppendOnlyModel):
+    """A note from one party to others about the patient's planning (issue 11 item 2); its
+    event puts it in the timeline. Written once: a correction is a new note."""
+
+    history_name = "notes"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="notes")
+    event = models.OneToOneField(EpisodeEvent, on_delete=models.PROTECT, related_name="note")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    party = models.CharField(max_length=24, choices=_choices(Party))
+    text = models.TextField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("sent_at", "id")
+
+
+class NoteRecipient(AppendOnlyModel):
+    """One party a note is addressed to, and its organisation on the episode then."""
+
+    history_name = "note recipients"
+
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="recipients")
+    party = models.CharField(max_length=24, choices=_choices(Party))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ("note", "party")
+        constraints = (
+            models.UniqueConstraint(fields=["note", "party"], name="one_recipient_per_party"),
+        )
+
+
+class NoteReceipt(AppendOnlyModel):
+    """The receipt (kvittens): who of the recipient party read the note, in which organisation
+    and when. One per recipient: the first reader's stands."""
+
+    history_name = "note receipts"
+
+    recipient = models.OneToOneField(
+        NoteRecipient, on_delete=models.PROTECT, related_name="receipt"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+
 class DeviationCategory(models.TextChoices):
     MISSED_DEADLINE = "missed_deadline", _("Missed deadline")
     STEP_NOT_DONE = "step_not_done", _("Step not done")

@@ -39,6 +39,7 @@ class Action(StrEnum):
     VOID_EVENT = "void_event"
     MANAGE_API_KEYS = "manage_api_keys"
     CHANGE_PATIENT_DETAILS = "change_patient_details"
+    WRITE_NOTE = "write_note"
 
 
 WARD_STAFF = frozenset({Role.WARD_NURSE, Role.PHYSICIAN})
@@ -91,6 +92,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
     Action.MANAGE_API_KEYS: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
     # The ward that has the patient corrects a name or an address (docs/process.md, identity).
     Action.CHANGE_PATIENT_DETAILS: (WARD_STAFF, ANYWHERE),
+    # A note between the parties about the patient's planning; its receipt is `ACKNOWLEDGE`'s.
+    Action.WRITE_NOTE: (PARTY_STAFF, ANYWHERE),
 }
 
 

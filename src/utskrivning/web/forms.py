@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utskrivning.api import uploads
 from utskrivning.domain.identity import parse_personal_number
+from utskrivning.domain.process import Party
 from utskrivning.episodes.models import CareType, DeviationCategory
 from utskrivning.lib import months
 from utskrivning.lib.forms import AsciiDigitsForm
@@ -18,6 +19,7 @@ from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.approvals import REASON_LENGTH
 from utskrivning.payment.models import Correction, DisputeOutcome
+from utskrivning.web.labels import label
 
 
 class ImportForm(AsciiDigitsForm):
@@ -74,6 +76,27 @@ class DeviationForm(AsciiDigitsForm):
     text = forms.CharField(
         label=_("What happened"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class NoteForm(AsciiDigitsForm):
+    """A note to the episode's other parties; the service checks who may read it."""
+
+    text = forms.CharField(
+        label=_("Note"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parties = forms.MultipleChoiceField(
+        label=_("To"),
+        choices=[(p.value, p.value) for p in Party],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, sender: Party | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["parties"]
+        field.choices = [(p.value, label(p)) for p in Party if p is not sender]  # type: ignore[attr-defined]
+
+    def clean_parties(self) -> frozenset[Party]:
+        return frozenset(Party(p) for p in self.cleaned_data["parties"])
 
 
 class DisputeForm(AsciiDigitsForm):

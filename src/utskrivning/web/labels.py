@@ -62,6 +62,7 @@ LABELS: dict[tuple[type[StrEnum], str], Promise] = {
     k(EventType.IMPORTED): _("Imported from an episode file"),
     k(EventType.EVENT_VOIDED): _("Event voided by the administrator"),
     k(EventType.PATIENT_DETAILS_CHANGED): _("Patient's name or address changed"),
+    k(EventType.NOTE_SENT): _("Note"),
     k(Action.SEND_ADMISSION_NOTICE): _("Send the admission notice"),
     k(Action.RECORD_COURT_DECISION): _("Record the court's decision"),
     k(Action.DECLARE_READY): _("Declare ready for discharge"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from utskrivning.web.views import deviations, disputes, episode, imports, invoices, worklist
+from utskrivning.web.views import deviations, disputes, episode, imports, invoices, notes, worklist
 
 app_name = "web"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("episodes/<int:pk>/", episode.detail, name="episode"),
     path("episodes/<int:pk>/events/", episode.record_event, name="record_event"),
     path("episodes/<int:pk>/deviations/", episode.report_deviation, name="report_deviation"),
+    path("episodes/<int:pk>/notes/", notes.send, name="send_note"),
+    path("episodes/<int:pk>/notes/<int:note_id>/read/", notes.read, name="read_note"),
     path("deviations/", deviations.followup, name="deviations"),
     path("deviations/deviations.csv", deviations.followup_csv, name="deviations_csv"),
     path("disputes/", disputes.disputes, name="disputes"),

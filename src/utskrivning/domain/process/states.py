@@ -54,6 +54,8 @@ class EventType(StrEnum):
     # The patient's name or address corrected by the ward (a personnummer is one patient; a later
     # admission never overwrites them): shown in the timeline, changes no fact of the process.
     PATIENT_DETAILS_CHANGED = "patient_details_changed"
+    # A note from one party to others (`episodes.notes`): shown in the timeline, no fact changes.
+    NOTE_SENT = "note_sent"
 
 
 class MessageKind(StrEnum):

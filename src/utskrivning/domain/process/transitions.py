@@ -173,6 +173,7 @@ _EFFECTS: dict[EventType, Effect] = {
     # The history's reader leaves the voided event out; the voiding itself changes nothing.
     E.EVENT_VOIDED: _same,
     E.PATIENT_DETAILS_CHANGED: _same,
+    E.NOTE_SENT: _same,
 }
 
 
@@ -293,6 +294,7 @@ _REFUSED = {
     E.IMPORTED: "An episode comes from an episode file through the import only.",
     E.EVENT_VOIDED: "An event is voided by the region's administrator, not as a step.",
     E.PATIENT_DETAILS_CHANGED: "A patient's name and address change through their own request.",
+    E.NOTE_SENT: "A note to the other parties is written through its own request.",
 }
 
 

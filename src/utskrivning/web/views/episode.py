@@ -20,6 +20,7 @@ from utskrivning.domain.process import (
     TransitionError,
 )
 from utskrivning.episodes.models import Episode
+from utskrivning.episodes.notes import awaiting_receipt, episode_notes
 from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
 from utskrivning.episodes.services import episode_admit, episode_record_event
 from utskrivning.lib.errors import ConflictError, NotVisibleError
@@ -28,15 +29,16 @@ from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.actions import FormError, event_from_post, offers
-from utskrivning.web.forms import AdmitForm, DeviationForm
+from utskrivning.web.forms import AdmitForm, DeviationForm, NoteForm
+from utskrivning.web.timeline import timeline
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
 
-def _episode(membership: Membership, pk: int) -> Episode:
+def visible_or_404(membership: Membership, pk: int) -> Episode:
     return get_object_or_404(episodes_visible_to(organisation=membership.organisation), pk=pk)
 
 
-def _context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
+def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     detail = episode_detail(
         episode=episode,
@@ -63,22 +65,38 @@ def _context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, 
         "deviations": episode_deviations(episode=episode),
         "may_report_deviation": can(membership, Action.REPORT_DEVIATION),
         "deviation_form": DeviationForm(),
+        **_notes(membership, episode, detail["events"]),
         **extra,
+    }
+
+
+def _notes(membership: Membership, episode: Episode, events: list[Any]) -> dict[str, Any]:
+    """The notes section, and each note by its event for the timeline."""
+    notes = episode_notes(episode=episode)
+    organisation = membership.organisation
+    return {
+        "notes": notes,
+        "awaiting_notes": awaiting_receipt(notes, organisation),
+        "note_form": NoteForm(sender=party_of(organisation))
+        if can(membership, Action.WRITE_NOTE)
+        else None,
+        "may_acknowledge": can(membership, Action.ACKNOWLEDGE),
+        "timeline": timeline(events, notes),
     }
 
 
 @membership_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    episode = _episode(membership, pk)
-    return render(request, "web/episode.html", _context(request, episode))
+    episode = visible_or_404(membership, pk)
+    return render(request, "web/episode.html", episode_context(request, episode))
 
 
 @membership_required
 @require_POST
 def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    episode = _episode(membership, pk)
+    episode = visible_or_404(membership, pk)
     error = None
     try:
         event = event_from_post(request.POST, membership)
@@ -98,7 +116,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     if error is None and not request.headers.get("HX-Request"):
         return redirect("web:episode", pk=pk)
     episode.refresh_from_db()
-    context = _context(request, episode, error=error, recorded=None if error else event.type)
+    context = episode_context(request, episode, error=error, recorded=None if error else event.type)
     # htmx swaps only 2xx answers; a plain form post gets the refusal's proper status.
     htmx = bool(request.headers.get("HX-Request"))
     return render(request, "web/episode.html", context, status=422 if error and not htmx else 200)
@@ -109,7 +127,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
 def report_deviation(request: HttpRequest, pk: int) -> HttpResponse:
     """A party reports a deviation on the episode: an event on its timeline and a deviation."""
     membership = request.membership  # type: ignore[attr-defined]
-    episode = _episode(membership, pk)
+    episode = visible_or_404(membership, pk)
     form = DeviationForm(request.POST)
     reported = form.is_valid() and attempt(
         form,
@@ -129,7 +147,7 @@ def report_deviation(request: HttpRequest, pk: int) -> HttpResponse:
         if reported
         else {"deviation_form": form, "error": _("The deviation was not reported.")}
     )
-    context = _context(request, episode, **extra)
+    context = episode_context(request, episode, **extra)
     return render(request, "web/episode.html", context, status=refused_status(request, form))
 
 
