@@ -73,3 +73,12 @@ bench-service: setup
 .PHONY: bench-import
 bench-import: setup
 	@$(UV) run python benchmarks/import_job.py
+
+# Designsystemet (Digdir) and its font as static files, axe-core for the browser tests: pinned here,
+# fetched from npm (node and npm needed) by `make design-system` into the repository.
+DS_VERSION := 1.11.0
+INTER_VERSION := 5.3.0
+AXE_VERSION := 4.14.1
+.PHONY: design-system
+design-system:
+	@DS_VERSION=$(DS_VERSION) INTER_VERSION=$(INTER_VERSION) AXE_VERSION=$(AXE_VERSION) tools/design-system.sh

@@ -186,6 +186,9 @@ USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
 
+# Forms render on the design system (ds-field, ds-input, ds-validation-message): web/renderer.py.
+FORM_RENDERER = "utskrivning.web.renderer.DesignsystemetRenderer"
+
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # Served by WhiteNoise from the process (no web server needed for them): in production the files
