@@ -1,5 +1,6 @@
-"""The worklist a page at a time, in the API and on the screen: bounded, in admission order,
-and only the page's patients read and audited."""
+"""The worklist a page at a time, in the API and on the screen: bounded, in deadline order (here
+the admissions' notices, due 24 hours after each), and only the page's patients read and
+audited."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _page(client, headers, query):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_api_pages_the_worklist_in_admission_order(client, cast, seven):
+def test_the_api_pages_the_worklist_in_deadline_order(client, cast, seven):
     headers = auth(cast.nurse)
     first = _page(client, headers, "?limit=3")
     assert first["X-Total-Count"] == "7"

@@ -41,6 +41,7 @@ MONTH = "2026-10"
 # matrix can fail); every other route is placed by `service.routes.ROUTE_DATA` alone.
 OWNERS: dict[str, str] = {
     "api/episodes/worklist": "officer_a",
+    "api/episodes/worklist/summary": "officer_a",
     "api/episodes/<int:pk>": "officer_a",
     "api/payment/invoice-basis/<code>/<month>": "finance_a",
     "api/payment/files/<code>/<month>/basis.xlsx": "finance_a",

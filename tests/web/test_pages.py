@@ -142,7 +142,8 @@ def test_a_missed_deadline_is_red_on_the_worklist(client, login, physician, falu
         )  # fmt: skip
     login(physician)
     page = client.get("/").text
-    assert '<li class="missed">Inskrivningsmeddelande inom 24 timmar' in page
+    missed = '<span class="ds-tag" data-color="danger">missad</span> Inskrivningsmeddelande inom 24'
+    assert f'<li class="missed">{missed}' in page  # a badge with text, not colour alone
 
 
 def test_the_municipality_s_worklist_shows_ready_days_and_liability(

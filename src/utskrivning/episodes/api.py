@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,8 @@ from utskrivning.episodes.patients import patient_details_change
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import episode_admit, episode_record_event
 from utskrivning.episodes.worklist import paged_worklist
+from utskrivning.episodes.worklist import worklist_summary as summary_of
+from utskrivning.episodes.worklist_query import worklist_query
 from utskrivning.lib.errors import NotVisibleError
 from utskrivning.lib.paging import page_of
 from utskrivning.organisations.models import Kind, Membership, Organisation
@@ -155,17 +158,45 @@ def _explanation(e: Any) -> dict[str, Any] | None:
 
 @router.get("/worklist", summary="The worklist of the organisation the caller acts for, a page")
 def worklist(
-    request: HttpRequest, page: str | None = None, limit: str | None = None
+    request: HttpRequest,
+    page: str | None = None,
+    limit: str | None = None,
+    mine: str | None = None,
+    due: str | None = None,
+    state: str | None = None,
+    care_type: str | None = None,
+    ward: str | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    others: str | None = None,
 ) -> HttpResponse:
-    """In admission order, `limit` rows (1–500, default 50) of page `page` (from 1). The
-    `X-Total-Count` header counts the whole worklist; `Link` names the next and previous pages."""
+    """`limit` rows (1–500, default 50) of page `page` (from 1): by default the caller's own
+    steps first, the soonest (or most overdue) deadline first; `sort=admitted` newest admission
+    first, `sort=name`. Filters: `mine=1` (the caller's party owes a step), `due=overdue|today`
+    (by its next deadline), `state`, `care_type`, `ward` (an id), `q` (a name, or a personnummer
+    or part of one in 0-9). The deadlines are the caller's party's; `others=1` adds the other
+    parties' unmet ones. The `X-Total-Count` header counts the filtered worklist; `Link` names
+    the next and previous pages."""
     membership = membership_of(request)
+    query = worklist_query(
+        {
+            "mine": mine,
+            "due": due,
+            "state": state,
+            "care_type": care_type,
+            "ward": ward,
+            "q": q,
+            "sort": sort,
+            "others": others,
+        }
+    )
     content, paged = paged_worklist(
         organisation=membership.organisation,
         now=timezone.now(),
         actor=membership.user,
-        present=_worklist_json,
+        present=_worklist_json_with_others if query.others else _worklist_json,
         page=page_of(page=page, limit=limit),
+        query=query,
     )
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     response["X-Total-Count"] = str(paged.total)
@@ -174,7 +205,7 @@ def worklist(
     return response
 
 
-def _worklist_json(rows: list[Any]) -> bytes:
+def _worklist_json(rows: list[Any], *, others: bool = False) -> bytes:
     """Kept with the rows (`episodes.worklist`): encoding them is as much work as reading them."""
     return json.dumps(
         [
@@ -187,10 +218,34 @@ def _worklist_json(rows: list[Any]) -> bytes:
                 "deadlines_missed": [_deadline(d) for d in row.deadlines_missed],
                 "ready_days": row.ready_days,
             }
+            | ({"other_parties_deadlines": [_deadline(d) for d in row.others]} if others else {})
             for row in rows
         ],
         cls=NinjaJSONEncoder,
     ).encode()
+
+
+# One function, made once: the worklist keeps what each presentation made of its rows.
+_worklist_json_with_others = partial(_worklist_json, others=True)
+
+
+class WorklistSummaryOut(Schema):
+    total: int
+    needs_action: int
+    overdue: int
+    due_today: int
+
+
+@router.get(
+    "/worklist/summary",
+    response=WorklistSummaryOut,
+    summary="The worklist's counters: open, needing the caller's action, overdue, due today",
+)
+def worklist_summary(request: HttpRequest) -> Any:
+    """Counted in the database by the caller's party's next deadline (overdue: it has passed;
+    due today: later today, Stockholm time) and whether it owes a step. Names no patient."""
+    membership = membership_of(request)
+    return summary_of(organisation=membership.organisation, now=timezone.now())
 
 
 @router.get("/{int:pk}", summary="One episode: timeline, deadlines, allowed steps, payment")

@@ -122,6 +122,14 @@ class Episode(models.Model):
     # When the worker must look at the episode's deadlines again without a new event: the next
     # one to fall due (null: not looked at since its last event). deviations.services keeps it.
     deadlines_checked_until = models.DateTimeField(null=True, blank=True)
+    # Per party, its earliest deadline not met and whether it owes a step (`next_due`,
+    # `owes_a_step`): the worklist's order, filters and counters, in the database.
+    inpatient_care_due = models.DateTimeField(null=True, blank=True)
+    primary_care_due = models.DateTimeField(null=True, blank=True)
+    municipality_due = models.DateTimeField(null=True, blank=True)
+    inpatient_care_owes = models.BooleanField(default=False)
+    primary_care_owes = models.BooleanField(default=False)
+    municipality_owes = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
 
@@ -146,6 +154,15 @@ class Episode(models.Model):
             ),
             # The worker's sweep: the open episodes whose next deadline has come.
             models.Index(fields=["deadlines_checked_until"], name="episode_deadline_check"),
+            # Each party's worklist in deadline order, and its overdue and due-today counts.
+            *(
+                models.Index(
+                    fields=[f"{party.value}_due", "id"],
+                    condition=Q(status=EpisodeStatus.OPEN),
+                    name=f"open_{party.value}_due",
+                )
+                for party in Party
+            ),
         )
 
     def __str__(self) -> str:

@@ -27,6 +27,8 @@ from utskrivning.domain.process import (
     TransitionError,
     apply,
     facts_to_json,
+    next_due,
+    owes_a_step,
     step_time,
 )
 from utskrivning.episodes.events import episode_facts_of, event_to_payload
@@ -97,7 +99,17 @@ def _columns(facts: EpisodeFacts) -> dict[str, Any]:
         "sip_held_at": facts.sip_held_at,
         "discharged_at": facts.discharged_at,
         "status": EpisodeStatus.DONE if facts.closed_at is not None else EpisodeStatus.OPEN,
+        **party_columns(facts),
     }
+
+
+def party_columns(facts: EpisodeFacts) -> dict[str, Any]:
+    """Each party's earliest unmet deadline and whether it owes a step, for the worklist."""
+    columns: dict[str, Any] = {}
+    for party in Party:
+        columns[f"{party.value}_due"] = next_due(facts, party)
+        columns[f"{party.value}_owes"] = owes_a_step(facts, party)
+    return columns
 
 
 def recipient(episode: Episode, party: Party) -> Organisation | None:

@@ -39,6 +39,13 @@ from utskrivning.episodes.selectors import (
     report_skipped,
     rulebook_for,
 )
+from utskrivning.episodes.worklist_query import (
+    WorklistCounts,
+    WorklistQuery,
+    filtered,
+    ordered,
+    worklist_counts,
+)
 from utskrivning.lib.paging import Page, Paged
 from utskrivning.organisations.models import Organisation
 from utskrivning.organisations.parties import party_of
@@ -46,12 +53,16 @@ from utskrivning.organisations.parties import party_of
 
 @dataclass
 class WorklistRow:
+    """`deadlines_*` are the reader's party's (every party's for a reader of none); `others`
+    the other parties' unmet ones, which the worklist shows only when asked."""
+
     episode: Episode
     state: str
     facts: EpisodeFacts
     obligations: list[Obligation]
     deadlines_coming: list[Deadline] = field(default_factory=list)
     deadlines_missed: list[Deadline] = field(default_factory=list)
+    others: list[Deadline] = field(default_factory=list)
     explanation: Explanation | None = None
 
     @property
@@ -66,9 +77,9 @@ def open_episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]
 def worklist_rows(
     episodes: list[Episode], *, organisation: Organisation, now: datetime
 ) -> list[WorklistRow]:
-    """`episodes` as the organisation's worklist rows, in admission order; not audited."""
+    """`episodes` as the organisation's worklist rows, in their order; not audited."""
     kept: list[tuple[Episode, EpisodeFacts]] = []
-    for episode in sorted(episodes, key=lambda e: (e.admitted_at, e.pk)):
+    for episode in episodes:
         facts = episode_facts_of(episode)  # the row, no events read
         if faults := stored_faults(facts):
             report_skipped(episode, faults, "worklist")
@@ -82,21 +93,24 @@ def worklist_rows(
     rows = []
     for (episode, facts), row in zip(kept, normalised, strict=True):
         owed = obligations(facts, now, party=party) if party else obligations(facts, now)
-        due = [d for d in deadlines(facts, now) if d.met_at is None]
+        unmet = [d for d in deadlines(facts, now) if d.met_at is None]
+        own = [d for d in unmet if party is None or d.party is party]
         rows.append(
             WorklistRow(
                 episode=episode,
                 state=episode.state,
                 facts=facts,
                 obligations=owed,
-                deadlines_coming=[d for d in due if not d.missed],
-                deadlines_missed=[d for d in due if d.missed],
+                deadlines_coming=[d for d in own if not d.missed],
+                deadlines_missed=[d for d in own if d.missed],
+                others=[d for d in unmet if d not in own],
                 explanation=explain_episode(row, rulebook, now=now) if rulebook else None,
             )
         )
     return rows
 
 
+DEFAULT = WorklistQuery()
 MAX_KEPT = 500  # worklists, each of one organisation at one minute
 # Per worklist, the rows (under the key None) and what each `present` made of them.
 _kept: dict[tuple[Any, ...], dict[Callable[..., Any] | None, Any]] = {}
@@ -105,8 +119,12 @@ _lock = threading.Lock()  # gunicorn's threads share the process's worklists
 Presented = TypeVar("Presented")
 
 
-def current_worklist(*, organisation: Organisation, now: datetime, actor: Any) -> list[WorklistRow]:
-    return presented_worklist(organisation=organisation, now=now, actor=actor, present=_as_rows)
+def current_worklist(
+    *, organisation: Organisation, now: datetime, actor: Any, query: WorklistQuery = DEFAULT
+) -> list[WorklistRow]:
+    return presented_worklist(
+        organisation=organisation, now=now, actor=actor, present=_as_rows, query=query
+    )
 
 
 def _as_rows(rows: list[WorklistRow]) -> list[WorklistRow]:
@@ -114,10 +132,10 @@ def _as_rows(rows: list[WorklistRow]) -> list[WorklistRow]:
 
 
 def current_worklist_page(
-    *, organisation: Organisation, now: datetime, actor: Any, page: Page
+    *, organisation: Organisation, now: datetime, actor: Any, page: Page, query: WorklistQuery
 ) -> tuple[list[WorklistRow], Paged]:
     return paged_worklist(
-        organisation=organisation, now=now, actor=actor, present=_as_rows, page=page
+        organisation=organisation, now=now, actor=actor, present=_as_rows, page=page, query=query
     )
 
 
@@ -128,14 +146,23 @@ def paged_worklist(
     actor: Any,
     present: Callable[[list[WorklistRow]], Presented],
     page: Page,
+    query: WorklistQuery = DEFAULT,
 ) -> tuple[Presented, Paged]:
     """One page of the worklist, and where it sits: the rows, the reading and the audit are the
     page's alone, so a region's 8 000 open episodes cost what 50 do."""
-    total = open_episodes_visible_to(organisation=organisation).count()
+    party = party_of(organisation)
+    visible = open_episodes_visible_to(organisation=organisation)
+    total = filtered(visible, query, party=party, now=now).count()
     presented = presented_worklist(
-        organisation=organisation, now=now, actor=actor, present=present, page=page
+        organisation=organisation, now=now, actor=actor, present=present, page=page, query=query
     )
-    return presented, Paged(page=page, total=total)
+    return presented, Paged(page=page, total=total, keep=query.parameters())
+
+
+def worklist_summary(*, organisation: Organisation, now: datetime) -> WorklistCounts:
+    """The worklist's counters: no patient is read, so none is audited."""
+    visible = open_episodes_visible_to(organisation=organisation)
+    return worklist_counts(visible, party=party_of(organisation), now=now)
 
 
 def presented_worklist(
@@ -145,13 +172,15 @@ def presented_worklist(
     actor: Any,
     present: Callable[[list[WorklistRow]], Presented],
     page: Page | None = None,
+    query: WorklistQuery = DEFAULT,
 ) -> Presented:
-    """`present(rows)` of the organisation's worklist, of one page of it in admission order or
-    of all of it. `present` is part of what is kept, so it must be one function (defined once,
-    not made per call)."""
+    """`present(rows)` of the organisation's worklist as `query` filters and orders it, of one
+    page of it or of all of it. `present` is part of what is kept, so it must be one function
+    (defined once, not made per call)."""
     minute = now.replace(second=0, microsecond=0)
+    party = party_of(organisation)
     visible = open_episodes_visible_to(organisation=organisation)
-    window = visible.order_by("admitted_at", "pk")
+    window = ordered(filtered(visible, query, party=party, now=now), query, party=party)
     if page is not None:
         window = window[page.offset : page.offset + page.limit]
     state = list(window.values_list("pk", "version", "patient__personal_number"))
@@ -159,7 +188,8 @@ def presented_worklist(
     with _lock:
         kept = _kept.get(key, {})
     if None not in kept:
-        episodes = list(visible.filter(pk__in=[pk for pk, _, _ in state]))
+        found = {e.pk: e for e in visible.filter(pk__in=[pk for pk, _, _ in state])}
+        episodes = [found[pk] for pk, _, _ in state if pk in found]
         kept = {None: worklist_rows(episodes, organisation=organisation, now=minute)}
     if present not in kept:
         kept = kept | {present: present(kept[None])}

@@ -26,6 +26,7 @@ ROUTE_DATA: dict[str, Data] = {
     "api/ready": Data.NONE,
     "api/(?P<rest>[\\s\\S]*)$": Data.NONE,  # the JSON 404 of a path no operation has
     "api/episodes/worklist": Data.PROCESS,
+    "api/episodes/worklist/summary": Data.PROCESS,
     "api/episodes/<int:pk>": Data.PROCESS,
     "api/episodes/": Data.PROCESS,
     "api/episodes/<int:pk>/events": Data.PROCESS,

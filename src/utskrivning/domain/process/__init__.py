@@ -11,6 +11,7 @@ from utskrivning.domain.process.deadlines import (
     admission_notice_due,
     deadlines,
     named_contact_due,
+    next_due,
     sip_summons_due,
 )
 from utskrivning.domain.process.facts import (
@@ -20,7 +21,7 @@ from utskrivning.domain.process.facts import (
     Message,
     TransitionError,
 )
-from utskrivning.domain.process.obligations import Action, Obligation, obligations
+from utskrivning.domain.process.obligations import Action, Obligation, obligations, owes_a_step
 from utskrivning.domain.process.snapshot import facts_from_json, facts_to_json
 from utskrivning.domain.process.states import (
     EpisodeState,
@@ -64,7 +65,9 @@ __all__ = [
     "fold",
     "judge",
     "named_contact_due",
+    "next_due",
     "obligations",
+    "owes_a_step",
     "readable",
     "replay",
     "sip_summons_due",

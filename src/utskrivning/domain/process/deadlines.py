@@ -100,6 +100,22 @@ def deadlines(facts: EpisodeFacts, now: datetime) -> list[Deadline]:
     """Every deadline the episode has run into so far, met or not, earliest first."""
     if now.tzinfo is None:
         raise ValueError("`now` must be timezone-aware")
+    found = [
+        Deadline(kind, party, due, met_at, (met_at or now) > due, message)
+        for kind, party, due, met_at, message in _rows(facts)
+    ]
+    return sorted(found, key=lambda d: d.due_at)
+
+
+def next_due(facts: EpisodeFacts, party: Party) -> datetime | None:
+    """The party's earliest deadline not yet met. When a deadline falls due is counted from the
+    facts alone (the clock decides only whether it is missed), so the service keeps this on the
+    episode's row, and a worklist sorts and counts by it in the database."""
+    unmet = (due for _, p, due, met_at, _ in _rows(facts) if p is party and met_at is None)
+    return min(unmet, default=None)
+
+
+def _rows(facts: EpisodeFacts) -> list[_Row]:
     K = DeadlineKind
     rows: list[_Row] = []
     if facts.support_assessed_at is not None:
@@ -121,8 +137,4 @@ def deadlines(facts: EpisodeFacts, now: datetime) -> list[Deadline]:
             (K.ACKNOWLEDGEMENT, party, due, m.acknowledged_at(party), m.kind)
             for party in sorted(m.recipients)
         ]
-    found = [
-        Deadline(kind, party, due, met_at, (met_at or now) > due, message)
-        for kind, party, due, met_at, message in rows
-    ]
-    return sorted(found, key=lambda d: d.due_at)
+    return rows

@@ -6,7 +6,7 @@ Sources for who owes what: Dalarna §7–9 (each party's responsibility), Stockh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from utskrivning.domain.process.deadlines import Deadline, DeadlineKind, deadlines
@@ -140,3 +140,13 @@ def obligations(facts: EpisodeFacts, now: datetime, party: Party | None = None) 
     order = list(Party)
     owed.sort(key=lambda o: order.index(o.party))  # stable: each party's steps in process order
     return [o for o in owed if party is None or o.party == party]
+
+
+# Any instant: which steps are owed follows from the facts; the clock only marks deadlines missed.
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def owes_a_step(facts: EpisodeFacts, party: Party) -> bool:
+    """Whether `party` still owes a step: like `next_due`, kept on the episode's row, so
+    "needs my action" is a filter and a count in the database."""
+    return bool(obligations(facts, _ANY_TIME, party))

@@ -39,6 +39,7 @@ def project(apps, schema_editor):
 
     Episode = apps.get_model("episodes", "Episode")
     EpisodeEvent = apps.get_model("episodes", "EpisodeEvent")
+    known = {field.name for field in Episode._meta.get_fields()}
     for episode in Episode.objects.order_by("pk").iterator(chunk_size=500):
         events = list(EpisodeEvent.objects.filter(episode=episode).order_by("pk"))
         facts = _fold(events)
@@ -56,7 +57,9 @@ def project(apps, schema_editor):
                 )
             )
             facts = _fold(events)
-        Episode.objects.filter(pk=episode.pk).update(**_columns(facts))
+        # Only the columns of this migration's model: `_columns` writes later ones too.
+        columns = {k: v for k, v in _columns(facts).items() if k in known}
+        Episode.objects.filter(pk=episode.pk).update(**columns)
 
 
 class Migration(migrations.Migration):
