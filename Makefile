@@ -38,10 +38,11 @@ format: setup
 bench: setup
 	@$(UV) run python benchmarks/payment.py
 
-# Debian's chromium for the Playwright browser tests, and poppler's pdftoppm/pdftotext, with
-# which the report tests open the PDFs we write. The system's own when present; as root (CI)
+# Debian's chromium for the Playwright browser tests, poppler's pdftoppm/pdftotext, with
+# which the report tests open the PDFs we write, and Node.js with npm for the loopback OpenID
+# Connect provider of the sign-in tests (tests/loopback_oidc). The system's own when present; as root (CI)
 # installed with apt-get; otherwise the command to run is printed and those tests skip, saying so.
-SYSTEM_PACKAGES := chromium:chromium pdftoppm:poppler-utils pdftotext:poppler-utils
+SYSTEM_PACKAGES := chromium:chromium pdftoppm:poppler-utils pdftotext:poppler-utils node:nodejs npm:npm
 .PHONY: browsers
 browsers:
 	@missing="$$(for p in $(SYSTEM_PACKAGES); do command -v $${p%%:*} >/dev/null || echo $${p#*:}; done | sort -u | xargs)"; \

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings
 
+# The loopback OpenID Connect provider, for any test that signs in through it.
+from loopback_oidc.provider import oidc_provider, oidc_settings  # noqa: F401
+
 # Hypothesis fails an example slower than 200 ms ("DeadlineExceeded", or "Flaky" when the rerun is
 # fast). A Polars example's first call and a CI machine shared by other jobs pass that now and then,
 # so a property test failed once and passed on rerun (test_identity's check digit): what a property

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
-from utskrivning.organisations.models import ApiKey, Membership, Organisation
+from utskrivning.organisations.models import ApiKey, Membership, Organisation, StaffIdentity
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -65,13 +65,23 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("organisation",)
 
 
+class StaffIdentityInline(admin.StackedInline):
+    """The HSA-id a sign-in through the identity provider finds the user by."""
+
+    model = StaffIdentity
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class UserWithMembershipsAdmin(AuditedAdmin, UserAdmin):
-    inlines = (*UserAdmin.inlines, MembershipInline)
+    inlines = (*UserAdmin.inlines, StaffIdentityInline, MembershipInline)
+    search_fields = (*UserAdmin.search_fields, "identity__hsa_id")
 
 
 @admin.register(ApiKey)

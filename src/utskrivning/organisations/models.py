@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -210,6 +211,76 @@ class Membership(models.Model):
                 "kinds": names,
             }
             raise ValidationError({"role": message})
+
+
+# HSA-id (Inera's catalogue, carried by the SITHS card): SE, the organisation number (10 digits,
+# or 12 with the century prefix 16), a hyphen and the catalogue's own part; 31 characters at most.
+# ASCII only: [0-9], not \d. Stored in capitals, so one person cannot be two rows.
+HSA_ID = re.compile(r"SE(?:16)?[0-9]{10}-[A-Z0-9]{1,18}")
+HSA_ID_MAX_LENGTH = 31
+
+
+def normalise_hsa_id(value: str) -> str | None:
+    """The HSA-id in capitals, or None when `value` is not one."""
+    candidate = value.strip().upper()
+    if len(candidate) > HSA_ID_MAX_LENGTH or not HSA_ID.fullmatch(candidate):
+        return None
+    return candidate
+
+
+def validate_hsa_id(value: str) -> None:
+    if normalise_hsa_id(value) is None:
+        raise ValidationError(
+            _(
+                "An HSA-id is SE, the organisation number (10 digits), a hyphen and letters or "
+                "digits, at most 31 characters: e.g. SE2321000032-1234."
+            )
+        )
+
+
+class StaffIdentity(models.Model):
+    """The HSA-id of a member of staff: how a sign-in through the identity provider finds the
+    user, and so the memberships. An HSA-id no user has is refused, never given an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="identity",
+    )
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=HSA_ID_MAX_LENGTH,
+        unique=True,
+        validators=[validate_hsa_id],
+        help_text=_("From the person's SITHS card, e.g. SE2321000032-1234."),
+    )
+
+    class Meta:
+        verbose_name = _("HSA-id")
+        verbose_name_plural = _("HSA-ids")
+
+    def __str__(self) -> str:
+        return self.hsa_id
+
+    def clean(self) -> None:
+        # Before the uniqueness check, so a lower-case copy of a stored HSA-id is refused too.
+        self.hsa_id = normalise_hsa_id(self.hsa_id) or self.hsa_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+class ProviderSession(models.Model):
+    """A session begun at the identity provider, by its subject and session id (`sub`, `sid`):
+    what a back-channel logout names, so the sessions it ends can be found and deleted."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sub = models.CharField(max_length=255, db_index=True)
+    sid = models.CharField(max_length=255, blank=True, db_index=True)
+    created = models.DateTimeField(default=timezone.now)
 
 
 class ApiKey(models.Model):

@@ -20,6 +20,9 @@ from utskrivning.audit.services import audit_record
 from utskrivning.lib.http import client_ip
 from utskrivning.organisations.forms import ChooseMembershipForm
 from utskrivning.organisations.models import Membership
+from utskrivning.organisations.oidc.provider import oidc_enabled
+from utskrivning.organisations.oidc.sessions import provider_session_forget
+from utskrivning.organisations.oidc.views import provider_logout_url
 from utskrivning.organisations.ratelimit import (
     WINDOW_SECONDS,
     login_blocked,
@@ -50,19 +53,36 @@ def _audit_login(
     )
 
 
+def _login_context(request: HttpRequest) -> dict[str, Any]:
+    """What the login page offers: the identity provider when configured, passwords unless off."""
+    return {
+        "password_login": settings.PASSWORD_LOGIN,
+        "provider_name": settings.OIDC_PROVIDER_NAME if oidc_enabled() else "",
+    }
+
+
 class LoginView(auth_views.LoginView):
-    """Django's login with a limit on failed attempts, answered 429 once it is reached."""
+    """Django's login with a limit on failed attempts, answered 429 once it is reached; with
+    passwords turned off it offers the identity provider alone and refuses a password (403)."""
 
     template_name = _LOGIN_TEMPLATE
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **_login_context(self.request)}
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")[:150]
+        if not settings.PASSWORD_LOGIN:
+            _audit_login(request, AuditAction.LOGIN_FAILED, username, None, "passwords are off")
+            context = {**_login_context(request), "next": self.get_redirect_url()}
+            return render(request, _LOGIN_TEMPLATE, context, status=403)
         if counter := login_blocked(username=username, ip=client_ip(request)):
             _audit_login(request, AuditAction.LOGIN_BLOCKED, username, None, f"limit {counter}")
             context = {
                 "form": AuthenticationForm(request, initial={"username": username}),
                 "blocked_minutes": WINDOW_SECONDS // 60,
                 "next": self.get_redirect_url(),
+                **_login_context(request),
             }
             return render(request, _LOGIN_TEMPLATE, context, status=429)
         return super().post(request, *args, **kwargs)
@@ -88,10 +108,16 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    """Ends the session here and, when the identity provider began it, there too: the browser
+    goes on to the provider's logout (RP-initiated) and comes back to the login page."""
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        at_provider = provider_logout_url(request, request.session.get("oidc_id_token"))
         if request.user.is_authenticated:
             _audit_login(request, AuditAction.LOGOUT, request.user.get_username(), request.user)
-        return super().post(request, *args, **kwargs)
+        provider_session_forget(request)
+        response: HttpResponse = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
 
 
 @login_required

@@ -60,6 +60,19 @@ def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
     return value.upper()
 
 
+def env_str(name: str, *, default: str, max_length: int = 500, ascii: bool = True) -> str:
+    """One printable line, bounded (ASCII unless told): a client id, a claim's name, a scope list
+    or, not ASCII, a name shown on a page."""
+    value = _raw(name)
+    if value is None:
+        return default
+    printable = value.isprintable() and (value.isascii() or not ascii)
+    if len(value) > max_length or not printable:
+        kind = "printable ASCII" if ascii else "printable text"
+        raise ImproperlyConfigured(f"{name} is not {kind} of at most {max_length} characters")
+    return value
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     """A comma-separated list; blanks around the items are dropped."""
     value = _raw(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -23,12 +24,23 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.policy: str = settings.CONTENT_SECURITY_POLICY
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Content-Security-Policy", _policy())
         return response
+
+
+def _policy() -> str:
+    """The policy, letting a form's redirect go on to the identity provider's origin: the logout
+    form ends at its end-session endpoint, and browsers hold redirects to form-action."""
+    policy: str = settings.CONTENT_SECURITY_POLICY
+    if not settings.OIDC_ISSUER:
+        return policy
+    issuer = urlsplit(settings.OIDC_ISSUER)
+    return policy.replace(
+        "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+    )
 
 
 class SwedishFirstMiddleware:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from utskrivning.service.env import (
     env_bool,
@@ -19,6 +20,7 @@ from utskrivning.service.env import (
     env_int,
     env_list,
     env_path,
+    env_str,
     load_secret_key,
 )
 
@@ -147,6 +149,47 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# The password backend first: the one a session made by neither (a test's force_login) names.
+AUTHENTICATION_BACKENDS = [
+    "utskrivning.organisations.backends.PasswordBackend",
+    "utskrivning.organisations.oidc.backend.ProviderBackend",
+]
+# Local passwords (the demo, small organisations); off, only the identity provider signs in.
+PASSWORD_LOGIN = env_bool("UTSKRIVNING_PASSWORD_LOGIN", default=True)
+
+# Sign-in through the region's identity provider (OpenID Connect, e.g. SITHS eID through the
+# region's or Inera's IdP): on when an issuer is given; its endpoints come from its discovery
+# document. A person is found by the HSA-id claim and never created (docs/operations.md).
+OIDC_ISSUER = env_str("UTSKRIVNING_OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env_str("UTSKRIVNING_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env_str("UTSKRIVNING_OIDC_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env_str("UTSKRIVNING_OIDC_SCOPES", default="openid profile")
+OIDC_RP_SIGN_ALGO = env_choice(
+    "UTSKRIVNING_OIDC_SIGN_ALGORITHM",
+    default="RS256",
+    choices=("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"),
+)
+OIDC_HSA_ID_CLAIM = env_str("UTSKRIVNING_OIDC_HSA_ID_CLAIM", default="hsa_id", max_length=200)
+OIDC_NAME_CLAIM = env_str("UTSKRIVNING_OIDC_NAME_CLAIM", default="name", max_length=200)
+OIDC_PROVIDER_NAME = env_str(
+    "UTSKRIVNING_OIDC_PROVIDER_NAME", default="SITHS eID", max_length=100, ascii=False
+)
+OIDC_TIMEOUT = env_int("UTSKRIVNING_OIDC_TIMEOUT", default=10, low=1, high=120)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
+if OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "UTSKRIVNING_OIDC_ISSUER needs UTSKRIVNING_OIDC_CLIENT_ID and "
+        "UTSKRIVNING_OIDC_CLIENT_SECRET"
+    )
+if OIDC_ISSUER and not DEBUG and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("UTSKRIVNING_OIDC_ISSUER must be an https:// address")
+if not PASSWORD_LOGIN and not OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "UTSKRIVNING_PASSWORD_LOGIN=false needs UTSKRIVNING_OIDC_ISSUER: nobody could sign in"
+    )
 
 # Sessions: patient data on an unattended screen, so 30 minutes of inactivity ends the session.
 SESSION_COOKIE_AGE = int(timedelta(minutes=30).total_seconds())
