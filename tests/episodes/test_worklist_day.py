@@ -23,6 +23,7 @@ from utskrivning.domain.identity import valid_personal_number
 from utskrivning.domain.process import Event, EventType, Party
 from utskrivning.episodes.events import episode_history_facts
 from utskrivning.episodes.models import Episode
+from utskrivning.episodes.notes import note_mark_read, note_send
 from utskrivning.episodes.services import episode_record_event, party_columns
 from utskrivning.episodes.worklist import worklist_summary
 from utskrivning.episodes.worklist_query import WorklistCounts
@@ -81,7 +82,7 @@ def test_the_counters_are_one_aggregate_of_the_database(cast, day):
     with CaptureQueriesContext(connection) as queries:
         counts = worklist_summary(organisation=cast.ward, now=NOW)
     assert counts == WorklistCounts(total=3, needs_action=3, overdue=1, due_today=1)
-    assert len(queries) == 1
+    assert len(queries) == 2  # the aggregate, and the unread notes
     municipal = worklist_summary(organisation=cast.municipality_a, now=NOW)
     assert municipal == WorklistCounts(total=2, needs_action=2, overdue=0, due_today=0)
     # The receipts fall due at the end of Tuesday, the next working day.
@@ -95,7 +96,8 @@ def test_the_counters_are_one_aggregate_of_the_database(cast, day):
 def test_the_summary_endpoint_counts_without_naming_a_patient(client, cast, day):
     before = AuditEntry.objects.count()
     response = client.get("/api/episodes/worklist/summary", **auth(cast.nurse))
-    assert response.json() == {"total": 3, "needs_action": 3, "overdue": 1, "due_today": 1}
+    expected = {"total": 3, "needs_action": 3, "overdue": 1, "due_today": 1, "unread": 0}
+    assert response.json() == expected
     assert not patients_read(pk__gt=before)
 
 
@@ -218,3 +220,23 @@ def test_the_row_s_deadline_columns_are_the_history_s(cast, day):
     for episode in Episode.objects.all():
         folded = party_columns(episode_history_facts(episode))
         assert {name: getattr(episode, name) for name in folded} == folded
+
+
+@time_machine.travel(NOW, tick=False)
+def test_unread_notes_are_counted_and_filtered_until_acknowledged(client, cast, day):
+    note = note_send(
+        episode=day["notified"],
+        membership=cast.nurse,
+        text="Patienten behöver hemtjänst fyra gånger om dagen.",
+        parties=[Party.MUNICIPALITY],
+    )
+    assert worklist_summary(organisation=cast.municipality_a, now=NOW).unread == 1
+    assert worklist_summary(organisation=cast.primary_care, now=NOW).unread == 0
+    assert _names(_rows(client, cast.officer_a, "?unread=1")) == ["Nils Meddelad"]
+    client.force_login(cast.officer_a.user)
+    page = client.get("/").text
+    assert '<span class="count">1</span> olästa meddelanden' in page
+    assert "1 oläst</span>" in page
+    note_mark_read(note=note, membership=cast.officer_a)
+    assert worklist_summary(organisation=cast.municipality_a, now=NOW).unread == 0
+    assert _names(_rows(client, cast.officer_a, "?unread=1")) == []

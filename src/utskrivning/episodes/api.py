@@ -162,6 +162,7 @@ def worklist(
     page: str | None = None,
     limit: str | None = None,
     mine: str | None = None,
+    unread: str | None = None,
     due: str | None = None,
     state: str | None = None,
     care_type: str | None = None,
@@ -172,7 +173,8 @@ def worklist(
 ) -> HttpResponse:
     """`limit` rows (1–500, default 50) of page `page` (from 1): by default the caller's own
     steps first, the soonest (or most overdue) deadline first; `sort=admitted` newest admission
-    first, `sort=name`. Filters: `mine=1` (the caller's party owes a step), `due=overdue|today`
+    first, `sort=name`. Filters: `mine=1` (the caller's party owes a step), `unread=1` (a note to
+    the caller's organisation not yet acknowledged), `due=overdue|today`
     (by its next deadline), `state`, `care_type`, `ward` (an id), `q` (a name, or a personnummer
     or part of one in 0-9). The deadlines are the caller's party's; `others=1` adds the other
     parties' unmet ones. The `X-Total-Count` header counts the filtered worklist; `Link` names
@@ -181,6 +183,7 @@ def worklist(
     query = worklist_query(
         {
             "mine": mine,
+            "unread": unread,
             "due": due,
             "state": state,
             "care_type": care_type,
@@ -234,6 +237,7 @@ class WorklistSummaryOut(Schema):
     needs_action: int
     overdue: int
     due_today: int
+    unread: int
 
 
 @router.get(
@@ -243,7 +247,8 @@ class WorklistSummaryOut(Schema):
 )
 def worklist_summary(request: HttpRequest) -> Any:
     """Counted in the database by the caller's party's next deadline (overdue: it has passed;
-    due today: later today, Stockholm time) and whether it owes a step. Names no patient."""
+    due today: later today, Stockholm time) and whether it owes a step; `unread`: the notes to
+    the caller's organisation on open episodes it has not acknowledged. Names no patient."""
     membership = membership_of(request)
     return summary_of(organisation=membership.organisation, now=timezone.now())
 

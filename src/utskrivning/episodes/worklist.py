@@ -150,9 +150,8 @@ def paged_worklist(
 ) -> tuple[Presented, Paged]:
     """One page of the worklist, and where it sits: the rows, the reading and the audit are the
     page's alone, so a region's 8 000 open episodes cost what 50 do."""
-    party = party_of(organisation)
     visible = open_episodes_visible_to(organisation=organisation)
-    total = filtered(visible, query, party=party, now=now).count()
+    total = filtered(visible, query, organisation=organisation, now=now).count()
     presented = presented_worklist(
         organisation=organisation, now=now, actor=actor, present=present, page=page, query=query
     )
@@ -160,9 +159,9 @@ def paged_worklist(
 
 
 def worklist_summary(*, organisation: Organisation, now: datetime) -> WorklistCounts:
-    """The worklist's counters: no patient is read, so none is audited."""
+    """The worklist's counters: no patient is named, so none is audited."""
     visible = open_episodes_visible_to(organisation=organisation)
-    return worklist_counts(visible, party=party_of(organisation), now=now)
+    return worklist_counts(visible, organisation=organisation, now=now)
 
 
 def presented_worklist(
@@ -180,7 +179,8 @@ def presented_worklist(
     minute = now.replace(second=0, microsecond=0)
     party = party_of(organisation)
     visible = open_episodes_visible_to(organisation=organisation)
-    window = ordered(filtered(visible, query, party=party, now=now), query, party=party)
+    kept_by_query = filtered(visible, query, organisation=organisation, now=now)
+    window = ordered(kept_by_query, query, party=party)
     if page is not None:
         window = window[page.offset : page.offset + page.limit]
     state = list(window.values_list("pk", "version", "patient__personal_number"))

@@ -18,6 +18,9 @@ from django.db.models import Count, F, OrderBy, Q, QuerySet
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import EpisodeState, Party
 from utskrivning.episodes.models import CareType, Episode
+from utskrivning.episodes.notes import unread_notes
+from utskrivning.organisations.models import Organisation
+from utskrivning.organisations.parties import party_of
 
 MAX_SEARCH = 100  # a name or a personnummer, not a paragraph
 SORTS = ("deadline", "admitted", "name")
@@ -31,10 +34,12 @@ OPEN_STATES = tuple(s.value for s in EpisodeState if s is not EpisodeState.CLOSE
 
 @dataclass(frozen=True)
 class WorklistQuery:
-    """`mine`: only episodes where the reader's party owes a step; `due`: "overdue" or "today"
-    by the party's next deadline; `others`: other parties' deadlines shown beside the reader's."""
+    """`mine`: only episodes where the reader's party owes a step; `unread`: only those with a
+    note to the reader's organisation it has not acknowledged; `due`: "overdue" or "today" by
+    the party's next deadline; `others`: other parties' deadlines shown beside the reader's."""
 
     mine: bool = False
+    unread: bool = False
     due: str = ""
     state: str = ""
     care_type: str = ""
@@ -91,6 +96,7 @@ def worklist_query(params: Mapping[str, str | None]) -> WorklistQuery:
         raise ValidationError({"ward": "An organisation's id, written with 0-9."})
     return WorklistQuery(
         mine=_flag(raw("mine"), "mine"),
+        unread=_flag(raw("unread"), "unread"),
         due=_choice(raw("due"), "due", DUE),
         state=_choice(raw("state"), "state", OPEN_STATES),
         care_type=_choice(raw("care_type"), "care_type", tuple(CareType.values)),
@@ -112,9 +118,18 @@ def _search_filter(text: str) -> Q:
 
 
 def filtered(
-    episodes: QuerySet[Episode], query: WorklistQuery, *, party: Party | None, now: datetime
+    episodes: QuerySet[Episode],
+    query: WorklistQuery,
+    *,
+    organisation: Organisation,
+    now: datetime,
 ) -> QuerySet[Episode]:
     """The episodes the query keeps; the party's filters keep none for a reader of no party."""
+    party = party_of(organisation)
+    if query.unread:
+        episodes = episodes.filter(
+            pk__in=unread_notes(organisation=organisation, episodes=episodes)
+        )
     if query.state:
         episodes = episodes.filter(state=query.state)
     if query.care_type:
@@ -160,14 +175,17 @@ class WorklistCounts:
     needs_action: int = 0  # the reader's party owes a step
     overdue: int = 0  # the party's next deadline has passed
     due_today: int = 0  # it falls due later today
+    unread: int = 0  # notes to the reader's organisation not yet acknowledged
 
 
 def worklist_counts(
-    episodes: QuerySet[Episode], *, party: Party | None, now: datetime
+    episodes: QuerySet[Episode], *, organisation: Organisation, now: datetime
 ) -> WorklistCounts:
-    """One aggregate over the open episodes' indexed columns."""
+    """One aggregate over the open episodes' indexed columns, and one count of unread notes."""
+    unread = sum(unread_notes(organisation=organisation, episodes=episodes.values("pk")).values())
+    party = party_of(organisation)
     if party is None:
-        return WorklistCounts(total=episodes.count())
+        return WorklistCounts(total=episodes.count(), unread=unread)
     due = f"{party}_due"
     figures = episodes.order_by().aggregate(
         total=Count("pk"),
@@ -175,7 +193,7 @@ def worklist_counts(
         overdue=Count("pk", filter=Q(**{f"{due}__lt": now})),
         due_today=Count("pk", filter=Q(**{f"{due}__gte": now, f"{due}__lte": end_of_today(now)})),
     )
-    return WorklistCounts(**figures)
+    return WorklistCounts(**figures, unread=unread)
 
 
 def ward_choices(episodes: QuerySet[Episode]) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from utskrivning.episodes.models import CareType
+from utskrivning.episodes.notes import unread_notes
 from utskrivning.episodes.worklist import (
     current_worklist_page,
     open_episodes_visible_to,
@@ -46,9 +47,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
     rows, paged = current_worklist_page(
         organisation=organisation, now=now, actor=request.user, page=page, query=query
     )
+    # Read each time, not kept with the rows: a receipt changes no episode's version.
+    unread = unread_notes(organisation=organisation, episodes=[row.episode.pk for row in rows])
     context = {
         "membership": membership,
-        "rows": rows,
+        "entries": [(row, unread.get(row.episode.pk, 0)) for row in rows],
         "paged": paged,
         "query": query,
         "errors": errors,
