@@ -1,5 +1,7 @@
 """Cells a spreadsheet would run as a formula (=, +, -, @, and the same behind a tab or CR) come
-out of every export as text: the invoice basis as CSV and XLSX, and the episode file."""
+out of every export as text: the invoice basis as CSV and XLSX, and the episode file. In the
+invoice basis the texts a person typed are the episode id and the district (each episode here
+carries a payload in both); the writers judge only those columns."""
 
 from __future__ import annotations
 
@@ -28,15 +30,16 @@ PAYLOADS = [
     "\r=3+3",
 ]
 HEADER = (
-    "episode_id,patient_id,municipality,care_type,unit,admitted_at,ready_at,discharged_at,status\n"
+    "episode_id,patient_id,municipality,district,care_type,unit,admitted_at,ready_at,"
+    "discharged_at,status\n"
 )
 
 
 def _file(ids: list[str]) -> bytes:
     rows = [
-        f'"{episode_id}",19121212-1212,2080,somatic,Avdelning 12,2020-03-01 10:00,2020-03-02 10:00,'
-        "2020-03-20 10:00,done"
-        for episode_id in ids
+        f'"{quoted}",19121212-1212,2080,"{quoted}",somatic,Avdelning 12,2020-03-01 10:00,'
+        "2020-03-02 10:00,2020-03-20 10:00,done"
+        for quoted in (episode_id.replace('"', '""') for episode_id in ids)
     ]
     return (HEADER + "\n".join(rows) + "\n").encode()
 
@@ -53,7 +56,9 @@ def result():
 
 
 def test_the_invoice_csv_neutralises_every_formula_prefix(result):
-    cells = [cell for row in csv.reader(io.StringIO(to_csv(result))) for cell in row]
+    rows = list(csv.DictReader(io.StringIO(to_csv(result))))
+    assert {row["district"] for row in rows} >= {"'@SUM(A1:A2)", "'-2+3"}
+    cells = [cell for row in rows for cell in row.values()]
     assert any("HYPERLINK" in cell for cell in cells)
     assert [cell for cell in cells if _dangerous(cell)] == []
 
@@ -70,6 +75,8 @@ def test_the_invoice_xlsx_neutralises_every_formula_prefix(result):
         if isinstance(cell.value, str)
     ]
     assert any("HYPERLINK" in cell.value for cell in cells)
+    districts = {row[1].value for row in workbook["Rader"].iter_rows(min_row=2)}
+    assert districts >= {"'@SUM(A1:A2)", "'-2+3"}
     assert [c.coordinate for c in cells if c.data_type == "f" or _dangerous(c.value)] == []
 
 

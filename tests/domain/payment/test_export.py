@@ -36,13 +36,14 @@ from utskrivning.domain.rulebooks import load_rulebook
 
 ODD_IDS = ['=HYPERLINK("x")', "+1", "-2", "@S", "a,b", 'q"uote', "ünïcödé", "back\\slash",
            "tab\tin", "lt<gt>&amp", "ctl\x01x", "new\nline", "[bold]id[/]"]  # fmt: skip
+DISTRICTS = ["", "Norrmalm", "=1+2", "@x"]  # a person types a district too
 _HEADER = "episode_id,patient_id,municipality,district,care_type,admitted_at,ready_at,discharged_at,status\n"  # noqa: E501
 
 
 def _odd_file() -> bytes:
     rows = [
         '"{}",19121212-1212,0180,{},somatic,2020-03-01 10:00,2020-03-02 10:00,2020-03-{:02} 10:00,'
-        "done".format(episode_id.replace('"', '""'), "Norrmalm" if n % 2 else "", 3 + n % 9)
+        "done".format(episode_id.replace('"', '""'), DISTRICTS[n % 4], 3 + n % 9)
         for n, episode_id in enumerate(ODD_IDS)
     ]
     return (_HEADER + "\n".join(rows) + "\n").encode()
