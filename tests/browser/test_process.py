@@ -79,9 +79,13 @@ def step(page, event: str, **fill: str) -> None:
     form = page.locator(f'form[data-event="{event}"]')
     for name, value in fill.items():
         form.locator(f'[name="{name}"]').fill(value)
+    if form.locator('[name="confirm"]').count():
+        form.locator('[name="confirm"]').check()
     form.get_by_role("button").click()
-    expect(page.locator("#result")).to_contain_text("Registrerat")
+    # Focus moves to the swapped-in result (not <body>), so a screen reader reads it out.
+    expect(page.locator("#result")).to_be_focused()
     expect(page.locator("#result .errors")).to_have_count(0)
+    expect(page.locator("#result .met")).to_be_visible()
 
 
 def test_the_whole_process_through_the_ui(cast, as_user):

@@ -53,7 +53,7 @@ def test_a_party_reports_a_deviation_on_the_episode_page(client, login, officer_
     assert "Rapportera en avvikelse" in page
     response = report(client, episode)
     assert response.status_code == 200
-    assert "Registrerat: Avvikelse rapporterad" in response.text
+    assert "Avvikelse rapporterad" in response.text
     assert "Ingen SIP-kallelse" in response.text
     assert "Steg inte utfört" in response.text
     deviation = Deviation.objects.get()

@@ -15,6 +15,7 @@ from service.factories import MembershipFactory
 from utskrivning.episodes.models import Episode
 from utskrivning.organisations.models import Role
 
+from .test_episode_actions import confirmation
 from .test_pages import TOLVAN, post_event
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +45,11 @@ def discharged(client, login, physician, officer_a, vardcentral, head_of_unit):
             ),
             ("ready_declared", {}),
         ]:
-            assert "Registrerat" in post_event(client, pk, event, **data).text
+            assert confirmation(post_event(client, pk, event, **data).text)
         clock.shift(timedelta(days=5))
         login(physician)  # the session timed out meanwhile
         for event in ["discharge_notice_sent", "discharged", "closed"]:
-            assert "Registrerat" in post_event(client, pk, event).text
+            assert confirmation(post_event(client, pk, event, confirm="on").text)
         client.logout()
     return Episode.objects.get(pk=pk)
 

@@ -42,7 +42,7 @@ def episode(client, login, physician, officer_a, officer_b, vardcentral):
         client, pk, "admission_notice_sent", parties=["municipality", "primary_care"],
         estimated_discharge=estimated,
     )  # fmt: skip
-    assert "Registrerat" in notice.text, notice.text
+    assert "Inskrivningsmeddelande skickat" in notice.text, notice.text
     client.logout()
     return pk
 
@@ -94,7 +94,7 @@ def test_an_htmx_step_records_the_event_and_answers_the_page(client, login, phys
     login(physician)
     response = post_event(client, episode, "ready_declared")
     assert response.status_code == 200
-    assert "Registrerat" in response.text
+    assert "Meddelande om utskrivningsklar skickat" in response.text
     assert "Utskrivningsklar" in response.text
 
 

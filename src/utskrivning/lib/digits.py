@@ -10,7 +10,7 @@ steps as an outside value says.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 DIGITS = re.compile(r"[0-9]+", re.ASCII)
 MAX_ID = 2**63 - 1  # a database id: what a 64-bit integer column holds
@@ -57,6 +57,20 @@ def iso_date(text: str) -> date | None:
         return None
     try:
         return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+_LOCAL_MINUTE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}", re.ASCII)
+
+
+def local_minute(text: str) -> datetime | None:
+    """The naive local time `text` writes as YYYY-MM-DDTHH:MM (a browser's datetime-local) or
+    with a space, in ASCII digits, else None."""
+    if _LOCAL_MINUTE.fullmatch(text) is None:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
         return None
 

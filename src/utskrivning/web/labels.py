@@ -97,6 +97,64 @@ LABELS: dict[tuple[type[StrEnum], str], Promise] = {
 }
 
 
+# What a step's button says it does (the timeline names the event after it happened).
+STEPS: dict[EventType, Promise] = {
+    EventType.SUPPORT_NEED_ASSESSED: _("Record the need of support"),
+    EventType.ADMISSION_NOTICE_SENT: _("Send the admission notice"),
+    EventType.ESTIMATED_DISCHARGE_CHANGED: _("Change the estimated discharge date"),
+    EventType.READY_DECLARED: _("Declare ready for discharge"),
+    EventType.READY_WITHDRAWN: _("Withdraw the readiness"),
+    EventType.NAMED_CONTACT_APPOINTED: _("Appoint a named care contact"),
+    EventType.CONSENT_RECORDED: _("Record consent"),
+    EventType.SIP_NEED_ASSESSED: _("Record the need of a SIP"),
+    EventType.SIP_SUMMONED: _("Summon to SIP"),
+    EventType.SIP_HELD: _("Record the SIP as held"),
+    EventType.HEMGANGSKLAR_CHECKED: _("Check the criterion"),
+    EventType.DISCHARGE_NOTICE_SENT: _("Send the discharge notice"),
+    EventType.DISCHARGED: _("Discharge the patient"),
+    EventType.CLOSED: _("Close the episode"),
+    EventType.ACKNOWLEDGED: _("Acknowledge"),
+    EventType.COORDINATED_CARE_PLAN_RECORDED: _("Record the coordinated care plan"),
+    EventType.COURT_DECISION_RECORDED: _("Record the court's decision"),
+}
+
+# What a confirmation says happened, with the time ("Admission notice sent 14:32").
+DONE: dict[EventType, Promise] = {
+    EventType.SUPPORT_NEED_ASSESSED: _("Need of support recorded %(time)s"),
+    EventType.ADMISSION_NOTICE_SENT: _("Admission notice sent %(time)s"),
+    EventType.ESTIMATED_DISCHARGE_CHANGED: _("Estimated discharge date changed %(time)s"),
+    EventType.READY_DECLARED: _("Readiness notification sent %(time)s"),
+    EventType.READY_WITHDRAWN: _("Readiness withdrawn %(time)s"),
+    EventType.NAMED_CONTACT_APPOINTED: _("Named care contact appointed %(time)s"),
+    EventType.CONSENT_RECORDED: _("Consent recorded %(time)s"),
+    EventType.SIP_NEED_ASSESSED: _("Need of a SIP recorded %(time)s"),
+    EventType.SIP_SUMMONED: _("SIP summons sent %(time)s"),
+    EventType.SIP_HELD: _("SIP recorded as held %(time)s"),
+    EventType.HEMGANGSKLAR_CHECKED: _("Criterion checked %(time)s"),
+    EventType.DISCHARGE_NOTICE_SENT: _("Discharge notice sent %(time)s"),
+    EventType.DISCHARGED: _("Patient discharged %(time)s"),
+    EventType.CLOSED: _("Episode closed %(time)s"),
+    EventType.ACKNOWLEDGED: _("Acknowledged %(time)s"),
+    EventType.DEVIATION_REPORTED: _("Deviation reported %(time)s"),
+    EventType.COORDINATED_CARE_PLAN_RECORDED: _("Coordinated care plan recorded %(time)s"),
+    EventType.COURT_DECISION_RECORDED: _("Court decision recorded %(time)s"),
+}
+
+# The step's fields, as a refusal names them (`TransitionError.field`, `FormError.field`).
+FIELDS: dict[str, Promise] = {
+    "at": _("Time"),
+    "confirm": _("Confirmation"),
+    "criterion": _("Criterion"),
+    "estimated_discharge": _("Estimated discharge date"),
+    "event": _("Step"),
+    "message": _("Message"),
+    "parties": _("Parties"),
+    "party": _("Party"),
+    "sip_needed": _("Need of a SIP"),
+    "court_granted": _("Court decision"),
+}
+
+
 KINDS: dict[str, type[StrEnum]] = {
     "party": Party,
     "state": EpisodeState,

@@ -35,6 +35,7 @@ from utskrivning.domain.process.transitions import (
     apply,
     fold,
     judge,
+    open_steps,
     replay,
     state_of,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "named_contact_due",
     "next_due",
     "obligations",
+    "open_steps",
     "owes_a_step",
     "readable",
     "replay",

@@ -18,8 +18,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Guard:
+    """`field`: the step's value the guard judges (a date, the recipients), named in its refusal;
+    None when it judges the episode, so a screen offers only the steps these guards allow."""
+
     allows: Callable[[EpisodeFacts, Event, datetime], bool]
     reason: str
+    field: str | None = None
 
 
 NOT_ADMITTED = "Record the admission first."
@@ -51,10 +55,16 @@ def _local_date_ok(f: EpisodeFacts, e: Event) -> bool:
 
 
 # What a step must say; checked before anything is stored, so folding a stored step never refuses.
-HAS_PARTY = Guard(lambda f, e, at: e.party is not None, MISSING_PARTY)
-HAS_CRITERION = Guard(lambda f, e, at: e.criterion is not None, MISSING_CRITERION)
-HAS_SIP_NEED = Guard(lambda f, e, at: e.sip_needed is not None, MISSING_SIP_NEED)
-HAS_COURT_OUTCOME = Guard(lambda f, e, at: e.court_granted is not None, MISSING_COURT_OUTCOME)
+HAS_PARTY = Guard(lambda f, e, at: e.party is not None, MISSING_PARTY, field="party")
+HAS_CRITERION = Guard(
+    lambda f, e, at: e.criterion is not None, MISSING_CRITERION, field="criterion"
+)
+HAS_SIP_NEED = Guard(
+    lambda f, e, at: e.sip_needed is not None, MISSING_SIP_NEED, field="sip_needed"
+)
+HAS_COURT_OUTCOME = Guard(
+    lambda f, e, at: e.court_granted is not None, MISSING_COURT_OUTCOME, field="court_granted"
+)
 AWAITING_RECEIPT = Guard(
     lambda f, e, at: (
         e.party is not None
@@ -62,6 +72,7 @@ AWAITING_RECEIPT = Guard(
         and any(f.awaiting_receipt(e.party, e.message, at))
     ),
     NOTHING_TO_ACKNOWLEDGE,
+    field="message",
 )
 
 # Dalarna §9 Regionens ansvar: the first later judgement starts the 24 hours, not a repeat of it.
@@ -73,18 +84,25 @@ NOTICE_NOT_SENT = Guard(lambda f, e, at: f.admission_notice_at is None, NOTICE_A
 NOTICE_RECIPIENTS = Guard(
     lambda f, e, at: bool(e.parties) and e.parties <= {Party.MUNICIPALITY, Party.PRIMARY_CARE},
     "An admission notice goes to the municipality, primary care or both.",
+    field="parties",
 )
 # Dalarna §6 Inskrivningsmeddelande: "ska innehålla ... beräknad tidpunkt för utskrivning".
-NOTICE_HAS_ESTIMATE = Guard(lambda f, e, at: e.estimated_discharge is not None, MISSING_ESTIMATE)
+NOTICE_HAS_ESTIMATE = Guard(
+    lambda f, e, at: e.estimated_discharge is not None,
+    MISSING_ESTIMATE,
+    field="estimated_discharge",
+)
 ESTIMATE_NOT_BEFORE_ADMISSION = Guard(
     lambda f, e, at: _local_date_ok(f, e),
     "The estimated discharge date cannot be before the admission.",
+    field="estimated_discharge",
 )
 # Stockholm appendix §3 Inskrivningsmeddelande: "ska inskrivningsmeddelandet även skickas till den
 # landstingsfinansierade öppna vården".
 PRIMARY_CARE_TOO = Guard(
     lambda f, e, at: not e.municipal_health_care or Party.PRIMARY_CARE in e.parties,
     "When the municipality's health care is needed, primary care must get the notice too.",
+    field="parties",
 )
 # Dalarna §9: changes after the notice go to "de berörda enheterna", i.e. the notice's recipients.
 NOTICE_SENT = Guard(
@@ -94,6 +112,7 @@ NOTICE_SENT = Guard(
 NEW_ESTIMATE = Guard(
     lambda f, e, at: e.estimated_discharge != f.estimated_discharge,
     "The new estimated discharge date is the same as the current one.",
+    field="estimated_discharge",
 )
 # Dalarna §9 ÖPT/ÖRV: "Läkaren bedömer om patienten är utskrivningsklar efter beslut".
 READY_AFTER_COURT_DECISION = Guard(
@@ -125,15 +144,20 @@ CONSENT_BEFORE_SUMMONS = Guard(
 SUMMONS_RECIPIENTS = Guard(
     lambda f, e, at: bool(e.parties) and Party.PRIMARY_CARE not in e.parties,
     "A SIP summons goes to the other parties: the municipality, inpatient care or both.",
+    field="parties",
 )
 SIP_SUMMONED = Guard(
     lambda f, e, at: f.sip_summoned_at is not None and at >= f.sip_summoned_at,
     "A SIP is held after it has been summoned.",
 )
 SIP_NOT_HELD = Guard(lambda f, e, at: f.sip_held_at is None, "The SIP was already held.")
-SIP_PARTICIPANTS = Guard(lambda f, e, at: bool(e.parties), "Name the parties that took part.")
+SIP_PARTICIPANTS = Guard(
+    lambda f, e, at: bool(e.parties), "Name the parties that took part.", field="parties"
+)
 NEW_CRITERION = Guard(
-    lambda f, e, at: e.criterion not in f.home_criteria, "This criterion is already checked."
+    lambda f, e, at: e.criterion not in f.home_criteria,
+    "This criterion is already checked.",
+    field="criterion",
 )
 DISCHARGE_AFTER_READINESS = Guard(
     lambda f, e, at: f.ready_at is None or at >= f.ready_at,

@@ -315,6 +315,20 @@ def allowed_events(state: EpisodeState | None) -> frozenset[EventType]:
     return frozenset(event for s, event in _TABLE if s == state)
 
 
+def open_steps(facts: EpisodeFacts, *, party: Party | None, at: datetime) -> frozenset[EventType]:
+    """The steps `party` may take now by the table and the guards over the episode: what a screen
+    offers. The guards over a value the caller fills in (`Guard.field`) judge the step when sent."""
+    return frozenset(
+        event
+        for (state, event), transition in _TABLE.items()
+        if state == facts.state
+        and all(
+            guard.field is not None or guard.allows(facts, Event(event, party=party), at)
+            for guard in transition.guards
+        )
+    )
+
+
 def state_of(f: EpisodeFacts) -> EpisodeState | None:
     """The state the facts are in: what folding a stored event ends in, whatever its table row.
 
@@ -345,7 +359,7 @@ def judge(facts: EpisodeFacts, event: Event, at: datetime, *, recorded_at: datet
     check_times(facts, event, at, recorded_at=recorded_at)
     for guard in transition.guards:
         if not guard.allows(facts, event, at):
-            raise TransitionError(guard.reason)
+            raise TransitionError(guard.reason, field=guard.field)
     return transition
 
 

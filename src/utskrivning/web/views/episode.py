@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from utskrivning.domain.process import (
     HomeCriterion,
     TransitionError,
 )
+from utskrivning.domain.process.clock import BACKDATING
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.notes import awaiting_receipt, episode_notes
 from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
@@ -28,8 +30,9 @@ from utskrivning.organisations.models import Membership
 from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import membership_required
-from utskrivning.web.actions import FormError, event_from_post, offers
+from utskrivning.web.actions import FormError, claimed_time, event_from_post, offers
 from utskrivning.web.forms import AdmitForm, DeviationForm, NoteForm
+from utskrivning.web.labels import DONE, FIELDS
 from utskrivning.web.timeline import timeline
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
@@ -55,12 +58,20 @@ def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dic
             if party in m.recipients and m.acknowledged_at(party) is None
         }
     )
+    criteria = sorted(set(HomeCriterion) - facts.home_criteria)
+    now = timezone.now()
     return {
         **detail,
         "membership": membership,
         "state": facts.state,
-        "offers": offers(membership, facts, awaiting=bool(awaiting)),
-        "criteria": sorted(set(HomeCriterion) - facts.home_criteria),
+        "offers": offers(
+            membership, facts, awaiting=bool(awaiting), criteria=bool(criteria), now=now
+        ),
+        "criteria": criteria,
+        # The discharge's bounds (domain.process.clock and the table's guard): not a day back,
+        # before the admission or the readiness, nor after now; the service checks them again.
+        "now": now,
+        "earliest": max(t for t in (facts.admitted_at, facts.ready_at, now - BACKDATING) if t),
         "awaiting": awaiting,
         "deviations": episode_deviations(episode=episode),
         "may_report_deviation": can(membership, Action.REPORT_DEVIATION),
@@ -85,6 +96,18 @@ def _notes(membership: Membership, episode: Episode, events: list[Any]) -> dict[
     }
 
 
+def _named(field: str | None, reason: str) -> str:
+    """A refusal in the reader's language, naming the field at fault when there is one."""
+    if field in FIELDS:
+        return f"{FIELDS[field]}: {_(reason)}"
+    return _(reason)
+
+
+def _done(event: EventType, at: datetime) -> str:
+    """What happened, with its local time: "Inskrivningsmeddelande skickat 14:32"."""
+    return str(DONE[event]) % {"time": timezone.localtime(at).strftime("%H:%M")}
+
+
 @membership_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
@@ -97,14 +120,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     episode = visible_or_404(membership, pk)
-    error = None
+    error = done = None
     try:
         event = event_from_post(request.POST, membership)
-        episode_record_event(episode=episode, event=event, at=timezone.now(), membership=membership)
-    except FormError:
-        error = _("The form has a value the process does not know.")
+        stored = episode_record_event(
+            episode=episode,
+            event=event,
+            at=claimed_time(request.POST, event.type, timezone.now()),
+            membership=membership,
+        )
+        done = _done(event.type, stored.at)
+    except FormError as refused:
+        error = _named(refused.field, refused.reason)
     except TransitionError as refused:
-        error = _(refused.reason)
+        error = _named(refused.field, refused.reason)
     except NotVisibleError:
         raise Http404 from None
     except PermissionDenied as refused:
@@ -116,7 +145,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     if error is None and not request.headers.get("HX-Request"):
         return redirect("web:episode", pk=pk)
     episode.refresh_from_db()
-    context = episode_context(request, episode, error=error, recorded=None if error else event.type)
+    context = episode_context(request, episode, error=error, done=done)
     # htmx swaps only 2xx answers; a plain form post gets the refusal's proper status.
     htmx = bool(request.headers.get("HX-Request"))
     return render(request, "web/episode.html", context, status=422 if error and not htmx else 200)
@@ -143,7 +172,7 @@ def report_deviation(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("web:episode", pk=pk)
     episode.refresh_from_db()
     extra = (
-        {"recorded": EventType.DEVIATION_REPORTED}
+        {"done": _done(EventType.DEVIATION_REPORTED, timezone.now())}
         if reported
         else {"deviation_form": form, "error": _("The deviation was not reported.")}
     )
