@@ -15,22 +15,23 @@ from django.db import transaction
 
 from utskrivning.domain.identity import valid_personal_number
 from utskrivning.domain.process import Event, EventType, HomeCriterion, MessageKind, Party
-from utskrivning.episodes.models import CareType, Episode
+from utskrivning.episodes.models import CareType, Episode, Message
 from utskrivning.episodes.services import ProcessError, episode_admit, episode_record_event
 from utskrivning.organisations.models import Kind, Membership, Organisation, Role
 
-# The state each episode is left in, in turn; closed twice as often, as in a real register.
-TARGETS = (
+# Of every three demo episodes one is on a ward this morning, left in these states in turn, and
+# two are the region's last two months, closed: its invoice basis and follow-up.
+ON_WARD = (
     "admitted",
+    "notified",
     "notified",
     "awaiting_court_decision",
     "ready",
     "home_ready",
     "discharge_notified",
     "discharged",
-    "closed",
-    "closed",
 )
+TARGETS = (*ON_WARD, "closed")
 FIRST_NAMES = ("Anna", "Karl", "Maria", "Erik", "Elsa", "Lars", "Ingrid", "Nils", "Greta", "Olof")
 LAST_NAMES = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson")
 STREETS = ("Storgatan", "Kyrkogatan", "Skolvägen", "Åsgatan", "Slaggatan", "Vasagatan")
@@ -97,6 +98,47 @@ def _steps(target: str, wait: float = 0) -> list[tuple[EventType, Role, Event, f
     return steps
 
 
+def _timing(number: int, rng: random.Random, now: datetime) -> tuple[str, datetime, float]:
+    """The episode's target state, admission and wait after readiness (hours), relative to
+    `now`: a ward's morning (admissions of the last days, readiness declared this morning,
+    the last night's patients still to be notified) and, before it, two months of closed
+    stays. Every step has happened by `now`, so none is squeezed into the present."""
+    if number % 3:
+        # Most wait a day or two after readiness; one in five more than seven days, which
+        # Dalarna §11 bills individually, so the demo's invoice basis has amounts to show.
+        wait = rng.uniform(0, 48) if rng.random() < 0.8 else rng.uniform(8 * 24, 11 * 24)
+        last = _steps("closed", wait)[-1][3]
+        return "closed", now - (last + rng.uniform(12, 55 * 24)) * H, wait
+    target = ON_WARD[(number // 3) % len(ON_WARD)]
+    wait = rng.uniform(0, 20)
+    last = _steps(target, wait)[-1][3] if target != "admitted" else 0
+    # One in four of last night's admissions is past its 24 hours without a notice: missed.
+    late = target == "admitted" and rng.random() < 0.25
+    hours = rng.uniform(26, 40) if late else last + rng.uniform(0.5, 16)
+    return target, now - hours * H, wait
+
+
+def _acknowledge(
+    episode: Episode, members: dict[Party, Membership], rng: random.Random, now: datetime
+) -> None:
+    """Most messages are acknowledged within hours, as a receipt covers its kind; a few are
+    not, and their deadline (the next working day) is missed once it has passed."""
+    sent = Message.objects.filter(episode=episode).order_by("sent_at")
+    for kind, party, sent_at in sent.values_list("kind", "party", "sent_at").distinct():
+        at = sent_at + rng.uniform(0.3, 6) * H
+        if rng.random() < 0.08 or at > now:
+            continue
+        with contextlib.suppress(ProcessError):
+            episode_record_event(
+                episode=episode,
+                event=Event(EventType.ACKNOWLEDGED, party=Party(party), message=MessageKind(kind)),
+                at=at,
+                recorded_at=at,
+                membership=members[Party(party)],
+                idempotency_key=f"{episode.external_id}-ack-{party}-{kind}",
+            )
+
+
 def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
     """Create up to `count` demo episodes (those already there are kept); returns how many new."""
     region = Organisation.objects.get(kind=Kind.REGION, name="Region Dalarna")
@@ -115,7 +157,7 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
         if external_id in existing:
             continue
         rng = random.Random(number)
-        target = TARGETS[number % len(TARGETS)]
+        target, admitted, wait = _timing(number, rng, now)
         ward = (
             next((w for w in wards if "Psykiatri" in w.name), wards[0])
             if target == "awaiting_court_decision"
@@ -126,11 +168,6 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
             if "Psykiatri" in ward.name
             else rng.choice((CareType.SOMATIC, CareType.SOMATIC, CareType.GERIATRIC))
         )
-        # Older episodes got further; spread over the last ~two months.
-        admitted = now - timedelta(days=5 + rng.randrange(55), hours=rng.randrange(24))
-        # Most wait a day or two after readiness; one in five more than seven days, which
-        # Dalarna §11 bills individually, so the demo's invoice basis has amounts to show.
-        wait = rng.uniform(0, 48) if rng.random() < 0.8 else rng.uniform(8 * 24, 11 * 24)
         steps = _steps(target, wait) if target != "admitted" else []
         members = {
             Role.PHYSICIAN: _member(Role.PHYSICIAN, ward),
@@ -167,27 +204,17 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
                     episode_record_event(
                         episode=episode,
                         event=event,
-                        at=min(at, now),
-                        recorded_at=min(at, now),
+                        at=at,
+                        recorded_at=at,
                         membership=members[role],
                         idempotency_key=f"{external_id}-{index}-{type_.value}",
                     )
                 except ProcessError:
                     continue  # a demo step the process refuses is left out, not forced
-            if target != "admitted" and rng.random() < 0.6:
-                officer = _member(Role.CASE_OFFICER, home)
-                with contextlib.suppress(ProcessError):
-                    episode_record_event(
-                        episode=episode,
-                        event=Event(
-                            EventType.ACKNOWLEDGED,
-                            party=Party.MUNICIPALITY,
-                            message=MessageKind.ADMISSION_NOTICE,
-                        ),
-                        at=min(admitted + 5 * H, now),
-                        recorded_at=min(admitted + 5 * H, now),
-                        membership=officer,
-                        idempotency_key=f"{external_id}-ack",
-                    )
+            recipients = {
+                Party.MUNICIPALITY: _member(Role.CASE_OFFICER, home),
+                Party.PRIMARY_CARE: _member(Role.CARE_CONTACT, unit),
+            }
+            _acknowledge(episode, recipients, rng, now)
         created += 1
     return created
