@@ -9,7 +9,9 @@ and errors per scenario and the ratio to `/api/health`, which touches neither da
 Each scenario has its rate and target (issue 15), printed beside what it met: worklist p95 < 50 ms
 at 200 requests/s; episode page p95 < 50 ms at 100/s; message writes p95 < 100 ms at 50/s on
 episodes with 100+ events each, 0 errors other than 409s; the region's dashboard p95 < 1 s; and
-after the run the server holds no more connections than its pool (workers × UTSKRIVNING_DB_POOL).
+after the run each server process holds no more connections than its pool (UTSKRIVNING_DB_POOL,
+by default its threads) and the server no more than workers × pool. The server is
+`utskrivning serve` itself, with the bench's workers, threads, timeout and pool in its settings.
 Also prints each read's query count.
 
     python benchmarks/service.py [--episodes 100000] [--in-progress 150] [--history 100]
@@ -19,6 +21,7 @@ Also prints each read's query count.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -59,7 +62,13 @@ def _environment(args: argparse.Namespace) -> dict[str, str]:
         "SECRET_KEY": key_file.read_text(),
         "UTSKRIVNING_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "utskrivning.service.settings",
+        # `serve`'s own settings: processes, threads, seconds before a stuck worker is
+        # restarted, and each process's connection pool.
+        "UTSKRIVNING_WEB_WORKERS": str(args.workers),
         "UTSKRIVNING_WEB_THREADS": str(args.threads),
+        "UTSKRIVNING_WEB_TIMEOUT": str(args.timeout),
+        "UTSKRIVNING_DB_POOL": str(args.pool or args.threads),
+        "UTSKRIVNING_DATA_DIR": str(Path("build/benchmarks/var").resolve()),
     }
 
 
@@ -93,25 +102,49 @@ def _personal_number(i: int) -> str:
     return valid_personal_number(date(1930, 1, 1) + timedelta(days=i // 999), i % 999 + 1)
 
 
-EVENTS_PER_EPISODE = 2  # as `fill` writes them: the admission and its notice
+EVENTS_PER_EPISODE = 1  # at least, as `fill` writes them: closed ones are imported
 
 
 def fill(*, episodes: int, in_progress: int, history: int, now: datetime) -> None:
-    """Bulk inserts in one transaction: patients, episodes, their admission and notice events,
-    and the notice's messages. All but `in_progress` are closed; the open ones are the ward's,
-    the municipality's and primary care's worklists, and each has `history` more events (new
-    estimated discharge dates), so a write and a page meet a long history."""
+    """Bulk inserts in one transaction: patients, episodes and their events, each row's facts
+    folded from its events as a write leaves them. All but `in_progress` are closed, stored as
+    an import stores them (one `imported` event, no messages); the open ones, admitted and
+    notified (two events, the notice's messages), are the ward's, the municipality's and
+    primary care's worklists, and each has `history` more events (new estimated discharge
+    dates), so a write and a page meet a long history."""
     from django.db import transaction
 
-    from utskrivning.domain.process import Event, EventType, Party
+    from utskrivning.domain.process import EpisodeFacts, Event, EventType, FileRecord, Party, fold
     from utskrivning.episodes.events import event_to_payload
     from utskrivning.episodes.models import Episode, EpisodeEvent, Message, Patient
+    from utskrivning.episodes.services import _columns
     from utskrivning.organisations.models import Kind, Organisation
 
     wards = list(Organisation.objects.filter(kind=Kind.WARD).order_by("pk"))
     municipalities = list(Organisation.objects.filter(kind=Kind.MUNICIPALITY).order_by("pk"))
     units = list(Organisation.objects.filter(kind=Kind.PRIMARY_CARE).order_by("pk"))
+    region = wards[0].region
     parties = frozenset({Party.MUNICIPALITY, Party.PRIMARY_CARE})
+
+    def steps(i: int) -> list[tuple[Event, datetime]]:
+        if i >= episodes - in_progress:  # open: admitted hours ago, notified an hour later
+            admitted = now - timedelta(hours=i % 96 + 2)
+            notice = Event(
+                EventType.ADMISSION_NOTICE_SENT,
+                parties=parties,
+                estimated_discharge=(admitted + timedelta(days=7)).date(),
+            )
+            return [(Event(EventType.ADMITTED), admitted), (notice, admitted + timedelta(hours=1))]
+        admitted = now - timedelta(minutes=15 * (episodes - i), days=6)
+        record = FileRecord(
+            recipients=frozenset({Party.MUNICIPALITY}),
+            admission_notice_at=admitted + timedelta(hours=1),
+            ready_at=admitted + timedelta(days=3, hours=i % 48),
+            discharged_at=admitted + timedelta(days=5),
+            closed=True,
+        )
+        return [(Event(EventType.IMPORTED, record=record), admitted)]
+
     batch = 5000
     with transaction.atomic():
         for start in range(0, episodes, batch):
@@ -124,48 +157,33 @@ def fill(*, episodes: int, in_progress: int, history: int, now: datetime) -> Non
                 )
                 for i in numbers
             )
+            histories = [steps(i) for i in numbers]
             rows = []
-            for i, patient in zip(numbers, patients, strict=True):
-                open_ = i >= episodes - in_progress
-                back = (
-                    timedelta(hours=i % 96 + 2) if open_ else timedelta(minutes=15 * (episodes - i))
-                )
-                admitted = now - back - (timedelta(0) if open_ else timedelta(days=6))
+            for i, patient, history_ in zip(numbers, patients, histories, strict=True):
+                facts = EpisodeFacts()
+                for event, at in history_:
+                    facts = fold(facts, event, at)
                 rows.append(
                     Episode(
                         patient=patient,
                         external_id=f"B{i:07d}",
+                        region=region,
                         ward=wards[i % len(wards)],
                         home_municipality=patient.home_municipality,
                         primary_care=units[i % len(units)],
                         care_type="somatic",
-                        state="notified" if open_ else "closed",
-                        admitted_at=admitted,
-                        admission_notice_at=admitted + timedelta(hours=1),
-                        discharged_at=None if open_ else admitted + timedelta(days=5),
-                        status="" if open_ else "UTFÖRD",
-                        version=2,
+                        admitted_at=history_[0][1],
+                        version=len(history_),
+                        **_columns(facts),
                     )
                 )
             stored = Episode.objects.bulk_create(rows)
             events = EpisodeEvent.objects.bulk_create(
-                event
-                for e in stored
-                for event in (
-                    EpisodeEvent(episode=e, type=EventType.ADMITTED.value, at=e.admitted_at),
-                    EpisodeEvent(
-                        episode=e,
-                        type=EventType.ADMISSION_NOTICE_SENT.value,
-                        at=e.admission_notice_at,
-                        payload=event_to_payload(
-                            Event(
-                                EventType.ADMISSION_NOTICE_SENT,
-                                parties=parties,
-                                estimated_discharge=(e.admitted_at + timedelta(days=7)).date(),
-                            )
-                        ),
-                    ),
+                EpisodeEvent(
+                    episode=e, type=event.type.value, at=at, payload=event_to_payload(event)
                 )
+                for e, history_ in zip(stored, histories, strict=True)
+                for event, at in history_
             )
             Message.objects.bulk_create(
                 Message(
@@ -312,16 +330,15 @@ def _cast() -> dict[str, Any]:
 
 
 def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "gunicorn", "utskrivning.service.wsgi:application",
-        "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-        "--threads", str(args.threads), "--worker-class", "gthread", "--log-level", "warning",
-    ]  # fmt: skip
+    """`utskrivning serve`, as a region runs it (it migrates, collects the static files and
+    becomes gunicorn with the settings' workers, threads and timeout), on the bench's settings."""
+    utskrivning = Path(sys.executable).with_name("utskrivning")
+    command = [str(utskrivning), "serve", "--host", "127.0.0.1", "--port", str(args.port)]
     environment = {**os.environ, **_environment(args), "PGAPPNAME": APPLICATION_NAME}
     with Path("build/benchmarks/server.log").open("wb") as log:  # its JSON lines, one a request
         server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 300  # the first answer imports the app: slow on a busy machine
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
             connection.request("GET", "/api/health")
@@ -330,7 +347,58 @@ def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.3)
     server.terminate()
-    raise SystemExit("gunicorn did not answer within 300 s")
+    raise SystemExit("utskrivning serve did not answer within 300 s: build/benchmarks/server.log")
+
+
+# --- the server's connections ------------------------------------------------------------------
+
+
+def _socket_ports() -> dict[int, int]:
+    """Local TCP port by socket inode, from the kernel's tables (IPv4 and IPv6)."""
+    ports = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                ports[int(fields[9])] = int(fields[1].rsplit(":", 1)[1], 16)
+    return ports
+
+
+def _ports_of(pid: int, ports: dict[int, int]) -> set[int]:
+    """The local ports of the process's TCP sockets: its connections' client ports."""
+    found = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:[") and int(target[8:-1]) in ports:
+                    found.add(ports[int(target[8:-1])])
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return [int(child) for child in children.read().split()]
+
+
+def server_connections(master: int) -> tuple[dict[int, int], int]:
+    """The server's PostgreSQL connections: per gunicorn worker process (by matching each
+    backend's client port to the process's sockets), and in all (a process that is gone may
+    leave some a moment)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT client_port FROM pg_stat_activity WHERE application_name = %s",
+            [APPLICATION_NAME],
+        )
+        clients = [port for (port,) in cursor.fetchall()]
+    ports = _socket_ports()
+    per_process = {}
+    for pid in _children(master):
+        mine = _ports_of(pid, ports)
+        per_process[pid] = sum(port in mine for port in clients)
+    return per_process, len(clients)
 
 
 # --- the load (run as a second process: `--drive`) ----------------------------------------------
@@ -438,6 +506,10 @@ def main() -> None:
     # runs each: 2 × 8 104 ms; 4 × 4 23 and 51 ms; 4 × 2 21 and 25 ms; 6 × 2 66 and 57 ms.
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--timeout", type=int, default=60, help="UTSKRIVNING_WEB_TIMEOUT")
+    parser.add_argument(
+        "--pool", type=int, default=0, help="UTSKRIVNING_DB_POOL, connections a process (threads)"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--server", default=SERVER, help="PostgreSQL, without a database name")
     parser.add_argument("--refill", action="store_true", help="drop and fill the database anew")
@@ -456,7 +528,7 @@ def main() -> None:
             )
         results = {s: _drive_in_a_second_process(args, s, cast) for s in SCENARIOS}
         time.sleep(2)  # the last answers returned their connections
-        held = _server_connections()
+        held = server_connections(server.pid)
     finally:
         server.terminate()
         try:
@@ -466,22 +538,13 @@ def main() -> None:
     _report(args, results, held)
 
 
-def _server_connections() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
-            [APPLICATION_NAME],
-        )
-        return int(cursor.fetchone()[0])
-
-
-def _report(args: argparse.Namespace, results: dict[str, dict], held: int) -> None:
+def _report(
+    args: argparse.Namespace, results: dict[str, dict], held: tuple[dict[int, int], int]
+) -> None:
     base = results["trivial"]["p95"] or 1e-9
-    print(f"\n{args.seconds:.0f} s a scenario, gunicorn {args.workers} workers × "
-          f"{args.threads} threads, {args.episodes} episodes, {args.history}+ events on each "
-          "open one")  # fmt: skip
+    print(f"\n{args.seconds:.0f} s a scenario, utskrivning serve: {args.workers} workers × "
+          f"{args.threads} threads, timeout {args.timeout} s, {args.episodes} episodes, "
+          f"{args.history}+ events on each open one")  # fmt: skip
     print(f"{'scenario':<14}{'rate/s':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'req/s':>8}"
           f"{'errors':>7}{'409':>5}{'p95 ×trivial':>13}  target")  # fmt: skip
     for name, r in results.items():
@@ -493,9 +556,16 @@ def _report(args: argparse.Namespace, results: dict[str, dict], held: int) -> No
             verdict = f"p95 < {target:.0f} ms, 0 errors: {'met' if met else 'NOT met'}"
         print(f"{name:<14}{rate:>7.0f}{times}{r['throughput']:>8.0f}{r['errors']:>7}"
               f"{r['conflicts']:>5}{r['p95'] / base:>13.1f}  {verdict}")  # fmt: skip
-    pool = args.workers * args.threads
-    print(f"connections held after the run: {held} (pool: {args.workers} workers × "
-          f"{args.threads} = {pool}): {'met' if held <= pool else 'NOT met'}")  # fmt: skip
+    # Each process's pool bounds its connections (UTSKRIVNING_DB_POOL, by default its threads:
+    # a thread holds one connection while it serves a request); the server's bound is the sum.
+    per_process, total = held
+    pool = args.pool or args.threads
+    bound = args.workers * pool
+    met = total <= bound and all(n <= pool for n in per_process.values())
+    counts = ", ".join(str(n) for n in per_process.values())
+    print(f"connections held after the run: {total} in all (bound: {args.workers} workers × pool "
+          f"{pool} = {bound}), per process {counts} (bound {pool}): "
+          f"{'met' if met else 'NOT met'}")  # fmt: skip
 
 
 if __name__ == "__main__":
