@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from django.utils.crypto import salted_hmac
 
 from service.factories import UserFactory
 from utskrivning.audit.models import AppendOnlyError, AuditAction, AuditEntry
-from utskrivning.audit.services import audit_record, patient_reference
+from utskrivning.audit.services import audit_record, patient_reference, patient_references
 from utskrivning.domain.identity import parse_personal_number
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,19 @@ def test_one_patient_one_reference_whatever_the_form():
     other = parse_personal_number("19900101-0017", today=TODAY)
     assert patient_reference(long_form) == patient_reference(short_form)
     assert patient_reference(long_form) != patient_reference(other)
+
+
+def test_the_reference_is_djangos_salted_hmac_of_the_canonical_number():
+    """Entries written before the batch form (`patient_references`) stay searchable."""
+    number = parse_personal_number(PATIENT, today=TODAY)
+    expected = salted_hmac(
+        "utskrivning.audit.patient_reference", number.canonical, algorithm="sha256"
+    ).hexdigest()
+    assert patient_reference(number) == expected
+    assert patient_references([number.canonical, "199001010017", number.canonical]) == [
+        expected,
+        patient_reference(parse_personal_number("19900101-0017", today=TODAY)),
+    ]
 
 
 def test_the_reference_depends_on_the_secret_key(settings):

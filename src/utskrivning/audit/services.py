@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 
 from utskrivning.audit import context
 from utskrivning.audit.models import AuditAction, AuditEntry
@@ -28,7 +31,14 @@ def patient_reference(number: PersonalNumber) -> str:
     same patient gets the same reference, so the log stays searchable, for as long as SECRET_KEY
     stays the same: rotating the key cuts the older entries off from a search by patient.
     """
-    return salted_hmac(_PATIENT_KEY_SALT, number.canonical, algorithm="sha256").hexdigest()
+    return patient_references([number.canonical])[0]
+
+
+def patient_references(numbers: Iterable[str]) -> list[str]:
+    """`patient_reference` of each distinct canonical number, in order: Django's `salted_hmac`
+    with its key derived once and each HMAC one C call, for a read of 100 000 patients."""
+    key = hashlib.sha256((_PATIENT_KEY_SALT + settings.SECRET_KEY).encode()).digest()
+    return [hmac.digest(key, number.encode(), "sha256").hex() for number in dict.fromkeys(numbers)]
 
 
 def audit_record(
@@ -69,11 +79,11 @@ def audit_record(
 
 
 def audit_patients_read(
-    numbers: list[str], *, actor: Any, organisation: Organisation | None, purpose: str
+    numbers: Iterable[str], *, actor: Any, organisation: Organisation | None, purpose: str
 ) -> None:
     """The patients (canonical personnummer) a read showed: noted on the request's one entry,
     or outside a request written as one entry now."""
-    references = [patient_reference(PersonalNumber(n)) for n in dict.fromkeys(numbers)]
+    references = patient_references(numbers)
     if context.note_patients(references, purpose):
         return
     audit_record(

@@ -96,6 +96,20 @@ def _unreadable() -> Q:
     return bad
 
 
+def _frame(queryset: QuerySet[Episode]) -> tuple[pl.DataFrame, list[str]]:
+    """The readable episodes' frame, and the personnummer of those left out."""
+    unreadable = _unreadable()
+    skipped = []
+    for episode in queryset.filter(unreadable).select_related("patient"):
+        faults = [c for c in TIME_COLUMNS if (at := getattr(episode, c)) and not readable(at)]
+        if episode.ready_declarations > MAX_DECLARATIONS:
+            faults.append("ready_declarations")
+        report_skipped(episode, tuple(faults), "engine's input")
+        skipped.append(episode.patient.personal_number)
+    text = export_episode_file(queryset=queryset.exclude(unreadable))
+    return read_episodes(text.encode()).frame, skipped
+
+
 def episode_frame(*, queryset: QuerySet[Episode]) -> pl.DataFrame:
     """The episodes in the normalised shape of `read_episodes`, so the engine runs on them.
 
@@ -103,13 +117,19 @@ def episode_frame(*, queryset: QuerySet[Episode]) -> pl.DataFrame:
     episode with a stored value the reader refuses is left out and reported, so one bad row never
     takes a municipality's invoice or the region's follow-up down with it (issue 14 class 2).
     """
-    unreadable = _unreadable()
-    for episode in queryset.filter(unreadable):
-        faults = [c for c in TIME_COLUMNS if (at := getattr(episode, c)) and not readable(at)]
-        if episode.ready_declarations > MAX_DECLARATIONS:
-            faults.append("ready_declarations")
-        report_skipped(episode, tuple(faults), "engine's input")
-    return read_episodes(export_episode_file(queryset=queryset.exclude(unreadable)).encode()).frame
+    return _frame(queryset)[0]
+
+
+def audited_episode_frame(
+    *, queryset: QuerySet[Episode], actor: Any, organisation: Organisation, purpose: str
+) -> pl.DataFrame:
+    """`episode_frame`, and every patient read for it on the audit (those left out too), from
+    the frame's own column: a region's year is one narrow query, never 100 000 objects."""
+    frame, skipped = _frame(queryset)
+    audit_patients_read(
+        [*frame["patient_id"], *skipped], actor=actor, organisation=organisation, purpose=purpose
+    )
+    return frame
 
 
 def rulebook_for(organisation: Organisation) -> Any:

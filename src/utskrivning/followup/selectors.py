@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.selectors import audit_reads, episode_frame
+from utskrivning.episodes.selectors import audited_episode_frame
 from utskrivning.lib import months
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
@@ -93,7 +93,9 @@ def followup_frame(
     *, scope: Scope, first: str, last: str, actor: Any, purpose: str
 ) -> pl.DataFrame:
     """The scope's episodes as an episode frame; each patient's read is in the audit log."""
-    queryset = scoped_episodes(scope=scope, first=first, last=last).order_by("pk")
-    episodes = list(queryset.select_related("patient"))
-    audit_reads(episodes, actor=actor, organisation=scope.organisation, purpose=purpose)
-    return episode_frame(queryset=queryset)
+    return audited_episode_frame(
+        queryset=scoped_episodes(scope=scope, first=first, last=last),
+        actor=actor,
+        organisation=scope.organisation,
+        purpose=purpose,
+    )
