@@ -120,6 +120,24 @@ def test_rebuild_command_restores_a_drifted_row_and_check_reports_it(cast):
     assert again.exit_code == 0 and "0 episode row(s) differed" in again.output
 
 
+def test_a_rebuilt_row_is_looked_at_again_by_the_worker(cast):
+    """The row's deadlines changed without an event: `deadlines_checked_until` is cleared, so
+    the worker's next pass (`deviations_propose`) looks at the episode, not at the old date."""
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + timedelta(hours=1))
+    untouched = cast.admit(personal_number="19900101-0017")
+    later = ADMITTED + timedelta(days=400)
+    Episode.objects.filter(pk__in=[episode.pk, untouched.pk]).update(deadlines_checked_until=later)
+    Episode.objects.filter(pk=episode.pk).update(facts={}, state="admitted")
+    result = CliRunner().invoke(app, ["rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "1 episode row(s) differed" in result.output, result.output
+    assert dict(Episode.objects.values_list("pk", "deadlines_checked_until")) == {
+        episode.pk: None,
+        untouched.pk: later,
+    }
+
+
 def test_an_administrator_voids_a_wrong_event_and_the_history_keeps_both(cast):
     """Issue 14 class 2: a wrong event is neutralised by a compensating event, never deleted."""
     episode = cast.admit()

@@ -17,8 +17,12 @@ from django.db.models import F
 
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
-from utskrivning.domain.process import Event, EventType
-from utskrivning.episodes.events import episode_history_facts, store_administrative_event
+from utskrivning.domain.process import EpisodeFacts, Event, EventType
+from utskrivning.episodes.events import (
+    episode_facts_of,
+    episode_history_facts,
+    store_administrative_event,
+)
 from utskrivning.episodes.models import Episode, EpisodeEvent
 from utskrivning.episodes.services import _columns, _patient_number
 from utskrivning.organisations.models import Membership
@@ -29,18 +33,29 @@ REASON_LENGTH = 500
 NOT_VOIDABLE = frozenset({EventType.ADMITTED, EventType.IMPORTED, EventType.EVENT_VOIDED})
 
 
-def _differs(episode: Episode, columns: dict[str, Any]) -> bool:
-    return any(getattr(episode, name) != value for name, value in columns.items())
+def _differs(episode: Episode, facts: EpisodeFacts, columns: dict[str, Any]) -> bool:
+    """The facts compared as facts: their JSON spells a time in the zone it was written in (a
+    step at 09:00+02:00 folds back from the database as 07:00+00:00), the same instant."""
+    return episode_facts_of(episode) != facts or any(
+        getattr(episode, name) != value for name, value in columns.items() if name != "facts"
+    )
 
 
 def episode_rebuild(*, episode: Episode) -> bool:
-    """Write the row from the history; True when it differed (the version then moves on)."""
+    """Write the row from the history; True when it differed (the version then moves on).
+
+    A row that differed had deadlines the worker never saw (or saw wrongly), and no new event
+    tells it: the worker's next pass looks at the episode again, as after an event.
+    """
     with transaction.atomic():
         current = Episode.objects.select_for_update().get(pk=episode.pk)
-        columns = _columns(episode_history_facts(current))
-        if not _differs(current, columns):
+        facts = episode_history_facts(current)
+        columns = _columns(facts)
+        if not _differs(current, facts, columns):
             return False
-        Episode.objects.filter(pk=current.pk).update(version=F("version") + 1, **columns)
+        Episode.objects.filter(pk=current.pk).update(
+            version=F("version") + 1, deadlines_checked_until=None, **columns
+        )
         return True
 
 
