@@ -23,7 +23,7 @@ test: setup lint browsers
 
 # The tests that touch the database, again; CI runs them with DATABASE_URL on PostgreSQL.
 test-db: setup browsers
-	@$(UV) run pytest -q tests/service tests/organisations tests/audit tests/episodes tests/imports tests/deviations tests/payment tests/followup tests/web tests/trust tests/browser
+	@$(UV) run pytest -q tests/service tests/organisations tests/audit tests/episodes tests/imports tests/deviations tests/payment tests/followup tests/notifications tests/web tests/trust tests/browser
 
 lint: setup
 	@$(UV) run ruff check .

@@ -1,12 +1,14 @@
 """Deviations: a party reports one on an episode; the service proposes one for each missed
 deadline (Stockholm §11–12, Dalarna §12), swept by the worker and after each event (the outbox).
 
-The outbox's one job today is these proposals: an event's messages and receipts are written with
-it (`episodes.services`), so what is left after the fact is the deadlines it may have missed.
+An event's messages and receipts are written with it (`episodes.services`), so what is left after
+the fact is the deadlines it may have missed, and what the layers above do with each batch (the
+worker passes `notifications`' notices as a handler).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
@@ -152,17 +154,25 @@ def deviations_propose(*, now: datetime, batch: int = PROPOSE_BATCH) -> list[Dev
 OUTBOX_BATCH = 200
 
 
-def outbox_process_batch(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
+# What else reads each batch of events, in the batch's transaction: (event ids, now) → anything.
+# The service passes the layers above theirs (`notifications`), so this one imports none of them.
+OutboxHandler = Callable[[list[int], datetime], object]
+
+
+def outbox_process_batch(
+    *, now: datetime, batch: int = OUTBOX_BATCH, handlers: Sequence[OutboxHandler] = ()
+) -> int:
     """Process one batch of unprocessed events; returns how many (0 when the outbox is empty).
 
     An event's messages and receipts are written with it (`_store`), so what is left to do after
-    the fact is to propose deviations for its episode's missed deadlines, and to set the flag.
-    Both in one transaction: a crash leaves the batch unprocessed and nothing half-done. On
+    the fact is to propose deviations for its episode's missed deadlines, run `handlers` (the
+    notices), and set the flag. All in one transaction: a crash leaves the batch unprocessed and
+    nothing half-done. On
     PostgreSQL `skip_locked` gives concurrent workers disjoint batches; SQLite has one writer at
     a time and Django leaves the lock out there. An empty outbox is seen without a transaction,
     so it takes no write lock.
     """
-    if not EpisodeEvent.objects.filter(processed=False).exists():
+    if not outbox_waiting():
         return 0
     with transaction.atomic():
         taken = list(
@@ -174,14 +184,23 @@ def outbox_process_batch(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
         if not taken:
             return 0
         _propose_for(Episode.objects.filter(pk__in={episode for _, episode in taken}), now)
+        for handle in handlers:
+            handle([pk for pk, _ in taken], now)
         return EpisodeEvent.objects.filter(pk__in=[pk for pk, _ in taken], processed=False).update(
             processed=True
         )
 
 
-def outbox_drain(*, now: datetime, batch: int = OUTBOX_BATCH) -> int:
+def outbox_waiting() -> bool:
+    """Whether an event waits: one look at the outbox's partial index, cheap every second."""
+    return EpisodeEvent.objects.filter(processed=False).exists()
+
+
+def outbox_drain(
+    *, now: datetime, batch: int = OUTBOX_BATCH, handlers: Sequence[OutboxHandler] = ()
+) -> int:
     """Process every event waiting, batch by batch; returns how many."""
     total = 0
-    while done := outbox_process_batch(now=now, batch=batch):
+    while done := outbox_process_batch(now=now, batch=batch, handlers=handlers):
         total += done
     return total

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+from datetime import datetime
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -55,22 +56,34 @@ def seed_episodes(count: int = 300) -> int:
 
 
 def worker_pass() -> str:
-    """One pass of the background work: the outbox, the deviations that time alone made due, and
-    import jobs whose web process ended before or while running them. Returns what it did."""
+    """One pass of the background work: the outbox, the deviations that time alone made due,
+    import jobs whose web process ended before or while running them, and the notices time
+    brings (deadlines due today, months to approve). Returns what it did."""
     from django.utils import timezone
 
-    from utskrivning.deviations.services import deviations_propose, outbox_drain
+    from utskrivning.deviations.services import deviations_propose
     from utskrivning.imports.jobs import import_jobs_fail_stale, import_jobs_run_queued
+    from utskrivning.notifications.services import invoice_notices, notices_due_today
 
     now = timezone.now()
-    events = outbox_drain(now=now)
+    events = _outbox(now)
     proposed = len(deviations_propose(now=now))
     imports = import_jobs_run_queued()
     stale = import_jobs_fail_stale(now=now)
+    notices = len(notices_due_today(now=now)) + len(invoice_notices(now=now))
     return (
         f"{events} event(s) processed, {proposed} deviation(s) proposed, "
-        f"{imports} import(s) run, {stale} interrupted import(s) ended"
+        f"{imports} import(s) run, {stale} interrupted import(s) ended, {notices} notice(s) of "
+        "deadlines and months"
     )
+
+
+def _outbox(now: datetime) -> int:
+    """The events waiting, each batch with its notices (and their webhook deliveries)."""
+    from utskrivning.deviations.services import outbox_drain
+    from utskrivning.notifications.services import notices_from_events
+
+    return outbox_drain(now=now, handlers=(notices_from_events,))
 
 
 def rebuild_projection() -> int:
@@ -117,12 +130,12 @@ def void_event(*, event_id: int, username: str, reason: str) -> str:
     )
 
 
-IMPORT_POLL = 1.0  # seconds between the worker's looks for a queued import
+IMPORT_POLL = 1.0  # seconds between the worker's looks for a queued import or a waiting event
 
 
 def worker(*, once: bool = False, interval: float = 60.0) -> None:
     """Run `worker_pass` once, or every `interval` seconds until SIGTERM or SIGINT; between
-    passes, queued imports are started within a second.
+    passes, queued imports are started and waiting events made notices within a second.
 
     A signal lets the work under way finish (a pass is a few short transactions; an import is
     one) and then ends the process with status 0, as systemd's `stop` expects. Several workers
@@ -145,6 +158,9 @@ def worker(*, once: bool = False, interval: float = 60.0) -> None:
 
 
 def _work(stop: threading.Event, *, once: bool, interval: float) -> None:
+    from django.utils import timezone
+
+    from utskrivning.deviations.services import outbox_waiting
     from utskrivning.imports.jobs import import_jobs_run_queued, import_jobs_waiting
 
     while not stop.is_set():
@@ -155,6 +171,8 @@ def _work(stop: threading.Event, *, once: bool, interval: float) -> None:
         while not stop.wait(IMPORT_POLL) and time.monotonic() < next_pass:
             if import_jobs_waiting():
                 log.info(f"{import_jobs_run_queued()} import(s) run")
+            if outbox_waiting():  # notices reach the header counters within a second or two
+                log.info(f"{_outbox(timezone.now())} event(s) processed")
     log.info("worker stopped")
 
 

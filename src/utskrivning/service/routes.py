@@ -76,6 +76,9 @@ ROUTE_DATA: dict[str, Data] = {
     "invoices/<str:code>/<str:month>/basis.xlsx": Data.INVOICES,
     "invoices/<str:code>/<str:month>/basis.pdf": Data.INVOICES,
     "invoices/<str:code>/<str:month>/episodes.csv": Data.INVOICES,
+    "notifications/": Data.PROCESS,
+    "notifications/counter/": Data.NONE,  # counts only, polled by every page: not audited
+    "notifications/settings/": Data.NONE,  # the person's own choices
     "import/": Data.IMPORTS,
     "import/<uuid:pk>/": Data.IMPORTS,
 }

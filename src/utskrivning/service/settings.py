@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "utskrivning.payment",
     "utskrivning.web",
     "utskrivning.followup",
+    "utskrivning.notifications",
     "utskrivning.api",
 ]
 
@@ -214,6 +215,27 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+# Notifications (docs/operations.md): e-mail through the region's SMTP server, sent by the worker.
+# No host, no e-mail: the settings page says so and nothing is queued.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("UTSKRIVNING_SMTP_HOST", default="")
+EMAIL_PORT = env_int("UTSKRIVNING_SMTP_PORT", default=587, low=1, high=65535)
+EMAIL_HOST_USER = env_str("UTSKRIVNING_SMTP_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("UTSKRIVNING_SMTP_PASSWORD", default="", ascii=False)
+_SMTP_SECURITY = env_choice(
+    "UTSKRIVNING_SMTP_SECURITY", default="STARTTLS", choices=("STARTTLS", "TLS", "NONE")
+)
+EMAIL_USE_TLS = _SMTP_SECURITY == "STARTTLS"
+EMAIL_USE_SSL = _SMTP_SECURITY == "TLS"
+EMAIL_TIMEOUT = env_int("UTSKRIVNING_SMTP_TIMEOUT", default=20, low=1, high=600)
+DEFAULT_FROM_EMAIL = env_str("UTSKRIVNING_SMTP_FROM", default="utskrivning@localhost", ascii=False)
+# The address e-mails link to (the service as its users reach it).
+BASE_URL = env_str("UTSKRIVNING_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How often every open page asks the header counter (seconds).
+NOTICE_POLL_SECONDS = env_int("UTSKRIVNING_NOTICE_POLL_SECONDS", default=15, low=1, high=600)
+# Webhooks to loopback and private addresses: refused unless allowed (the demo and tests allow).
+WEBHOOK_PRIVATE_ADDRESSES = env_bool("UTSKRIVNING_WEBHOOK_PRIVATE_ADDRESSES", default=DEBUG)
 
 # Request size: a JSON message is a few kB, so 1 MB of body (files aside) is plenty, and Django
 # answers more with RequestDataTooBig (the API: 413). Uploads above 2.5 MB stream to a temporary

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("utskrivning.service.api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("followup/", include("utskrivning.followup.urls")),
+    path("notifications/", include("utskrivning.notifications.urls")),
     path("", include("utskrivning.web.urls")),
 ]
 

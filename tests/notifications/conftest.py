@@ -1,0 +1,37 @@
+"""The notifications tests take the shared cast (`service.api_cast`) and a few steps of it."""
+
+from datetime import timedelta
+
+from episodes.conftest import ADMITTED
+from service.api_cast import *  # noqa: F403
+from utskrivning.domain.process import Event, EventType, MessageKind, Party
+from utskrivning.episodes.services import episode_record_event
+from utskrivning.notifications.services import notices_from_events
+from utskrivning.service.commands import _outbox
+
+H = timedelta(hours=1)
+
+
+def step(cast, episode, who: str, event: Event, at):
+    return episode_record_event(
+        episode=episode, event=event, at=at, recorded_at=at, membership=getattr(cast, who)
+    )
+
+
+def declare_ready(cast, episode, at=ADMITTED + 2 * H):
+    return step(cast, episode, "physician", Event(EventType.READY_DECLARED), at)
+
+
+def acknowledge(cast, episode, at):
+    event = Event(
+        EventType.ACKNOWLEDGED, party=Party.MUNICIPALITY, message=MessageKind.ADMISSION_NOTICE
+    )
+    return step(cast, episode, "officer_a", event, at)
+
+
+def drain(now) -> int:
+    """What the worker does with waiting events (`service.commands._outbox`)."""
+    return _outbox(now)
+
+
+__all__ = ["ADMITTED", "H", "acknowledge", "declare_ready", "drain", "notices_from_events"]
