@@ -55,6 +55,7 @@ server.listen(0, '127.0.0.1', () => {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       backchannel_logout_session_required: true,
+      token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'RS256',
     }],
     jwks: { keys: [signingKey] },
@@ -84,7 +85,7 @@ server.listen(0, '127.0.0.1', () => {
         claims: async () => ({
           sub: id,
           name: account.name,
-          ...(account.login.startsWith('SE') ? { hsa_id: account.login } : {}),
+          ...(account.login.toUpperCase().startsWith('SE') ? { hsa_id: account.login } : {}),
         }),
       };
     },

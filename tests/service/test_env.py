@@ -111,3 +111,31 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_an_identity_provider_without_its_client_stops_the_start(tmp_path):
+    result = _manage(
+        tmp_path, "check", UTSKRIVNING_DEBUG="true", UTSKRIVNING_OIDC_ISSUER="https://idp.test"
+    )
+    assert result.returncode != 0
+    assert "UTSKRIVNING_OIDC_ISSUER needs UTSKRIVNING_OIDC_CLIENT_ID" in result.stderr
+
+
+def test_passwords_off_without_an_identity_provider_stops_the_start(tmp_path):
+    result = _manage(tmp_path, "check", UTSKRIVNING_DEBUG="true", UTSKRIVNING_PASSWORD_LOGIN="no")
+    assert result.returncode != 0
+    assert "UTSKRIVNING_PASSWORD_LOGIN=false needs UTSKRIVNING_OIDC_ISSUER" in result.stderr
+
+
+def test_in_production_the_identity_provider_is_reached_over_https(tmp_path):
+    result = _manage(
+        tmp_path,
+        "check",
+        UTSKRIVNING_DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        UTSKRIVNING_OIDC_ISSUER="http://idp.test",
+        UTSKRIVNING_OIDC_CLIENT_ID="utskrivning",
+        UTSKRIVNING_OIDC_CLIENT_SECRET="s",
+    )
+    assert result.returncode != 0
+    assert "UTSKRIVNING_OIDC_ISSUER must be an https:// address" in result.stderr

@@ -175,6 +175,16 @@ OIDC_NAME_CLAIM = env_str("UTSKRIVNING_OIDC_NAME_CLAIM", default="name", max_len
 OIDC_PROVIDER_NAME = env_str(
     "UTSKRIVNING_OIDC_PROVIDER_NAME", default="SITHS eID", max_length=100, ascii=False
 )
+# How the client authenticates at the token endpoint: HTTP Basic (OpenID Connect's default) or
+# the id and secret in the form body, for a provider that takes only that.
+OIDC_TOKEN_USE_BASIC_AUTH = (
+    env_choice(
+        "UTSKRIVNING_OIDC_TOKEN_AUTH",
+        default="CLIENT_SECRET_BASIC",
+        choices=("CLIENT_SECRET_BASIC", "CLIENT_SECRET_POST"),
+    )
+    == "CLIENT_SECRET_BASIC"
+)
 OIDC_TIMEOUT = env_int("UTSKRIVNING_OIDC_TIMEOUT", default=10, low=1, high=120)
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 OIDC_USE_PKCE = True

@@ -6,16 +6,24 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from utskrivning.organisations.models import ProviderSession
+
+_DATABASE_SESSIONS = "django.contrib.sessions.backends.db"
 
 
 def provider_session_record(
     request: HttpRequest, *, user: AbstractBaseUser, sub: str, sid: str
 ) -> None:
     request.session.save()  # a key now, not when the response goes out
+    if settings.SESSION_ENGINE == _DATABASE_SESSIONS:
+        # The user's sessions that ended by themselves (30 minutes idle) leave no row behind.
+        live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        ProviderSession.objects.filter(user=user).exclude(session_key__in=live).delete()
     ProviderSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={"user": user, "sub": sub[:255], "sid": sid[:255]},
