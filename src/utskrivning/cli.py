@@ -360,11 +360,32 @@ def demo_data(
     year: Annotated[int, typer.Option("--year", parser=_whole(2018, month_texts.LAST_YEAR - 1))],
     seed: Annotated[int, typer.Option("--seed", parser=_whole(0, 2**32 - 1))] = 0,
     output: OutputOpt = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="A demo region (dalarna): its municipalities, wards and vårdcentraler, so the "
+            "file imports into `utskrivning demo`.",
+        ),
+    ] = None,
 ) -> None:
     """A realistic synthetic episode file, the same for the same seed."""
-    from utskrivning.domain.demo import generate_episodes, write_episodes_csv
+    from utskrivning.domain.demo import (
+        generate_episodes,
+        in_region,
+        region_codes,
+        write_episodes_csv,
+    )
+    from utskrivning.domain.demo_regions import DEMO_REGIONS
 
-    frame = generate_episodes(episodes, year, seed=seed)
+    if region is not None and region not in DEMO_REGIONS:
+        err.print(f"--region: one of {', '.join(DEMO_REGIONS)}", highlight=False, markup=False)
+        raise typer.Exit(2)
+    demo = DEMO_REGIONS[region] if region is not None else None
+    codes = region_codes(demo) if demo is not None else None
+    frame = generate_episodes(episodes, year, seed=seed, municipalities=codes)
+    if demo is not None:
+        frame = in_region(frame, demo, seed=seed)
     if output is None:
         sys.stdout.write(frame.write_csv())
     else:

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import polars as pl
 
 from utskrivning.domain.care import CARE_TYPES
+from utskrivning.domain.demo_regions import DemoRegion
 
 COLUMNS = (
     "episode_id",
@@ -201,6 +202,33 @@ def generate_episodes(
         }
     ).sort("admitted_at", maintain_order=True)
     return _format(raw, year, places, people.patient_id)
+
+
+def in_region(frame: pl.DataFrame, region: DemoRegion, *, seed: int = 0) -> pl.DataFrame:
+    """`frame` (generated for the region's municipalities) on the region's own wards and
+    vårdcentraler, as its organisations are named: psychiatric care on its psychiatric wards,
+    the rest on the others; an episode without a primary-care unit keeps none."""
+    rng = np.random.default_rng(seed)
+    n = frame.height
+    psychiatric = (frame["care_type"] == "psychiatric").to_numpy()
+    wards = np.where(
+        psychiatric,
+        rng.choice(region.wards(psychiatric=True), n),
+        rng.choice(region.wards(psychiatric=False), n),
+    )
+    units = pl.Series(rng.choice(region.primary_care, n), dtype=pl.String)
+    return frame.with_columns(
+        unit=pl.Series(wards, dtype=pl.String),
+        primary_care_unit=pl.when(pl.col("primary_care_unit").is_null())
+        .then(None)
+        .otherwise(pl.lit(units)),
+    )
+
+
+def region_codes(region: DemoRegion) -> list[str]:
+    """The region's municipalities: every kommunkod of its county (län)."""
+    codes = _municipality_table()["code"]
+    return sorted(code for code in codes if code.startswith(region.county))
 
 
 def write_episodes_csv(frame: pl.DataFrame, path: str | Path) -> None:

@@ -9,22 +9,11 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from utskrivning.domain.demo_regions import DALARNA
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES, municipality_name
 from utskrivning.organisations.models import Kind, Membership, Organisation, Role
 
 DEMO_PASSWORD = "demo"
-DALARNA_COUNTY = "20"  # a kommunkod's first two digits are its county (län)
-RULEBOOK = "dalarna-2020"
-HOSPITALS = {
-    "Falu lasarett": ["Medicinavdelning 12", "Ortopedavdelning 31", "Psykiatriavdelning 61"],
-    "Mora lasarett": ["Medicinavdelning 5", "Kirurgavdelning 3"],
-}
-PRIMARY_CARE = [
-    "Vårdcentral Falun",
-    "Vårdcentral Borlänge",
-    "Vårdcentral Mora",
-    "Vårdcentral Ludvika",
-]
 
 
 class DemoLogin(NamedTuple):
@@ -46,20 +35,20 @@ def _organisation(
 
 @transaction.atomic
 def seed_demo_organisations() -> list[DemoLogin]:
-    region = _organisation(Kind.REGION, "Region Dalarna", None, rulebook_id=RULEBOOK)
+    region = _organisation(Kind.REGION, DALARNA.name, None, rulebook_id=DALARNA.rulebook)
     municipalities = {
         code: _organisation(
             Kind.MUNICIPALITY, municipality_name(code), region, municipality_code=code
         )
         for code in sorted(MUNICIPALITY_CODES)
-        if code.startswith(DALARNA_COUNTY)
+        if code.startswith(DALARNA.county)  # a kommunkod's first two digits: its län
     }
     wards = [
         _organisation(Kind.WARD, ward, _organisation(Kind.HOSPITAL, hospital, region))
-        for hospital, names in HOSPITALS.items()
+        for hospital, names in DALARNA.hospitals.items()
         for ward in names
     ]
-    units = [_organisation(Kind.PRIMARY_CARE, name, region) for name in PRIMARY_CARE]
+    units = [_organisation(Kind.PRIMARY_CARE, name, region) for name in DALARNA.primary_care]
     falun = municipalities["2080"]
     cast = [
         ("sjukskoterska", "Sara", "Sjuksköterska", Role.WARD_NURSE, wards[0]),
