@@ -254,7 +254,11 @@ def worklist_summary(request: HttpRequest) -> Any:
 
 
 @router.get("/{int:pk}", summary="One episode: timeline, deadlines, allowed steps, payment")
-def episode_detail(request: HttpRequest, pk: EpisodeId) -> dict[str, Any]:
+def episode_detail(
+    request: HttpRequest, pk: EpisodeId, before: DbId | None = None
+) -> dict[str, Any]:
+    """`timeline` is a page: the latest 50 events in time order, or the 50 before the event
+    `before`; `timeline_older` is the `before` of the page of older events (null: none)."""
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
     detail = selectors.episode_detail(
@@ -262,9 +266,11 @@ def episode_detail(request: HttpRequest, pk: EpisodeId) -> dict[str, Any]:
         organisation=membership.organisation,
         actor=membership.user,
         now=timezone.now(),
+        before=before,
     )
     return _episode_summary(episode) | {
         "timeline": [_event_out(e) for e in detail["events"]],
+        "timeline_older": detail["older_events"],
         "deadlines": [_deadline(d) for d in detail["deadlines"]],
         "obligations": [
             {"party": o.party.value, "action": o.action.value} for o in detail["obligations"]

@@ -203,7 +203,11 @@ class EpisodeEvent(AppendOnlyModel):
         verbose_name = _("episode event")
         verbose_name_plural = _("episode events")
         ordering = ("at", "id")
-        indexes = (models.Index(fields=["processed"], condition=Q(processed=False), name="outbox"),)
+        indexes = (
+            models.Index(fields=["processed"], condition=Q(processed=False), name="outbox"),
+            # An episode's timeline, a page from its latest event back (selectors.episode_timeline).
+            models.Index(fields=["episode", "at", "id"], name="episode_timeline"),
+        )
 
     def __str__(self) -> str:
         return f"{self.episode_id} {self.type} {self.at:%Y-%m-%d %H:%M}"

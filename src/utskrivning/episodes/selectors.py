@@ -148,13 +148,51 @@ def episode_explanation(
     return explain_episode(normalised_rows([episode])[0], rulebook, now=now)
 
 
-def episode_detail(*, episode: Episode, organisation: Organisation, actor: Any, now: datetime):
-    """The episode page's data; audited as a read. The facts are the row's; the events are read
-    for the timeline the page shows. A stored time out of bounds is left out and reported."""
+TIMELINE_PAGE = 50  # events a page of the timeline shows, the latest first read
+
+
+def episode_timeline(
+    *, episode: Episode, before: int | None = None, limit: int = TIMELINE_PAGE
+) -> tuple[list[EpisodeEvent], int | None]:
+    """A page of the episode's events in time order: the latest `limit`, or those before the
+    event `before`; and the event to page on from for older ones (None: this is the first page
+    of the history). An index walk from the end: the cost is the page's, whatever the history.
+    """
+    events = EpisodeEvent.objects.filter(episode=episode).select_related("actor", "organisation")
+    if before is not None:
+        cursor = EpisodeEvent.objects.filter(episode=episode, pk=before).values("at").first()
+        if cursor is None:
+            return [], None
+        events = events.filter(Q(at__lt=cursor["at"]) | Q(at=cursor["at"], pk__lt=before))
+    page = list(events.order_by("-at", "-id")[: limit + 1])
+    older = page[limit - 1].pk if len(page) > limit else None
+    return page[:limit][::-1], older
+
+
+def _unreadable_events(episode: Episode) -> list[int]:
+    """Events stored with a time no computation can use (two ranges of the index)."""
+    return list(
+        EpisodeEvent.objects.filter(episode=episode)
+        .filter(Q(at__lt=EARLIEST) | Q(at__gte=LATEST_READABLE))
+        .values_list("pk", flat=True)
+    )
+
+
+def episode_detail(
+    *,
+    episode: Episode,
+    organisation: Organisation,
+    actor: Any,
+    now: datetime,
+    before: int | None = None,
+):
+    """The episode page's data; audited as a read. The facts are the row's; of the events only
+    the timeline's page is read (`episode_timeline`). A stored time out of bounds is left out
+    and reported."""
     audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
-    events = list(EpisodeEvent.objects.filter(episode=episode).order_by("at", "id"))
+    events, older = episode_timeline(episode=episode, before=before)
     facts = episode_facts_of(episode)
-    unreadable = [e.pk for e in events if not readable(e.at)]
+    unreadable = _unreadable_events(episode)
     faults = (*stored_faults(facts), *(f"event {pk}" for pk in unreadable))
     if faults:
         report_skipped(episode, faults, "episode page")
@@ -163,6 +201,7 @@ def episode_detail(*, episode: Episode, organisation: Organisation, actor: Any, 
         "episode": episode,
         "facts": facts,
         "events": [e for e in events if e.pk not in unreadable],
+        "older_events": older,  # `before` for the page of older events, None at the first
         "faults": faults,  # for the page to say what it leaves out (issue 14 class 2)
         "deadlines": deadlines(facts, now) if computed else [],
         "obligations": obligations(facts, now) if computed else [],

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +25,7 @@ from utskrivning.episodes.models import Episode
 from utskrivning.episodes.notes import awaiting_receipt, episode_notes
 from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
 from utskrivning.episodes.services import episode_admit, episode_record_event
+from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
 from utskrivning.lib.errors import ConflictError, NotVisibleError
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.parties import party_of
@@ -41,6 +42,17 @@ def visible_or_404(membership: Membership, pk: int) -> Episode:
     return get_object_or_404(episodes_visible_to(organisation=membership.organisation), pk=pk)
 
 
+def _before(request: HttpRequest) -> int | None:
+    """The event the timeline's page of older events ends before (`?before=`), when asked."""
+    text = request.GET.get("before")
+    if text is None:
+        return None
+    try:
+        return bounded_int(text, field="before", low=1, high=MAX_ID)
+    except NumberError as refused:
+        raise BadRequest(str(refused)) from None
+
+
 def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     detail = episode_detail(
@@ -48,6 +60,7 @@ def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dic
         organisation=membership.organisation,
         actor=request.user,
         now=timezone.now(),
+        before=_before(request) if request.method == "GET" else None,
     )
     facts = detail["facts"]
     party = party_of(membership.organisation)
