@@ -30,6 +30,8 @@ def test_an_hsa_id_is_kept_in_capitals(given, stored):
         "SE2321000032 1234",
         "SE٢321000032-1234",  # an Arabic-Indic digit
         "SE2321000032-ÅÄÖ1",
+        "SE2321000032-kıd",  # a dotless i, whose capital is an ASCII I
+        "ſE2321000032-1234",  # a long s, whose capital is an ASCII S
         "SE2321000032-12345678901234567890",  # over 31 characters
         "2321000032-1234",
         "",

@@ -154,6 +154,8 @@ def test_a_logout_naming_the_subject_alone_ends_all_its_sessions(
         ({"sub": None, "sid": None}, "neither sid nor sub"),
         ({"jti": None}, "jti"),
         ({"exp": int(time.time()) - 3600}, "expired"),
+        ({"iat": int(time.time()) - 900}, "too long ago"),
+        ({"aud": ["utskrivning-test", "other"]}, "azp not ours"),
     ],
 )
 def test_a_logout_token_wrong_in_one_claim_is_refused(
@@ -169,6 +171,21 @@ def test_a_logout_token_wrong_in_one_claim_is_refused(
     assert ProviderSession.objects.filter(pk=session.pk).exists()
     denied = AuditEntry.objects.get(action=AuditAction.DENIED)
     assert denied.obj_type == "logout_token" and reason in denied.purpose.lower()
+
+
+def test_a_logout_token_replayed_is_refused(live_server, oidc_settings, officer):
+    sign_in(live_server, HSA_ID)
+    session = ProviderSession.objects.get()
+    token = oidc_settings.sign(logout_token(oidc_settings, sub=session.sub, sid=session.sid))
+    assert post_logout(live_server, token).status_code == 200
+    sign_in(live_server, HSA_ID)  # a new session, whose sid the replay cannot name, by its sub
+    again = oidc_settings.sign(logout_token(oidc_settings, sub=session.sub))
+    assert post_logout(live_server, again).status_code == 200
+    sign_in(live_server, HSA_ID)
+    replayed = post_logout(live_server, again)
+    assert replayed.status_code == 400
+    assert "replayed" in replayed.json()["error_description"]
+    assert ProviderSession.objects.exists()
 
 
 def test_a_logout_token_signed_by_another_key_or_none_is_refused(

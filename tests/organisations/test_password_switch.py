@@ -1,12 +1,13 @@
-"""Local passwords stay for the demo and small organisations; an administrator turns them off
-(`UTSKRIVNING_PASSWORD_LOGIN=false`), and then only the identity provider signs anyone in."""
+"""Local passwords stay for the demo and small organisations; the operator turns them off for
+everyone (`UTSKRIVNING_PASSWORD_LOGIN=false`), an administrator for an organisation's staff
+(`Organisation.password_login`, in the admin), and then only the identity provider signs in."""
 
 from __future__ import annotations
 
 import pytest
 from django.contrib.auth import authenticate
 
-from service.factories import PASSWORD
+from service.factories import PASSWORD, MembershipFactory, WardFactory
 from utskrivning.audit.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,26 @@ def test_with_passwords_on_the_same_password_signs_in(client, settings, ward_nur
     response = client.post(LOGIN, {"username": "sjukskoterska", "password": PASSWORD})
     assert response.status_code == 302
     assert authenticate(username="sjukskoterska", password=PASSWORD) == ward_nurse.user
+
+
+def test_an_organisation_that_turned_passwords_off_has_its_staff_use_the_card(client, ward_nurse):
+    ward_nurse.organisation.password_login = False
+    ward_nurse.organisation.save()
+    # Another membership where passwords are on does not open the way round.
+    MembershipFactory(user=ward_nurse.user, organisation=WardFactory(name="Avdelning 7"))
+    response = client.post(LOGIN, {"username": "sjukskoterska", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert (
+        f"Inloggning med lösenord är avstängd för {ward_nurse.organisation.name}: logga in med "
+        "ditt e-tjänstekort." in response.text
+    )
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert entry.purpose == "passwords are off for the user's organisation"
+
+
+def test_a_wrong_password_in_such_an_organisation_says_nothing_of_it(client, ward_nurse):
+    ward_nurse.organisation.password_login = False
+    ward_nurse.organisation.save()
+    response = client.post(LOGIN, {"username": "sjukskoterska", "password": "fel"})
+    assert "avstängd" not in response.text

@@ -43,8 +43,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ("name", "kind", "parent", "municipality_code", "rulebook_id")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "parent", "municipality_code", "rulebook_id", "password_login")
+    list_filter = ("kind", "password_login")
     list_select_related = ("parent",)
     search_fields = ("name", "municipality_code")
     autocomplete_fields = ("parent",)

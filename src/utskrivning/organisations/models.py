@@ -116,6 +116,14 @@ class Organisation(models.Model):
         validators=[validate_rulebook_id],
         help_text=_("The agreement's payment rules, e.g. dalarna-2020; regions only."),
     )
+    password_login = models.BooleanField(
+        _("password login"),
+        default=True,
+        help_text=_(
+            "Off: the organisation's staff sign in through the identity provider only "
+            "(SITHS eID), never with a password."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -222,7 +230,8 @@ HSA_ID_MAX_LENGTH = 31
 
 def normalise_hsa_id(value: str) -> str | None:
     """The HSA-id in capitals, or None when `value` is not one."""
-    candidate = value.strip().upper()
+    # ASCII before the capitals: "ı".upper() and "ſ".upper() are ASCII letters.
+    candidate = value.strip().upper() if value.isascii() else ""
     if len(candidate) > HSA_ID_MAX_LENGTH or not HSA_ID.fullmatch(candidate):
         return None
     return candidate

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.lib.http import client_ip
-from utskrivning.organisations.forms import ChooseMembershipForm
+from utskrivning.organisations.forms import ChooseMembershipForm, PasswordLoginForm
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.oidc.provider import oidc_enabled
 from utskrivning.organisations.oidc.sessions import provider_session_forget
@@ -66,6 +67,7 @@ class LoginView(auth_views.LoginView):
     passwords turned off it offers the identity provider alone and refuses a password (403)."""
 
     template_name = _LOGIN_TEMPLATE
+    authentication_form = PasswordLoginForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), **_login_context(self.request)}
@@ -79,7 +81,7 @@ class LoginView(auth_views.LoginView):
         if counter := login_blocked(username=username, ip=client_ip(request)):
             _audit_login(request, AuditAction.LOGIN_BLOCKED, username, None, f"limit {counter}")
             context = {
-                "form": AuthenticationForm(request, initial={"username": username}),
+                "form": PasswordLoginForm(request, initial={"username": username}),
                 "blocked_minutes": WINDOW_SECONDS // 60,
                 "next": self.get_redirect_url(),
                 **_login_context(request),
@@ -90,7 +92,9 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = form.data.get("username", "")[:150]
         reached = login_failure_record(username=username, ip=client_ip(self.request))
-        _audit_login(self.request, AuditAction.LOGIN_FAILED, username, None)
+        off = form.has_error(NON_FIELD_ERRORS, "passwords_off")
+        purpose = "passwords are off for the user's organisation" if off else "authentication"
+        _audit_login(self.request, AuditAction.LOGIN_FAILED, username, None, purpose)
         for counter in reached:
             purpose = f"locked out for {WINDOW_SECONDS // 60} minutes: limit {counter}"
             _audit_login(self.request, AuditAction.LOCKED_OUT, username, None, purpose)

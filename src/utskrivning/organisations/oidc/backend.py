@@ -4,6 +4,8 @@ signed tokens checked in full (signature by its keys, issuer, audience, times)."
 from __future__ import annotations
 
 import enum
+import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -22,6 +25,7 @@ from utskrivning.organisations.oidc.provider import oidc_enabled, oidc_setting
 
 BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 LEEWAY_SECONDS = 60  # clocks of the provider and the service may differ this much
+LOGOUT_TOKEN_AGE = 300  # a logout token is posted as it is issued; older is refused
 
 
 class Refusal(enum.StrEnum):
@@ -83,6 +87,10 @@ class ProviderBackend(OIDCAuthenticationBackend):
             )
         except jwt.InvalidTokenError as error:
             raise SuspiciousOperation(f"token refused: {error}") from error
+        # OpenID Connect Core §3.1.3.7: a token for several audiences names us as its party.
+        several = isinstance(claims["aud"], list) and len(claims["aud"]) > 1
+        if several and claims.get("azp") != self.get_settings("OIDC_RP_CLIENT_ID"):
+            raise SuspiciousOperation("token refused: for several audiences, azp not ours")
         return claims
 
     def verify_logout_token(self, token: str) -> dict[str, Any]:
@@ -103,6 +111,12 @@ class ProviderBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("logout token with a nonce")
         if not (isinstance(claims.get("sid"), str) or isinstance(claims.get("sub"), str)):
             raise SuspiciousOperation("logout token names neither sid nor sub")
+        # §2.6 leaves both to us: an old token, or one seen before, is a replay.
+        if not isinstance(claims["iat"], int) or claims["iat"] < time.time() - LOGOUT_TOKEN_AGE:
+            raise SuspiciousOperation("logout token issued too long ago")
+        seen = f"oidc-logout-jti:{hashlib.sha256(str(claims['jti']).encode()).hexdigest()}"
+        if not cache.add(seen, 1, timeout=LOGOUT_TOKEN_AGE + 2 * LEEWAY_SECONDS):
+            raise SuspiciousOperation("logout token replayed (its jti was seen)")
         return claims
 
     def verify_claims(self, claims: dict[str, Any]) -> bool:
