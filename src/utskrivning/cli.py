@@ -23,7 +23,7 @@ from rich.table import Table
 from utskrivning.domain.documents import safe_frame, xlsx_workbook
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
 from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
-from utskrivning.domain.payment.export import csv_frame, write_json, write_xlsx
+from utskrivning.domain.payment.export import write_csv, write_json, write_xlsx
 from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_listing
 from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE
 from utskrivning.lib import months as month_texts
@@ -244,7 +244,7 @@ def payment(
     if format is Format.JSON:
         write_json(result, _binary_output(output))
     elif format is Format.CSV:
-        csv_frame(result).write_csv(_binary_output(output))
+        write_csv(result, _binary_output(output))
     elif format is Format.XLSX:
         write_xlsx(result, _xlsx_path(output))
     else:

@@ -27,10 +27,14 @@ def test_text_is_escaped_as_xlsxwriter_escapes_it(text: str) -> None:
     assert escape_text(text) == _xlsxwriter(text)
 
 
-def test_polars_escapes_as_python_does() -> None:
-    frame = pl.DataFrame({"text": NASTY[:-1]})
-    assert frame.select(xlsx._escaped(pl.col("text"))).to_series().to_list() == [
-        escape_text(text) for text in NASTY[:-1]
+@pytest.mark.parametrize("text", [*NASTY[:-1], "plain"])
+def test_polars_escapes_as_python_does(text: str) -> None:
+    """Each text alone beside a plain one: the column is escaped whenever one of them needs it."""
+    frame = pl.DataFrame({"text": [text, "plain", None]})
+    assert frame.select(xlsx._escaped(frame["text"])).to_series().to_list() == [
+        escape_text(text),
+        "plain",
+        None,
     ]
 
 

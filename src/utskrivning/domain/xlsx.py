@@ -23,6 +23,8 @@ from xml.sax.saxutils import quoteattr
 
 import polars as pl
 
+from utskrivning.domain.texts import row_pieces
+
 SHEET_ROWS = 1_048_576  # Excel's sheet, the header row being one of them
 _CHUNK_ROWS = 200_000  # rows built at a time: bounds the memory of the XML text
 _INLINE_OVER = 100_000  # a column with more distinct values in a chunk is written inline
@@ -55,8 +57,16 @@ def escape_text(text: str) -> str:
     return "".join(_ESCAPES.get(c, c) for c in re.sub(_LITERAL, r"_x005F\1", text))
 
 
-def _escaped(column: pl.Expr) -> pl.Expr:
-    return column.str.replace_all(_LITERAL, "_x005F$1").str.replace_many(_ESCAPES)
+_ESCAPED = r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_"  # what `_escaped` changes
+
+
+def _escaped(column: pl.Series) -> pl.Expr:
+    """The column's texts escaped; as they are when none needs it (one pass to find out, where
+    the escapes cost several: a national year's 1.5 million ids need none)."""
+    text = pl.col(column.name)
+    if not column.str.contains(_ESCAPED).any():
+        return text
+    return text.str.replace_all(_LITERAL, "_x005F$1").str.replace_many(_ESCAPES)
 
 
 @dataclass(frozen=True)
@@ -65,12 +75,15 @@ class Sheet:
 
     String columns are text, integers numbers, booleans TRUE/FALSE, nulls empty cells.
     `numbers_when_whole` names String columns whose all-digit values are numbers (whole kronor
-    are numbers; öre stay the text "8200.50", as in the JSON).
+    are numbers; öre stay the text "8200.50", as in the JSON). `repeated` (texts.py) changes
+    only how fast the XML is made.
     """
 
     name: str
     frame: pl.DataFrame
     numbers_when_whole: Collection[str] = ()
+    # Columns whose values repeat from row to row: adjacent ones are made once per combination.
+    repeated: Collection[str] = ()
 
 
 @dataclass
@@ -94,7 +107,7 @@ def _text_cell(frame: pl.DataFrame, name: str, strings: _Strings) -> pl.Expr:
     column = frame.get_column(name)
     if column.n_unique() > _INLINE_OVER:
         inline = '<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
-        return pl.format(inline, _escaped(pl.col(name)))
+        return pl.format(inline, _escaped(column))
     shared = {value: strings.cell(value) for value in column.drop_nulls().unique().sort()}
     return pl.col(name).replace_strict(shared, default=None, return_dtype=pl.String)
 
@@ -116,7 +129,10 @@ def _cell(frame: pl.DataFrame, name: str, sheet: Sheet, strings: _Strings) -> pl
 
 
 def _rows(frame: pl.DataFrame, sheet: Sheet, strings: _Strings) -> pl.DataFrame:
-    cells = [_cell(frame, name, sheet, strings).fill_null(pl.lit("<c/>")) for name in frame.columns]
+    def cell(part: pl.DataFrame, name: str) -> pl.Expr:
+        return _cell(part, name, sheet, strings).fill_null(pl.lit("<c/>"))
+
+    cells = row_pieces(frame, cell, sheet.repeated)
     return frame.select(pl.concat_str([pl.lit("<row>"), *cells, pl.lit("</row>")]).alias("xml"))
 
 

@@ -15,7 +15,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -36,18 +36,21 @@ INVOICE_COLUMNS = [
 LINE_COLUMNS = ["episode_id", "line", "care_type", "ready_days", "basis", "billable_days",
                 "amount_sek", "reason", "day_one_moved_by", "day_one_moved_days"]  # fmt: skip
 ASSUMPTION_SEPARATOR = " | "
+_CSV_QUOTED = r'[,"\r\n]'  # a text holding one of these is quoted
 KEY_COLUMNS = ["municipality", "district", "month", "group"]
 # Kronor: a number when whole, the two-decimal string when it has öre.
 _MONEY = {"day_rate_sek", "amount_sek"}
 _CHUNK_LINES = 200_000  # JSON text built at a time: bounds its memory
-# What `_line_columns` reads of a line besides its invoice's keys.
-_LINE_SOURCES = ["episode_id", "line", "care_type", "ready_days", "basis", "billable_days",
-                 "amount_ore", "reason", "day_one_moved_by", "day_one_moved_days"]  # fmt: skip
 # The line columns a person typed (the episode file's id and district); the others are validated
 # codes (municipality, care type), the rulebook's names and the engine's own words and numbers,
 # none of which can start a formula (tests/domain/payment/test_export.py holds every cell to
 # `safe_cell`).
 TYPED_LINE_COLUMNS = ("episode_id", "district")
+# The line columns that repeat from line to line (some three thousand combinations in a national
+# year): their text is made once per combination (texts.py). The id and line number do not.
+REPEATED_LINE_COLUMNS = ("care_type", "ready_days", "basis", "billable_days", "amount_sek",
+                         "reason", "day_one_moved_by", "day_one_moved_days")  # fmt: skip
+_REPEATED_LINE_CELLS = (*KEY_COLUMNS, *REPEATED_LINE_COLUMNS)  # the invoice's keys lead a line
 
 
 def _two_places(hundredths: pl.Expr) -> pl.Expr:
@@ -87,33 +90,33 @@ def invoice_rows(result: PaymentResult) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _ordered_lines(result: PaymentResult) -> pl.DataFrame:
-    """The lines written, with the row number of their `invoice`: in the invoices' order, by id
-    within.
+@dataclass(frozen=True)
+class _Order:
+    """The lines as written: in the invoices' order, by id within. `rows` are their rows of
+    `line_frame` and `invoices` their invoices' rows of `invoice_frame`, in that order."""
 
-    One sort of that number when the ids already rise in the file's order (a national file's
-    do), else of the number and the id; only the columns written are gathered, the invoice's
-    keys from its own row.
-    """
+    rows: pl.Series
+    invoices: pl.Series
+
+
+def _line_order(result: PaymentResult) -> _Order:
+    """One sort of the invoice's number when the ids already rise in the file's order (a national
+    file's do), else of the number and the id."""
     lines = result.line_frame
     numbers = result.invoice_frame.select(*KEYS).with_row_index("invoice")
     keyed = lines.select(*KEYS, "episode_id").join(
         numbers, on=KEYS, how="left", nulls_equal=True, maintain_order="left"
     )
     by = ["invoice"] if lines.get_column("episode_id").is_sorted() else ["invoice", "episode_id"]
-    order = keyed.select(pl.arg_sort_by(by, maintain_order=True)).to_series()
-    invoice = keyed.get_column("invoice").gather(order)
-    keys = numbers.drop("invoice")[invoice]
-    written = lines.select(_LINE_SOURCES)[order]
-    return pl.concat([keys, written], how="horizontal").with_columns(invoice=invoice)
+    rows = keyed.select(pl.arg_sort_by(by, maintain_order=True)).to_series()
+    return _Order(rows, keyed.get_column("invoice").gather(rows))
 
 
-def _line_columns(lines: pl.DataFrame) -> pl.DataFrame:
-    return lines.select(
-        pl.col("liable_municipality").alias("municipality"),
-        pl.col("liable_district").alias("district"),
-        "month",
-        pl.col("rule_group").alias("group"),
+def _line_fields(result: PaymentResult) -> pl.DataFrame:
+    """LINE_COLUMNS as the files show them, in `line_frame`'s order: made and judged there, in
+    the order the file was read, and only then put in order (1.5 million ids scattered by the
+    sort took four times as long to judge)."""
+    return result.line_frame.select(
         "episode_id", "line", "care_type", "ready_days", "basis",
         billable_days=pl.col("billable_days").cast(pl.String),
         amount_sek=_kronor(pl.col("amount_ore").fill_null(0)),
@@ -123,9 +126,18 @@ def _line_columns(lines: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def line_rows(result: PaymentResult) -> pl.DataFrame:
-    """One row per episode line, its invoice's keys first: in the invoices' order, then by id."""
-    return _line_columns(_ordered_lines(result))
+def _line_cells(result: PaymentResult, order: _Order) -> pl.DataFrame:
+    """One row per line, its invoice's keys first, as spreadsheet cells, in order."""
+    keys = _cells(
+        result.invoice_frame.select(
+            municipality=pl.col("liable_municipality"),
+            district=pl.col("liable_district"),
+            month=pl.col("month"),
+            group=pl.col("rule_group"),
+        )
+    )
+    fields = _cells(_line_fields(result), TYPED_LINE_COLUMNS)
+    return pl.concat([keys[order.invoices], fields[order.rows]], how="horizontal")
 
 
 def _cells(frame: pl.DataFrame, typed: Iterable[str] | None = None) -> pl.DataFrame:
@@ -141,27 +153,67 @@ def _cells(frame: pl.DataFrame, typed: Iterable[str] | None = None) -> pl.DataFr
     )
 
 
-def csv_frame(result: PaymentResult) -> pl.DataFrame:
-    """One row per invoice line, led by its invoice's columns: the basis a spreadsheet sorts."""
+def _csv_fields(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each text as Polars' CSV writer quotes it, for that writer to put out unquoted: in quotes,
+    inner quotes doubled, when it holds a separator, a quote or a line end; the empty text as
+    "". Judging every cell is what made the writer slow; a column needing none of it (on a
+    national file, every one) is left as it is, after one pass to find out."""
+    quoting = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+        and frame.select(
+            (pl.col(name).str.contains(_CSV_QUOTED) | (pl.col(name) == "")).any()
+        ).item()
+    ]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(_CSV_QUOTED) | (pl.col(name) == ""))
+        .then(pl.format('"{}"', pl.col(name).str.replace_all('"', '""', literal=True)))
+        .otherwise(pl.col(name))
+        for name in quoting
+    )
+
+
+def _csv_heads(result: PaymentResult) -> pl.Series:
+    """Each invoice's fields as the text that leads its lines: first the text of every invoice's
+    first line, then of its other lines, which leave the assumptions out (repeated on each of a
+    national year's 1.5 million lines they tripled the file)."""
     # `liable` as Python's csv module wrote it (True/False), not Polars' true/false.
     invoices = _cells(invoice_rows(result)).with_columns(
         liable=pl.col("liable").replace_strict(
             {True: "True", False: "False"}, return_dtype=pl.String
         )
     )
-    ordered = _ordered_lines(result)
-    lines = _cells(_line_columns(ordered).select(LINE_COLUMNS), TYPED_LINE_COLUMNS)
-    number = ordered.get_column("invoice")
-    # The assumptions once per invoice, on its first line: repeated on each of a national year's
-    # 1.5 million lines they tripled the file.
-    heads = invoices[number].with_columns(
-        assumptions=pl.when(number.is_first_distinct()).then(pl.col("assumptions"))
-    )
-    return pl.concat([heads, lines.rename(lambda c: f"line_{c}")], how="horizontal")
+    fields = _csv_fields(invoices).select(pl.all().cast(pl.String).fill_null(""))
+    first = fields.select(pl.concat_str(INVOICE_COLUMNS, separator=","))
+    others = fields.select(pl.concat_str([*INVOICE_COLUMNS[:-1], pl.lit("")], separator=","))
+    return pl.concat([first, others]).to_series()
+
+
+def write_csv(result: PaymentResult, target: Path | IO[bytes]) -> None:
+    """One row per invoice line, led by its invoice's columns: the basis a spreadsheet sorts.
+
+    Byte for byte what Polars' writer made of one frame of all the columns; but the invoice's
+    fields are made into text once per invoice, not once per line, and the writer copies the
+    texts, quoted where needed, without judging each again.
+    """
+    order = _line_order(result)
+    lines = _csv_fields(_cells(_line_fields(result), TYPED_LINE_COLUMNS))[order.rows]
+    number = order.invoices
+    later = (~number.is_first_distinct()).cast(pl.UInt32) * result.invoice_frame.height
+    heads = _csv_heads(result).gather(number + later)
+    header = ",".join([*INVOICE_COLUMNS, *(f"line_{c}" for c in LINE_COLUMNS)])
+    with _binary(target) as out:
+        out.write(f"{header}\n".encode())
+        lines.insert_column(0, heads.alias("head")).write_csv(
+            out, include_header=False, quote_style="never"
+        )
 
 
 def to_csv(result: PaymentResult) -> str:
-    return csv_frame(result).write_csv()
+    out = io.BytesIO()
+    write_csv(result, out)
+    return out.getvalue().decode()
 
 
 def _json_escaped(text: pl.Expr) -> pl.Expr:
@@ -238,8 +290,8 @@ def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
         head, _, tail = text.partition('"invoices": []')
         opening = [pl.lit("  {"), *_json_members(invoices.schema, 3), pl.lit(',\n   "lines": [\n')]
         openings = invoices.select(pl.concat_str(opening)).to_series()
-        ordered = _ordered_lines(result)
-        rows = _line_columns(ordered).select(*LINE_COLUMNS, invoice=ordered.get_column("invoice"))
+        order = _line_order(result)
+        rows = _line_fields(result)[order.rows].with_columns(invoice=order.invoices)
         members = _json_members(rows.select(LINE_COLUMNS).schema, 5)
         invoice, last = pl.col("invoice"), invoices.height - 1
         opening_of = pl.lit(openings).gather(invoice)
@@ -274,12 +326,12 @@ def write_xlsx(
 ) -> list[str]:
     """The invoices (Fakturaunderlag) and one row per episode line (Rader, continued on "Rader 2"
     and on when a sheet is full). Returns the names of the sheets."""
-    lines = _cells(line_rows(result), TYPED_LINE_COLUMNS)
+    lines = _line_cells(result, _line_order(result))
     return write_workbook(
         target,
         [
             Sheet("Fakturaunderlag", _cells(invoice_rows(result)), numbers_when_whole=_MONEY),
-            Sheet("Rader", lines, numbers_when_whole=_MONEY),
+            Sheet("Rader", lines, numbers_when_whole=_MONEY, repeated=_REPEATED_LINE_CELLS),
         ],
         sheet_rows=sheet_rows,
     )
