@@ -22,7 +22,7 @@ import pytest
 from utskrivning.domain.demo import generate_episodes
 from utskrivning.domain.documents import safe_cell
 from utskrivning.domain.episodes import read_episodes
-from utskrivning.domain.payment import PaymentResult, compute_payment
+from utskrivning.domain.payment import PaymentResult, compute_payment, export
 from utskrivning.domain.payment.export import (
     INVOICE_COLUMNS,
     LINE_COLUMNS,
@@ -99,6 +99,17 @@ def test_there_is_something_to_compare(result: PaymentResult) -> None:
 
 
 def test_json_is_what_json_dumps_wrote_from_the_objects(result: PaymentResult) -> None:
+    out = io.BytesIO()
+    write_json(result, out)
+    expected = json.dumps(_reference(result), ensure_ascii=False, indent=1) + "\n"
+    assert out.getvalue().decode() == expected
+
+
+def test_json_is_the_same_built_a_few_lines_at_a_time(
+    result: PaymentResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An invoice's lines across two chunks: its opening was written again where one began."""
+    monkeypatch.setattr(export, "_CHUNK_LINES", 3)
     out = io.BytesIO()
     write_json(result, out)
     expected = json.dumps(_reference(result), ensure_ascii=False, indent=1) + "\n"

@@ -25,6 +25,7 @@ import polars as pl
 from utskrivning.domain.documents import safe_cell, safe_frame
 from utskrivning.domain.payment import Invoice, PaymentResult
 from utskrivning.domain.payment.invoices import KEYS
+from utskrivning.domain.texts import row_pieces
 from utskrivning.domain.xlsx import SHEET_ROWS, Sheet, write_workbook
 
 INVOICE_COLUMNS = [
@@ -37,6 +38,7 @@ LINE_COLUMNS = ["episode_id", "line", "care_type", "ready_days", "basis", "billa
                 "amount_sek", "reason", "day_one_moved_by", "day_one_moved_days"]  # fmt: skip
 ASSUMPTION_SEPARATOR = " | "
 _CSV_QUOTED = r'[,"\r\n]'  # a text holding one of these is quoted
+_JSON_ESCAPED = r'[\x00-\x1f"\\]'  # a text holding one of these is escaped
 KEY_COLUMNS = ["municipality", "district", "month", "group"]
 # Kronor: a number when whole, the two-decimal string when it has öre.
 _MONEY = {"day_rate_sek", "amount_sek"}
@@ -224,12 +226,12 @@ def _json_escaped(text: pl.Expr) -> pl.Expr:
     return text.str.replace_many(escapes)
 
 
-def _json_string(text: pl.Expr) -> pl.Expr:
-    return pl.format('"{}"', _json_escaped(text))
+def _json_string(text: pl.Expr, escaped: bool = True) -> pl.Expr:
+    return pl.format('"{}"', _json_escaped(text) if escaped else text)
 
 
-def _json_value(name: str, dtype: pl.DataType, depth: int) -> pl.Expr:
-    column = pl.col(name)
+def _json_value(frame: pl.DataFrame, name: str, depth: int) -> pl.Expr:
+    column, dtype = pl.col(name), frame.schema[name]
     if dtype == pl.List(pl.String):  # one string a line, one level in
         inner = f",\n{' ' * (depth + 1)}"
         items = column.list.eval(_json_string(pl.element())).list.join(inner)
@@ -239,7 +241,9 @@ def _json_value(name: str, dtype: pl.DataType, depth: int) -> pl.Expr:
             .otherwise(pl.format(f"[\n{' ' * (depth + 1)}{{}}\n{' ' * depth}]", items))
         )
     elif dtype == pl.String:
-        text = _json_string(column)
+        # Escaping costs a pass per text; a national year's 1.5 million ids need none.
+        escaped = frame.get_column(name).str.contains(_JSON_ESCAPED).any()
+        text = _json_string(column, escaped)
         if name in _MONEY:
             text = pl.when(column.str.contains("^[0-9]+$")).then(column).otherwise(text)
     elif dtype == pl.Boolean:
@@ -249,14 +253,12 @@ def _json_value(name: str, dtype: pl.DataType, depth: int) -> pl.Expr:
     return text.fill_null(pl.lit("null"))
 
 
-def _json_members(schema: pl.Schema, depth: int) -> list[pl.Expr]:
-    """Columns as one JSON object's members, indented as `json.dumps(indent=1)` indents them."""
-    pieces: list[pl.Expr] = []
-    for n, (name, dtype) in enumerate(schema.items()):
-        separator = "," if n else ""
-        pieces += [pl.lit(f"{separator}\n{' ' * depth}{json.dumps(name)}: "),
-                   _json_value(name, dtype, depth)]  # fmt: skip
-    return pieces
+def _json_member(frame: pl.DataFrame, name: str, depth: int) -> pl.Expr:
+    """A column as one JSON object's member, indented as `json.dumps(indent=1)` indents it."""
+    separator = "," if frame.columns.index(name) else ""
+    return pl.concat_str(
+        pl.lit(f"{separator}\n{' ' * depth}{json.dumps(name)}: "), _json_value(frame, name, depth)
+    )
 
 
 @contextmanager
@@ -288,15 +290,20 @@ def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
             out.write(f"{text}\n".encode())
             return
         head, _, tail = text.partition('"invoices": []')
-        opening = [pl.lit("  {"), *_json_members(invoices.schema, 3), pl.lit(',\n   "lines": [\n')]
+        members = [_json_member(invoices, name, 3) for name in invoices.columns]
+        opening = [pl.lit("  {"), *members, pl.lit(',\n   "lines": [\n')]
         openings = invoices.select(pl.concat_str(opening)).to_series()
         order = _line_order(result)
-        rows = _line_fields(result)[order.rows].with_columns(invoice=order.invoices)
-        members = _json_members(rows.select(LINE_COLUMNS).schema, 5)
-        invoice, last = pl.col("invoice"), invoices.height - 1
+        number = order.invoices
+        # Over all the lines, not in a chunk: an invoice's lines may span two (the openings of 7
+        # invoices of a national year were written twice, where a chunk began).
+        rows = _line_fields(result)[order.rows].with_columns(
+            invoice=number,
+            first=(number != number.shift(1)).fill_null(True),
+            final=(number != number.shift(-1)).fill_null(True),
+        )
+        invoice, first, final = pl.col("invoice"), pl.col("first"), pl.col("final")
         opening_of = pl.lit(openings).gather(invoice)
-        first = (invoice != invoice.shift(1)).fill_null(True)
-        final = (invoice != invoice.shift(-1)).fill_null(True)
         before = (
             pl.when(first & (invoice == 0)).then(pl.lit(f'{head}"invoices": [\n') + opening_of)
             .when(first).then(opening_of)
@@ -304,13 +311,18 @@ def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
         )  # fmt: skip
         after = (
             pl.when(~final).then(pl.lit(","))
-            .when(invoice == last).then(pl.lit(f"\n   ]\n  }}\n ]{tail}"))
+            .when(invoice == invoices.height - 1).then(pl.lit(f"\n   ]\n  }}\n ]{tail}"))
             .otherwise(pl.lit("\n   ]\n  },"))
         )  # fmt: skip
-        text_of_line = pl.concat_str([before, pl.lit("    {"), *members, pl.lit("\n    }"), after])
         for start in range(0, rows.height, _CHUNK_LINES):
-            chunk = rows.slice(start, _CHUNK_LINES).select(text_of_line)
-            chunk.write_csv(out, include_header=False, quote_style="never")
+            chunk = rows.slice(start, _CHUNK_LINES)
+            members = row_pieces(
+                chunk.select(LINE_COLUMNS),
+                lambda frame, name: _json_member(frame, name, 5),
+                REPEATED_LINE_COLUMNS,
+            )
+            line = pl.concat_str([before, pl.lit("    {"), *members, pl.lit("\n    }"), after])
+            chunk.select(line).write_csv(out, include_header=False, quote_style="never")
 
 
 def to_json_dict(result: PaymentResult) -> dict[str, Any]:

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('episodes', '0011_worklist_columns'),
-        ('organisations', '0004_staff_identity_provider_session'),
+        ("episodes", "0011_worklist_columns"),
+        ("organisations", "0004_staff_identity_provider_session"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='episodeevent',
-            index=models.Index(fields=['episode', 'at', 'id'], name='episode_timeline'),
+            model_name="episodeevent",
+            index=models.Index(fields=["episode", "at", "id"], name="episode_timeline"),
         ),
     ]
