@@ -57,3 +57,16 @@ def test_a_malformed_hsa_id_is_refused_in_swedish_naming_the_field():
     with pytest.raises(ValidationError) as refused:
         identity.full_clean()
     assert "Ett HSA-id är SE, organisationsnumret" in refused.value.message_dict["hsa_id"][0]
+
+
+@pytest.mark.django_db
+def test_the_administrator_gives_a_user_the_hsa_id_on_the_users_page_and_finds_by_it(
+    admin_client,
+):
+    user = UserFactory(username="handlaggare")
+    page = admin_client.get(f"/admin/auth/user/{user.pk}/change/")
+    assert 'name="identity-TOTAL_FORMS"' in page.text and "identity-__prefix__-hsa_id" in page.text
+    StaffIdentity.objects.create(user=user, hsa_id="SE2321000032-K001")
+    found = admin_client.get("/admin/auth/user/", {"q": "SE2321000032-K001"}).text
+    other = admin_client.get("/admin/auth/user/", {"q": "SE2321000032-K002"}).text
+    assert "handlaggare" in found and "handlaggare" not in other
