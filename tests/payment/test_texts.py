@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from utskrivning.domain.payment import reasons
-from utskrivning.payment.texts import line_reason, reason_text
+from utskrivning.domain.payment import explain, reasons
+from utskrivning.domain.payment.reasons import Basis
+from utskrivning.payment.texts import explanation_step, line_reason, reason_text
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +78,18 @@ def test_a_month_out_of_force_and_a_month_below_the_threshold():
     assert invoice_reason_text("average 1.50 does not exceed the threshold 2.00") == (
         "medelvärdet 1,50 överstiger inte gränsen 2,00"
     )
+
+
+@pytest.mark.parametrize("template", explain.TEMPLATES)
+def test_every_step_of_the_explanation_has_its_swedish(template):
+    assert translation.gettext(template) != template
+
+
+def test_an_explanation_step_is_swedish_with_its_values():
+    step = explain.Step(explain.GROUP, care_type="somatic", group="all")
+    assert str(step) == "Care type somatic: rulebook group 'all'"  # the API's and the CLI's
+    assert explanation_step(step) == "Vårdform somatisk: regelbokens grupp alla vårdformer"
+    counted = explain.Step(explain.COUNTED_DAYS, days=2, counting="calendar", end="2026-09-27")
+    assert explanation_step(counted) == "2 utskrivningsklara dagar (kalenderdagar) före 2026-09-27"
+    basis = explain.Step(explain.BASIS, basis=Basis.AVERAGE, reason=reasons.COUNTED)
+    assert explanation_step(basis) == "Grund: genomsnitt – räknas i månadens genomsnitt"

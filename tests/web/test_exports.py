@@ -17,6 +17,7 @@ from utskrivning.domain.rulebooks import load_rulebook
 from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.closed_months import MonthDocument, live_document
 from utskrivning.payment.selectors import DisputedBasis
+from utskrivning.payment.texts import assumption_text
 from utskrivning.web.pdf import invoice_pdf
 
 REGION = Organisation(kind=Kind.REGION, name="Region Dalarna", rulebook_id="dalarna-2020")
@@ -88,8 +89,11 @@ def test_the_engine_s_assumptions_are_in_a_box(result):
     text = " ".join("\n".join(_pages(_pdf(result))).split())
     assert "Antaganden som underlaget vilar på" in text
     assert result.assumptions(), "Dalarna's rulebook rests on assumptions"
-    for sentence in result.assumptions():
+    with translation.override("sv"):
+        swedish = [assumption_text(sentence) for sentence in result.assumptions()]
+    for sentence in swedish:  # in Swedish, as the rest of the PDF
         assert " ".join(sentence.split()[:6]) in text
+    assert "§13 anger 2022-01-01" in text
 
 
 def test_an_empty_month_still_makes_a_pdf(result):

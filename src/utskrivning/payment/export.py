@@ -24,7 +24,13 @@ from utskrivning.payment.closed_months import MonthDocument, month_document
 from utskrivning.payment.document import DocumentLine, LineKind
 from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import DisputedBasis
-from utskrivning.payment.texts import invoice_reason_text, line_reason, line_text
+from utskrivning.payment.texts import (
+    assumption_text,
+    group_text,
+    invoice_reason_text,
+    line_reason,
+    line_text,
+)
 
 DISPUTE_HEADERS = ["Ärende", "Månad", "Vårdtillfälle", "Fråga", "Status", "Utfall", "Svar",
                    "Korrigering", "Korrigerat vårdtillfälle",
@@ -83,7 +89,8 @@ def _line_cells(line: DocumentLine) -> list[Any]:
     )
     return [
         _KIND[line.kind], line.name if patient else _KIND[line.kind], line.personal_number,
-        line.episode_id, line.group, line.admitted, line.ready, line.discharged, line.ready_days,
+        line.episode_id, _swedish(group_text, line.group), line.admitted, line.ready,
+        line.discharged, line.ready_days,
         _BASIS.get(line.basis, line.basis), line.billable_days, line.amount, why, line.month,
     ]  # fmt: skip
 
@@ -141,7 +148,7 @@ def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io
         INVOICE_HEADERS,
         (
             [
-                s.group,
+                _swedish(group_text, s.group),
                 s.district,
                 s.stage,
                 s.counted_episodes,
@@ -166,7 +173,7 @@ def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io
         ["Regelverkets version", document.rulebook_version],
         ["Status", f"Fastställt {_local(approval.approved_at)} av "
                    f"{approval.approved_by.get_username()}" if approval else "Ej fastställt"],
-        *(["Antagande", text] for text in document.assumptions),
+        *(["Antagande", _swedish(assumption_text, text)] for text in document.assumptions),
     ]  # fmt: skip
     book.sheet("Uppgifter", ["Uppgift", "Värde"], facts, {})
     cited = {d.pk: d for d in [*basis.disputes, *basis.corrections]}

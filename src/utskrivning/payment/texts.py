@@ -14,9 +14,10 @@ from functools import cache
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
-from utskrivning.domain.payment import reasons
+from utskrivning.domain.payment import explain, reasons
+from utskrivning.domain.payment.reasons import Basis
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.payment.document import DocumentLine, LineKind
 
@@ -64,6 +65,79 @@ def line_reason(reason: str, moved_by: str, moved_days: int) -> str:
     """A line's reason and, when one did, the step that moved its day 1."""
     moved = moved_text(moved_by, moved_days)
     return "; ".join(part for part in (reason_text(reason), moved) if part)
+
+
+# The rulebooks' care-type groups and counting rules, and the bases, as the explanation names them.
+_GROUPS = {
+    "all": gettext_noop("all care types"),
+    "somatic": gettext_noop("somatic care"),
+    "psychiatric": gettext_noop("psychiatric care"),
+    "geriatric": gettext_noop("geriatric care"),
+}
+_BASES = {
+    Basis.AVERAGE: gettext_noop("average"),
+    Basis.INDIVIDUAL: gettext_noop("individual"),
+    Basis.EXCLUDED: gettext_noop("excluded"),
+    Basis.NOT_LIABLE: gettext_noop("not liable"),
+}
+_CARE_TYPES = {
+    "somatic": gettext_noop("Somatic"),
+    "geriatric": gettext_noop("Geriatric"),
+    "psychiatric": gettext_noop("Psychiatric"),
+}
+
+
+def group_text(name: str) -> str:
+    """A rulebook group's name in the reader's language ("all" → "alla vårdformer")."""
+    return _(_GROUPS[name]) if name in _GROUPS else name
+
+
+def explanation_step(step: str) -> str:
+    """One step of `domain.payment.explain` in the reader's language, values included."""
+    if not isinstance(step, explain.Step):
+        return step
+    values = dict(step.values)
+    if "care_type" in values:
+        values["care_type"] = _(_CARE_TYPES.get(values["care_type"], values["care_type"])).lower()
+    if "group" in values:
+        values["group"] = group_text(values["group"])
+    if "counting" in values:
+        values["counting"] = (
+            pgettext("counting", "weekdays")
+            if values["counting"] == "weekdays"
+            else pgettext("counting", "calendar days")
+        )
+    if "step" in values:
+        values["step"] = _(_MOVED.get(values["step"], values["step"]))
+    if "basis" in values:
+        values["basis"] = _(_BASES.get(values["basis"], values["basis"]))
+    if "reason" in values:
+        values["reason"] = reason_text(values["reason"])
+    return _(step.template) % values
+
+
+# An assumption is "field: sentence" (the rulebook's or the stage's) or a parameter's sentence
+# (`Parameter.text`); each sentence of the shipped rulebooks is a msgid of the web's catalogue. A
+# region's own rulebook's sentence without one is shown as written.
+_PARAMETER = re.compile(
+    r"^(?P<name>[a-z_0-9]+) = (?P<value>\S+) \((?P<description>.+)\) "
+    r"is an assumption: (?P<text>.+)$",
+    re.S,
+)
+_FIELD = re.compile(r"^(?P<field>[a-z_]+): (?P<text>.+)$", re.S)
+
+
+def assumption_text(text: str) -> str:
+    """An invoice's assumption in the reader's language, as far as the catalogue has it."""
+    if found := _PARAMETER.match(text):
+        return _("%(name)s = %(value)s (%(description)s) is an assumption: %(text)s") % {
+            **found.groupdict(),
+            "description": _(found["description"]),
+            "text": _(found["text"]),
+        }
+    if found := _FIELD.match(text):
+        return f"{found['field']}: {_(found['text'])}"
+    return _(text)
 
 
 def line_text(line: DocumentLine) -> str:

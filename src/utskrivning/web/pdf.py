@@ -29,7 +29,7 @@ from utskrivning.payment.closed_months import MonthDocument
 from utskrivning.payment.document import DocumentLine, InvoiceDocument, LineKind
 from utskrivning.payment.export import dispute_row
 from utskrivning.payment.selectors import DisputedBasis
-from utskrivning.payment.texts import line_reason, line_text
+from utskrivning.payment.texts import assumption_text, line_reason, line_text
 from utskrivning.web.labels import label
 
 _STYLES = getSampleStyleSheet()
@@ -153,7 +153,7 @@ def _assumptions(document: InvoiceDocument) -> list[Any]:
     cells = [
         [Paragraph(_("Assumptions this basis rests on"), _STYLES["Heading4"])],
         [_p(_("No agreement states these values; check them before the invoice is sent."))],
-        *([_p(f"• {text}")] for text in document.assumptions),
+        *([_p(f"• {assumption_text(text)}")] for text in document.assumptions),
     ]
     box = Table(cells, colWidths=[sum(_WIDTHS)])
     box.setStyle(

@@ -19,6 +19,36 @@ from utskrivning.domain.payment.stages import MonthStage, month_start, resolve_d
 from utskrivning.domain.rulebooks import Counting, Model, Precondition, Rulebook, Stage
 
 
+class Step(str):
+    """One step of an explanation: the English sentence (the API's and the CLI's), which also
+    keeps its template and values, so a screen can say it in the reader's language."""
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Step:
+        step = super().__new__(cls, template % values)
+        step.template, step.values = template, values
+        return step
+
+
+# The steps' templates: each a msgid of the web's catalogue (locale/sv), like `reasons`.
+GROUP = "Care type %(care_type)s: rulebook group '%(group)s'"
+STAGE = "Stage '%(stage)s'"
+NOT_IN_FORCE = "%(rulebook)s not in force"
+NOTIFIED = "Notified ready %(at)s: day 1 is %(day_one)s"
+NOTIFIED_CUTOFF = "Notified ready %(at)s (cut-off %(cutoff)s): day 1 is %(day_one)s"
+MOVED = (
+    "Day 1 moved %(days)s day(s) to %(day_one)s: the %(step)s came at %(at)s "
+    "(a precondition for counting, Lag 2017:612 5 kap.)"
+)
+COUNTED_DAYS = "%(days)s %(counting)s ready day(s) before %(end)s"
+RUNNING = "Still in hospital: in no month's invoice yet"
+BASIS = "Basis %(basis)s: %(reason)s"
+TEMPLATES = (GROUP, STAGE, NOT_IN_FORCE, NOTIFIED, NOTIFIED_CUTOFF, MOVED, COUNTED_DAYS, RUNNING,
+             BASIS)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Explanation:
     group: str
@@ -30,7 +60,7 @@ class Explanation:
     billable_days: int
     amount_sek: Decimal
     reason: str
-    steps: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     day_one_moved_by: str | None = None
     day_one_moved_days: int = 0
 
@@ -164,8 +194,10 @@ def explain_episode(
     stage = None
     if stage_month and rulebook.in_force(month_start(stage_month)):
         stage = group.stage_for(month_start(stage_month))
-    steps = [f"Care type {episode['care_type']}: rulebook group '{group.name}'"]
-    steps.append(f"Stage '{stage.name}'" if stage else f"{rulebook.id} not in force")
+    steps = [Step(GROUP, care_type=episode["care_type"], group=group.name)]
+    steps.append(
+        Step(STAGE, stage=stage.name) if stage else Step(NOT_IN_FORCE, rulebook=rulebook.id)
+    )
     day_one, ready_days, billable, moved_by, moved_days = None, 0, 0, None, 0
     grace_reason = reasons.GRACE.format(stage.grace_days if stage else None)
     if ready_at is not None and end_at is not None and stage is not None:
@@ -173,25 +205,35 @@ def explain_episode(
         own_day_one = ready_day_one(ready_at, stage.cutoff, day_after=stage.day_after)
         day_one = ready_day_one(start, stage.cutoff, day_after=stage.day_after)
         ready_days = count_ready_days(
-            start, end_at, cutoff=stage.cutoff, day_after=stage.day_after,
+            start,
+            end_at,
+            cutoff=stage.cutoff,
+            day_after=stage.day_after,
             counting="weekdays" if stage.counting is Counting.WEEKDAYS else "calendar",
-        )  # fmt: skip
-        cutoff = f" (cut-off {stage.cutoff:%H:%M})" if stage.cutoff else ""
-        steps.append(f"Notified ready {ready_at:%Y-%m-%d %H:%M}{cutoff}: day 1 is {own_day_one}")
+        )
+        at = f"{ready_at:%Y-%m-%d %H:%M}"
+        steps.append(
+            Step(NOTIFIED_CUTOFF, at=at, cutoff=f"{stage.cutoff:%H:%M}", day_one=own_day_one)
+            if stage.cutoff
+            else Step(NOTIFIED, at=at, day_one=own_day_one)
+        )
         if day_one > own_day_one:
             moved_by, moved_days = step, (day_one - own_day_one).days
             steps.append(
-                f"Day 1 moved {moved_days} day(s) to {day_one}: the {step} came at "
-                f"{start:%Y-%m-%d %H:%M} (a precondition for counting, Lag 2017:612 5 kap.)"
+                Step(
+                    MOVED, days=moved_days, day_one=day_one, step=step, at=f"{start:%Y-%m-%d %H:%M}"
+                )
             )
-        steps.append(f"{ready_days} {stage.counting} ready day(s) before {end_at:%Y-%m-%d}")
+        steps.append(
+            Step(COUNTED_DAYS, days=ready_days, counting=stage.counting, end=f"{end_at:%Y-%m-%d}")
+        )
         if stage.model is not Model.AVERAGE:
             grace = _notified_grace(rulebook, group.name, stage, ready_at)
             if grace != stage.grace_days:
                 grace_reason = reasons.GRACE_NOTIFIED.format(grace)
             billable = _grace_billable(stage, grace, day_one, end_at.date())
     if discharged_at is None or month is None:
-        steps.append("Still in hospital: in no month's invoice yet")
+        steps.append(Step(RUNNING))
         return Explanation(group.name, None, stage.name if stage else None, day_one,
                            ready_days, None, 0, Decimal(0), "running", steps)  # fmt: skip
     basis, reason, billable = _rule(episode, stage, ready_days, billable, grace_reason)
@@ -202,6 +244,6 @@ def explain_episode(
             amount = billable * rate
         else:
             reason, billable = reasons.NO_INVOICING.format(stage.name), 0
-    steps.append(f"Basis {basis}: {reason}")
+    steps.append(Step(BASIS, basis=basis, reason=reason))
     return Explanation(group.name, month, stage.name if stage else None, day_one, ready_days,
                        basis, billable, amount, reason, steps, moved_by, moved_days)  # fmt: skip

@@ -60,6 +60,24 @@ def reason(text: str) -> str:
 
 
 @register.filter
+def assumption(text: str) -> str:
+    """An assumption the invoice basis rests on, in the reader's language."""
+    return texts.assumption_text(text)
+
+
+@register.filter
+def group(name: str) -> str:
+    """A rulebook's care-type group in the reader's language ("all" → "alla vårdformer")."""
+    return texts.group_text(name)
+
+
+@register.filter
+def explanation_step(step: str) -> str:
+    """A step of the payment explanation in the reader's language."""
+    return texts.explanation_step(step)
+
+
+@register.filter
 def invoice_reason(text: str) -> str:
     """Why an invoice is liable or not, in the reader's language."""
     return texts.invoice_reason_text(text)
