@@ -2,12 +2,16 @@
 
 from datetime import timedelta
 
+import pytest
+
 from episodes.conftest import ADMITTED
 from service.api_cast import *  # noqa: F403
 from utskrivning.domain.process import Event, EventType, MessageKind, Party
 from utskrivning.episodes.services import episode_record_event
 from utskrivning.notifications.services import notices_from_events
 from utskrivning.service.commands import _outbox
+
+from .loopback import SMTP_PASSWORD, SMTP_USER, SmtpServer
 
 H = timedelta(hours=1)
 
@@ -34,4 +38,23 @@ def drain(now) -> int:
     return _outbox(now)
 
 
-__all__ = ["ADMITTED", "H", "acknowledge", "declare_ready", "drain", "notices_from_events"]
+__all__ = [
+    "ADMITTED", "H", "acknowledge", "declare_ready", "drain", "notices_from_events", "smtp",
+]  # fmt: skip
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on loopback and the service's settings pointing at it (pytest-django
+    swaps in Django's in-memory backend: the SMTP one is put back)."""
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = SMTP_USER, SMTP_PASSWORD
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "Samordnad utskrivning <utskrivning@region.example>"
+    settings.BASE_URL = "https://utskrivning.region.example"
+    yield server
+    server.stop()

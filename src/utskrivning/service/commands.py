@@ -57,8 +57,8 @@ def seed_episodes(count: int = 300) -> int:
 
 def worker_pass() -> str:
     """One pass of the background work: the outbox, the deviations that time alone made due,
-    import jobs whose web process ended before or while running them, and the notices time
-    brings (deadlines due today, months to approve). Returns what it did."""
+    import jobs whose web process ended before or while running them, the notices time brings
+    (deadlines due today, months to approve), and the e-mails due. Returns what it did."""
     from django.utils import timezone
 
     from utskrivning.deviations.services import deviations_propose
@@ -74,8 +74,17 @@ def worker_pass() -> str:
     return (
         f"{events} event(s) processed, {proposed} deviation(s) proposed, "
         f"{imports} import(s) run, {stale} interrupted import(s) ended, {notices} notice(s) of "
-        "deadlines and months"
+        f"deadlines and months; {_send(now)}"
     )
+
+
+def _send(now: datetime) -> str:
+    """E-mails composed and sent (a failure waits for a later pass, never stops this one)."""
+    from utskrivning.notifications.mail import emails_compose, emails_send
+
+    composed = emails_compose(now=now)
+    sent, failed = emails_send(now=now)
+    return f"{composed} e-mail(s) composed, {sent} sent, {failed} to retry"
 
 
 def _outbox(now: datetime) -> int:

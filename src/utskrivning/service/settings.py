@@ -232,7 +232,7 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = env_str("UTSKRIVNING_SMTP_HOST", default="")
 EMAIL_PORT = env_int("UTSKRIVNING_SMTP_PORT", default=587, low=1, high=65535)
 EMAIL_HOST_USER = env_str("UTSKRIVNING_SMTP_USER", default="")
-EMAIL_HOST_PASSWORD = env_str("UTSKRIVNING_SMTP_PASSWORD", default="", ascii=False)
+EMAIL_HOST_PASSWORD = env_str("UTSKRIVNING_SMTP_PASSWORD", default="")  # smtplib: ASCII
 _SMTP_SECURITY = env_choice(
     "UTSKRIVNING_SMTP_SECURITY", default="STARTTLS", choices=("STARTTLS", "TLS", "NONE")
 )
