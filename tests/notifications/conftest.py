@@ -6,12 +6,14 @@ import pytest
 
 from episodes.conftest import ADMITTED
 from service.api_cast import *  # noqa: F403
+from service.factories import MembershipFactory
 from utskrivning.domain.process import Event, EventType, MessageKind, Party
 from utskrivning.episodes.services import episode_record_event
 from utskrivning.notifications.services import notices_from_events
+from utskrivning.organisations.models import Role
 from utskrivning.service.commands import _outbox
 
-from .loopback import SMTP_PASSWORD, SMTP_USER, SmtpServer
+from .loopback import SMTP_PASSWORD, SMTP_USER, Receiver, SmtpServer
 
 H = timedelta(hours=1)
 
@@ -39,7 +41,8 @@ def drain(now) -> int:
 
 
 __all__ = [
-    "ADMITTED", "H", "acknowledge", "declare_ready", "drain", "notices_from_events", "smtp",
+    "ADMITTED", "H", "acknowledge", "administrator", "declare_ready", "drain",
+    "notices_from_events", "receiver", "smtp",
 ]  # fmt: skip
 
 
@@ -58,3 +61,17 @@ def smtp(settings):
     settings.BASE_URL = "https://utskrivning.region.example"
     yield server
     server.stop()
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on loopback (started; the test gives it the secret)."""
+    server = Receiver()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def administrator(cast):
+    return MembershipFactory(organisation=cast.municipality_a, role=Role.ADMINISTRATOR)

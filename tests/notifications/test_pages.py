@@ -104,3 +104,44 @@ def test_a_role_is_offered_only_the_kinds_it_may_read(cast, client):
     logged_in(client, cast.finance_a)
     refused = client.post("/notifications/settings/", {"kinds": ["invoice"], "mode": "off"})
     assert "kinds" in refused.context["form"].errors
+
+
+def test_the_administrators_page_registers_shows_the_secret_once_and_the_log(
+    cast, client, administrator, receiver
+):
+    from utskrivning.notifications.models import Webhook
+    from utskrivning.notifications.webhooks import deliveries_send
+
+    logged_in(client, administrator)
+    page = client.post("/notifications/organisation/", {"url": receiver.url})
+    assert page.status_code == 200
+    hook = Webhook.objects.get()
+    assert hook.secret in page.content.decode()
+    assert hook.secret not in client.get("/notifications/organisation/").content.decode()
+    receiver.secret = hook.secret
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    drain(timezone.now())
+    deliveries_send()
+    log = client.get(f"/notifications/webhooks/{hook.pk}/").content.decode()
+    assert "Nya inskrivningar" in log and "200" in log
+    assert client.post(f"/notifications/webhooks/{hook.pk}/off/").status_code == 302
+    assert not Webhook.objects.get().active
+    refused = client.post("/notifications/organisation/", {"url": "ftp://x.example/"})
+    assert "url" in refused.context["form"].errors or refused.context["form"].non_field_errors()
+    logged_in(client, cast.officer_a)
+    assert client.get("/notifications/organisation/").status_code == 403
+
+
+def test_a_shared_mailbox_is_added_and_removed(cast, client, administrator):
+    logged_in(client, administrator)
+    answer = client.post(
+        "/notifications/organisation/",
+        {"mailbox-kinds": ["readiness"], "mailbox-mode": "immediate",
+         "mailbox-email": "bistand@falun.example", "mailbox-digest_times": ""},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    box = Subscription.objects.get(membership__isnull=True)
+    assert (box.email, box.kinds) == ("bistand@falun.example", ["readiness"])
+    client.post(f"/notifications/organisation/mailboxes/{box.pk}/remove/")
+    assert not Subscription.objects.filter(membership__isnull=True).exists()

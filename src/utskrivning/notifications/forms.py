@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from utskrivning.lib.forms import AsciiDigitsForm
 from utskrivning.notifications.kinds import kinds_for
-from utskrivning.notifications.models import EmailMode
+from utskrivning.notifications.models import MAX_URL, EmailMode, NoticeKind
 from utskrivning.organisations.models import Membership
 
 MAX_TIMES = 4
@@ -42,11 +42,19 @@ class SettingsForm(AsciiDigitsForm):
     )
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
 
-    def __init__(self, *args: Any, membership: Membership, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kinds: list[NoticeKind] | None = None,
+        membership: Membership | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """The kinds offered: those given (an organisation's mailbox: all), else the person's."""
         super().__init__(*args, **kwargs)
         field = self.fields["kinds"]
         assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(k.value, k.label) for k in kinds_for(membership)]
+        offered = kinds if kinds is not None else kinds_for(membership) if membership else []
+        field.choices = [(k.value, k.label) for k in offered]
 
     def clean_digest_times(self) -> list[str]:
         return parse_times(self.cleaned_data.get("digest_times") or "")
@@ -59,3 +67,14 @@ class SettingsForm(AsciiDigitsForm):
         if mode == EmailMode.DIGEST and not data.get("digest_times"):
             self.add_error("digest_times", _("Give at least one time for the digest."))
         return data
+
+
+class WebhookForm(AsciiDigitsForm):
+    url = forms.CharField(
+        label=_("Address"),
+        max_length=MAX_URL,
+        help_text=_("https:// (or http:// without patient data); the system's own address."),
+    )
+    patient_data = forms.BooleanField(
+        label=_("Include the patient's name and personnummer (HTTPS only)"), required=False
+    )

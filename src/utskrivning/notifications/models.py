@@ -148,7 +148,7 @@ class OutgoingEmail(models.Model):
         )
 
 
-MAX_URL = 500
+MAX_URL = 500  # webhooks.checked_url's refusal says "500"
 
 
 def new_secret() -> str:

@@ -222,3 +222,20 @@ def subscription_update(
     subscription.digest_times = digest_times
     subscription.email = email
     subscription.save(update_fields=["kinds", "mode", "digest_times", "email"])
+
+
+def mailbox_add(
+    *, organisation: Organisation, email: str, kinds: list[str], mode: str, digest_times: list[str]
+) -> Subscription:
+    """An organisation's shared mailbox hears of its notices as a person does."""
+    return Subscription.objects.create(
+        organisation=organisation,
+        email=email,
+        kinds=[k for k in NoticeKind.values if k in kinds],
+        mode=mode,
+        digest_times=digest_times,
+    )
+
+
+def mailbox_remove(*, mailbox: Subscription) -> None:
+    mailbox.delete()

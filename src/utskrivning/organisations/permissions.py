@@ -38,6 +38,7 @@ class Action(StrEnum):
     VIEW_FOLLOWUP = "view_followup"
     VOID_EVENT = "void_event"
     MANAGE_API_KEYS = "manage_api_keys"
+    MANAGE_WEBHOOKS = "manage_webhooks"
     CHANGE_PATIENT_DETAILS = "change_patient_details"
     WRITE_NOTE = "write_note"
 
@@ -90,6 +91,8 @@ PERMISSIONS: dict[Action, tuple[frozenset[Role], frozenset[Kind]]] = {
         REGIONAL | MUNICIPAL,
     ),
     Action.MANAGE_API_KEYS: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
+    # An organisation's webhooks and its shared mailbox (notifications): its administrator.
+    Action.MANAGE_WEBHOOKS: (frozenset({Role.ADMINISTRATOR}), ANYWHERE),
     # The ward that has the patient corrects a name or an address (docs/process.md, identity).
     Action.CHANGE_PATIENT_DETAILS: (WARD_STAFF, ANYWHERE),
     # A note between the parties about the patient's planning; its receipt is `ACKNOWLEDGE`'s.
@@ -108,6 +111,7 @@ class Data(StrEnum):
     IMPORTS = "imports"  # episode files being imported
     FOLLOWUP = "followup"  # indicators and the monthly report
     API_KEYS = "api_keys"  # an organisation's API keys
+    WEBHOOKS = "webhooks"  # an organisation's webhooks, their delivery log, its mailbox
     ADMIN = "admin"  # Django's admin: staff only, checked by the admin itself
 
 
@@ -119,6 +123,7 @@ READ: dict[Data, Action | None] = {
     Data.IMPORTS: Action.IMPORT_EPISODES,
     Data.FOLLOWUP: Action.VIEW_FOLLOWUP,
     Data.API_KEYS: Action.MANAGE_API_KEYS,
+    Data.WEBHOOKS: Action.MANAGE_WEBHOOKS,
     Data.ADMIN: None,
 }
 

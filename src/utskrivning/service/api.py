@@ -25,6 +25,7 @@ api.add_router("/deviations", "utskrivning.deviations.api.router")
 api.add_router("/followup", "utskrivning.followup.api.router")
 api.add_router("/import-jobs", "utskrivning.imports.api.router")
 api.add_router("/payment/files", "utskrivning.payment.files_api.router")
+api.add_router("/webhooks", "utskrivning.notifications.api.router")
 errors.install(api)
 
 

@@ -79,12 +79,18 @@ def worker_pass() -> str:
 
 
 def _send(now: datetime) -> str:
-    """E-mails composed and sent (a failure waits for a later pass, never stops this one)."""
+    """E-mails composed and sent, webhooks posted (a failure waits for a later pass, never stops
+    this one)."""
     from utskrivning.notifications.mail import emails_compose, emails_send
+    from utskrivning.notifications.webhooks import deliveries_send
 
     composed = emails_compose(now=now)
     sent, failed = emails_send(now=now)
-    return f"{composed} e-mail(s) composed, {sent} sent, {failed} to retry"
+    posted, refused = deliveries_send(now=now)
+    return (
+        f"{composed} e-mail(s) composed, {sent} sent, {failed} to retry; "
+        f"{posted} webhook delivery(ies) made, {refused} to retry"
+    )
 
 
 def _outbox(now: datetime) -> int:
@@ -171,6 +177,7 @@ def _work(stop: threading.Event, *, once: bool, interval: float) -> None:
 
     from utskrivning.deviations.services import outbox_waiting
     from utskrivning.imports.jobs import import_jobs_run_queued, import_jobs_waiting
+    from utskrivning.notifications.webhooks import deliveries_send
 
     while not stop.is_set():
         log.info(worker_pass())
@@ -182,6 +189,7 @@ def _work(stop: threading.Event, *, once: bool, interval: float) -> None:
                 log.info(f"{import_jobs_run_queued()} import(s) run")
             if outbox_waiting():  # notices reach the header counters within a second or two
                 log.info(f"{_outbox(timezone.now())} event(s) processed")
+                log.info("%s webhook delivery(ies) made, %s to retry", *deliveries_send())
     log.info("worker stopped")
 
 

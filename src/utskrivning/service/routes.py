@@ -79,6 +79,13 @@ ROUTE_DATA: dict[str, Data] = {
     "notifications/": Data.PROCESS,
     "notifications/counter/": Data.NONE,  # counts only, polled by every page: not audited
     "notifications/settings/": Data.NONE,  # the person's own choices
+    "notifications/organisation/": Data.WEBHOOKS,
+    "notifications/organisation/mailboxes/<int:pk>/remove/": Data.WEBHOOKS,
+    "notifications/webhooks/<int:pk>/": Data.WEBHOOKS,
+    "notifications/webhooks/<int:pk>/off/": Data.WEBHOOKS,
+    "api/webhooks/": Data.WEBHOOKS,
+    "api/webhooks/<int:pk>": Data.WEBHOOKS,
+    "api/webhooks/<int:pk>/deliveries": Data.WEBHOOKS,
     "import/": Data.IMPORTS,
     "import/<uuid:pk>/": Data.IMPORTS,
 }

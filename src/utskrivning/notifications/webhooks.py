@@ -1,0 +1,258 @@
+"""Webhooks: an organisation's administrator registers a system's address; the worker posts each
+of the organisation's notices to it, signed, retried with growing pauses until it answers 2xx.
+
+The signature (docs/operations.md, *Webhooks*): `Utskrivning-Signature: v1=<hex>` where hex is
+HMAC-SHA256 under the webhook's secret of `<Utskrivning-Timestamp>.<body>`. The notice's id is
+`Utskrivning-Event-Id` and the body's `id`: a receiver that saw it already answers 2xx and does
+nothing, so a retry after a lost answer is never a second event.
+
+Addresses are an administrator's input, so the service is told where to post by someone inside
+it (SSRF): http or https only, at most `MAX_URL` characters, no credentials in them, and no
+loopback, private or link-local address unless `WEBHOOK_PRIVATE_ADDRESSES` allows it. Redirects
+are not followed. Patient data goes only over HTTPS, and only if the organisation chose it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import socket
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from utskrivning.audit.models import AuditAction
+from utskrivning.audit.services import audit_record, patient_reference
+from utskrivning.domain.identity import PersonalNumber
+from utskrivning.notifications.models import MAX_URL, Notice, Webhook, WebhookDelivery
+from utskrivning.organisations.models import Membership
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+TIMEOUT = 10  # seconds a receiver has to answer
+LEASE = timedelta(minutes=2)  # a claimed delivery is another worker's again after this
+SEND_BATCH = 100
+MAX_PER_ORGANISATION = 10  # the refusal says "ten"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1, 2, 4 … minutes after each failure, at most six hours (twelve attempts: a day)."""
+    return min(timedelta(seconds=30 * 2 ** (attempts - 1)), timedelta(hours=6))
+
+
+def checked_url(url: str) -> str:
+    """The address as a webhook may have it, or a ValidationError naming the field."""
+    url = url.strip()
+    if len(url) > MAX_URL:
+        raise ValidationError({"url": _("At most 500 characters.")})
+    if not url.isascii() or not url.isprintable() or " " in url:
+        raise ValidationError(
+            {"url": _("Printable ASCII without spaces (punycode for a name with å, ä, ö).")}
+        )
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError({"url": _("An http:// or https:// address with a host.")})
+    if parts.username or parts.password:
+        raise ValidationError({"url": _("No user name or password in the address.")})
+    try:
+        parts.port  # noqa: B018 - urllib checks the port only when asked
+    except ValueError:
+        raise ValidationError({"url": _("The port is not a number from 0 to 65535.")}) from None
+    return url
+
+
+def webhook_register(*, membership: Membership, url: str, patient_data: bool) -> Webhook:
+    """A new webhook for the administrator's organisation; its secret is shown once, to them."""
+    url = checked_url(url)
+    organisation = membership.organisation
+    with transaction.atomic():
+        active = Webhook.objects.select_for_update().filter(organisation=organisation, active=True)
+        if active.count() >= MAX_PER_ORGANISATION:
+            raise ValidationError({"url": _("At most ten webhooks per organisation.")})
+        webhook = Webhook.objects.create(
+            organisation=organisation, url=url, patient_data=patient_data
+        )
+        audit_record(
+            actor=membership.user,
+            organisation=organisation,
+            action=AuditAction.ADMIN_CHANGE,
+            obj_type="webhook",
+            obj_id=webhook.pk,
+            purpose=f"webhook registered: {url}" + (" with patient data" if patient_data else ""),
+        )
+    return webhook
+
+
+def webhook_deactivate(*, membership: Membership, webhook: Webhook) -> None:
+    """No more deliveries to it; what is waiting is given up, and its log stays."""
+    with transaction.atomic():
+        Webhook.objects.filter(pk=webhook.pk).update(active=False)
+        webhook.deliveries.filter(delivered__isnull=True, failed=False).update(
+            failed=True, last_error="The webhook was turned off."
+        )
+        audit_record(
+            actor=membership.user,
+            organisation=membership.organisation,
+            action=AuditAction.ADMIN_CHANGE,
+            obj_type="webhook",
+            obj_id=webhook.pk,
+            purpose=f"webhook turned off: {webhook.url}",
+        )
+
+
+def webhooks_of(membership: Membership) -> QuerySet[Webhook]:
+    return Webhook.objects.filter(organisation=membership.organisation)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """What `Utskrivning-Signature` carries: v1=HMAC-SHA256(secret, "<timestamp>." + body)."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"v1={mac.hexdigest()}"
+
+
+def payload(notice: Notice, *, patient_data: bool) -> dict[str, Any]:
+    """The event as a receiver gets it: type, episode reference, times; the patient only if
+    the webhook sends patient data (chosen, and over HTTPS)."""
+    body: dict[str, Any] = {
+        "id": str(notice.pk),
+        "type": notice.kind,
+        "event": notice.event_type or None,
+        "organisation": notice.organisation.name,
+        "episode": notice.episode_id,
+        "url": f"{settings.BASE_URL}/episodes/{notice.episode_id}/" if notice.episode_id else None,
+        "at": notice.at.isoformat(),
+        "created": notice.created.isoformat(),
+    }
+    if notice.kind == "deadline":
+        body |= {"deadline": notice.subject, "due_at": notice.due_at.isoformat()}
+    if notice.kind == "invoice":
+        body["month"] = notice.subject
+    if patient_data and notice.episode is not None:
+        patient = notice.episode.patient
+        body["patient"] = {"personal_number": patient.personal_number, "name": patient.name}
+    return body
+
+
+def _address_allowed(host: str) -> bool:
+    """Every address the host resolves to is public, unless private ones are allowed."""
+    if settings.WEBHOOK_PRIVATE_ADDRESSES:
+        return True
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return True  # the post itself reports the unknown name
+    return all(ipaddress.ip_address(a.split("%")[0]).is_global for a in found)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx is the receiver's answer, not an address to follow
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post(webhook: Webhook, notice: Notice, now: datetime) -> int:
+    """Post one notice; returns the HTTP status, or raises OSError when none came."""
+    host = urlsplit(webhook.url).hostname or ""
+    if not _address_allowed(host):
+        raise OSError(f"{host} resolves to a private, loopback or link-local address")
+    sends_patient = webhook.sends_patient_data
+    body = json.dumps(payload(notice, patient_data=sends_patient), ensure_ascii=False).encode()
+    timestamp = str(int(now.timestamp()))
+    request = urllib.request.Request(
+        webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "utskrivning-webhook/1",
+            "Utskrivning-Event-Id": str(notice.pk),
+            "Utskrivning-Timestamp": timestamp,
+            "Utskrivning-Signature": sign(webhook.secret, timestamp, body),
+        },
+    )
+    if sends_patient and notice.episode is not None:
+        _audit_sent(webhook, notice)
+    try:
+        with _opener.open(request, timeout=TIMEOUT) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def _audit_sent(webhook: Webhook, notice: Notice) -> None:
+    number = PersonalNumber(notice.episode.patient.personal_number)  # type: ignore[union-attr]
+    audit_record(
+        actor=None,
+        organisation=webhook.organisation,
+        action=AuditAction.EXPORT,
+        obj_type="webhook",
+        obj_id=webhook.pk,
+        patients=[patient_reference(number)],
+        purpose=f"patient data posted to {webhook.url}",
+    )
+
+
+def _claim(now: datetime, batch: int) -> list[WebhookDelivery]:
+    with transaction.atomic():
+        taken = list(
+            WebhookDelivery.objects.filter(
+                delivered__isnull=True, failed=False, next_attempt__lte=now
+            )
+            .order_by("next_attempt", "pk")
+            .select_for_update(skip_locked=True)[:batch]
+        )
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d in taken]).update(
+            next_attempt=now + LEASE
+        )
+    return taken
+
+
+def deliveries_send(*, now: datetime | None = None, batch: int = SEND_BATCH) -> tuple[int, int]:
+    """Post the deliveries due, oldest first; returns (delivered, failed this time). Each is
+    claimed for `LEASE` first, so two workers never post the same one at once."""
+    now = now or timezone.now()
+    taken = _claim(now, batch)
+    if not taken:
+        return 0, 0
+    deliveries = WebhookDelivery.objects.filter(pk__in=[d.pk for d in taken]).select_related(
+        "webhook__organisation", "notice__organisation", "notice__episode__patient"
+    )
+    delivered = failed = 0
+    for delivery in deliveries.order_by("next_attempt", "pk"):
+        try:
+            status = post(delivery.webhook, delivery.notice, now)
+            error = "" if 200 <= status < 300 else f"HTTP {status}"
+        except OSError as refused:  # refused, timed out, unknown name, TLS
+            status, error = 0, f"{type(refused).__name__}: {refused}"
+        attempts = delivery.attempts + 1
+        if not error:
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                attempts=attempts, delivered=now, last_status=status, last_error=""
+            )
+            delivered += 1
+            continue
+        log.warning("webhook delivery %s failed (attempt %s): %s", delivery.pk, attempts, error)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            attempts=attempts,
+            next_attempt=now + backoff(attempts),
+            failed=attempts >= MAX_ATTEMPTS,
+            last_status=status or None,
+            last_error=error[:500],
+        )
+        failed += 1
+    return delivered, failed
