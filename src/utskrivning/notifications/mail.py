@@ -143,12 +143,11 @@ def _compose(subscription: Subscription, now: datetime) -> bool:
 
 def _claim(now: datetime, batch: int) -> list[OutgoingEmail]:
     """The e-mails due, taken for LEASE so a second worker leaves them alone."""
+    due = OutgoingEmail.objects.filter(sent__isnull=True, failed=False, next_attempt__lte=now)
+    if not due.exists():  # seen without a transaction: an idle pass takes no write lock
+        return []
     with transaction.atomic():
-        taken = list(
-            OutgoingEmail.objects.filter(sent__isnull=True, failed=False, next_attempt__lte=now)
-            .order_by("next_attempt", "pk")
-            .select_for_update(skip_locked=True)[:batch]
-        )
+        taken = list(due.order_by("next_attempt", "pk").select_for_update(skip_locked=True)[:batch])
         OutgoingEmail.objects.filter(pk__in=[e.pk for e in taken]).update(next_attempt=now + LEASE)
     return taken
 

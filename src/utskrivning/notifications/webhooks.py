@@ -208,14 +208,13 @@ def _audit_sent(webhook: Webhook, notice: Notice) -> None:
 
 
 def _claim(now: datetime, batch: int) -> list[WebhookDelivery]:
+    due = WebhookDelivery.objects.filter(
+        delivered__isnull=True, failed=False, next_attempt__lte=now
+    )
+    if not due.exists():  # seen without a transaction: an idle pass takes no write lock
+        return []
     with transaction.atomic():
-        taken = list(
-            WebhookDelivery.objects.filter(
-                delivered__isnull=True, failed=False, next_attempt__lte=now
-            )
-            .order_by("next_attempt", "pk")
-            .select_for_update(skip_locked=True)[:batch]
-        )
+        taken = list(due.order_by("next_attempt", "pk").select_for_update(skip_locked=True)[:batch])
         WebhookDelivery.objects.filter(pk__in=[d.pk for d in taken]).update(
             next_attempt=now + LEASE
         )
