@@ -27,24 +27,29 @@ def _runs(columns: list[str], repeated: Collection[str]) -> list[list[str]]:
     return runs
 
 
-def _run_text(frame: pl.DataFrame, run: list[str], text_of: TextOf) -> pl.Series:
+def _run_text(frame: pl.DataFrame, run: list[str], text_of: TextOf, separator: str) -> pl.Series:
     """Each row's text of the run's columns, made once per distinct combination of them."""
     groups = frame.select(run).with_row_index("row").group_by(run).agg("row")
     firsts = frame[groups.get_column("row").list.first()]
-    texts = firsts.select(pl.concat_str([text_of(firsts, name) for name in run])).to_series()
+    texts = firsts.select(
+        pl.concat_str([text_of(firsts, name) for name in run], separator=separator)
+    ).to_series()
     rows = groups.select("row", combination=pl.int_range(pl.len(), dtype=pl.UInt32)).explode("row")
     combination = pl.zeros(frame.height, pl.UInt32, eager=True).scatter(
         rows.get_column("row"), rows.get_column("combination")
     )
-    return texts.gather(combination)
+    return texts.rechunk().gather(combination)  # from one chunk: from several it is slow
 
 
 def row_pieces(
-    frame: pl.DataFrame, text_of: TextOf, repeated: Collection[str] = ()
+    frame: pl.DataFrame, text_of: TextOf, repeated: Collection[str] = (), separator: str = ""
 ) -> list[pl.Expr]:
-    """Expressions over `frame` whose concatenation is each row's text: `text_of` each column (it
-    must give no nulls), a run of adjacent `repeated` columns made once per combination."""
+    """Expressions over `frame` whose concatenation (with `separator`) is each row's text:
+    `text_of` each column (it must give no nulls), a run of adjacent `repeated` columns made
+    once per combination (the columns' texts joined with `separator`)."""
     return [
-        pl.lit(_run_text(frame, run, text_of)) if run[0] in repeated else text_of(frame, run[0])
+        pl.lit(_run_text(frame, run, text_of, separator)).alias(run[0])
+        if run[0] in repeated
+        else text_of(frame, run[0])
         for run in _runs(frame.columns, repeated)
     ]
