@@ -27,8 +27,8 @@ from utskrivning.domain.process import (
     TransitionError,
     apply,
     facts_to_json,
-    next_due,
-    owes_a_step,
+    next_due_by_party,
+    parties_owing,
     step_time,
 )
 from utskrivning.episodes.events import episode_facts_of, event_to_payload
@@ -105,10 +105,11 @@ def _columns(facts: EpisodeFacts) -> dict[str, Any]:
 
 def party_columns(facts: EpisodeFacts) -> dict[str, Any]:
     """Each party's earliest unmet deadline and whether it owes a step, for the worklist."""
+    due, owing = next_due_by_party(facts), parties_owing(facts)
     columns: dict[str, Any] = {}
     for party in Party:
-        columns[f"{party.value}_due"] = next_due(facts, party)
-        columns[f"{party.value}_owes"] = owes_a_step(facts, party)
+        columns[f"{party.value}_due"] = due[party]
+        columns[f"{party.value}_owes"] = party in owing
     return columns
 
 

@@ -12,6 +12,7 @@ from utskrivning.domain.process.deadlines import (
     deadlines,
     named_contact_due,
     next_due,
+    next_due_by_party,
     sip_summons_due,
 )
 from utskrivning.domain.process.facts import (
@@ -21,7 +22,13 @@ from utskrivning.domain.process.facts import (
     Message,
     TransitionError,
 )
-from utskrivning.domain.process.obligations import Action, Obligation, obligations, owes_a_step
+from utskrivning.domain.process.obligations import (
+    Action,
+    Obligation,
+    obligations,
+    owes_a_step,
+    parties_owing,
+)
 from utskrivning.domain.process.snapshot import facts_from_json, facts_to_json
 from utskrivning.domain.process.states import (
     EpisodeState,
@@ -67,9 +74,11 @@ __all__ = [
     "judge",
     "named_contact_due",
     "next_due",
+    "next_due_by_party",
     "obligations",
     "open_steps",
     "owes_a_step",
+    "parties_owing",
     "readable",
     "replay",
     "sip_summons_due",

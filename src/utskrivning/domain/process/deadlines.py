@@ -111,8 +111,17 @@ def next_due(facts: EpisodeFacts, party: Party) -> datetime | None:
     """The party's earliest deadline not yet met. When a deadline falls due is counted from the
     facts alone (the clock decides only whether it is missed), so the service keeps this on the
     episode's row, and a worklist sorts and counts by it in the database."""
-    unmet = (due for _, p, due, met_at, _ in _rows(facts) if p is party and met_at is None)
-    return min(unmet, default=None)
+    return next_due_by_party(facts)[party]
+
+
+def next_due_by_party(facts: EpisodeFacts) -> dict[Party, datetime | None]:
+    """`next_due` of every party, the deadlines counted once (each write and imported row)."""
+    due: dict[Party, datetime | None] = dict.fromkeys(Party)
+    for _, party, at, met_at, _ in _rows(facts):
+        earliest = due[party]
+        if met_at is None and (earliest is None or at < earliest):
+            due[party] = at
+    return due
 
 
 def _rows(facts: EpisodeFacts) -> list[_Row]:

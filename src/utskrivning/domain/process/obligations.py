@@ -149,4 +149,9 @@ _ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 def owes_a_step(facts: EpisodeFacts, party: Party) -> bool:
     """Whether `party` still owes a step: like `next_due`, kept on the episode's row, so
     "needs my action" is a filter and a count in the database."""
-    return bool(obligations(facts, _ANY_TIME, party))
+    return party in parties_owing(facts)
+
+
+def parties_owing(facts: EpisodeFacts) -> frozenset[Party]:
+    """The parties for which `owes_a_step` holds, the obligations worked out once."""
+    return frozenset(o.party for o in obligations(facts, _ANY_TIME))
