@@ -180,10 +180,15 @@ def export_frame(queryset: QuerySet[Episode]) -> pl.DataFrame:
 
 
 def export_episode_file(*, queryset: QuerySet[Episode]) -> str:
-    """The episodes as an episode file (comma separated, UTF-8, local times). Ids and names that
-    run as formulas are refused on the way in; what got in by another way (a name written
-    straight to the database) still leaves as text."""
-    return safe_frame(export_frame(queryset)).write_csv(line_terminator="\n", null_value="")
+    """The episodes as an episode file (comma separated, UTF-8, local times)."""
+    return episode_file_csv(export_frame(queryset))
+
+
+def episode_file_csv(frame: pl.DataFrame) -> str:
+    """`export_frame`'s answer as the file. Ids and names that run as formulas are refused on
+    the way in; what got in by another way (a name written straight to the database) still
+    leaves as text."""
+    return safe_frame(frame).write_csv(line_terminator="\n", null_value="")
 
 
 def episode_file_text(rows: Iterable[dict[str, str]]) -> str:
