@@ -20,6 +20,7 @@ from utskrivning.episodes.models import (
     Patient,
 )
 from utskrivning.imports import jobs as import_jobs
+from utskrivning.imports import services as import_services
 from utskrivning.organisations.models import Role
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -142,16 +143,20 @@ def test_a_bad_file_lists_every_bad_line_and_saves_nothing(
 
 @pytest.mark.django_db
 def test_a_crash_while_saving_leaves_nothing_half_written(importer, monkeypatch):
+    """The crash after the patients, episodes and events are written, in the same transaction
+    (the audit entry is the save's last write)."""
+
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(EpisodeEvent.objects, "bulk_create", crash)
+    monkeypatch.setattr(import_services, "audit_record", crash)
     job = import_jobs.import_job_create(membership=importer, data=GOOD.encode(), name="f.csv")
     assert import_jobs.import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     assert "nothing was saved" in job.errors[0]["reason"]
     assert not Episode.objects.exists() and not Patient.objects.exists()
+    assert not EpisodeEvent.objects.exists()
 
 
 @pytest.mark.django_db

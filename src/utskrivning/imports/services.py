@@ -8,7 +8,8 @@ storing it twice would bill its days twice and change months already approved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,15 +20,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from utskrivning.audit.models import AuditAction
-from utskrivning.audit.services import audit_record, patient_reference
+from utskrivning.audit.services import audit_record, patient_references
 from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
 from utskrivning.domain.documents import runs_as_formula
 from utskrivning.domain.episodes import EpisodeFileError, RowError, read_episodes
-from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.process import EpisodeFacts, Event, EventType, FileRecord, Party, fold
 from utskrivning.episodes.events import event_to_payload
-from utskrivning.episodes.models import Episode, EpisodeEvent, ImportStatus, Patient
+from utskrivning.episodes.models import Episode, ImportStatus
 from utskrivning.episodes.services import _columns
+from utskrivning.imports.rows import Row
+from utskrivning.imports.staging import PROJECTION, stage, stage_begin, stage_end, store_staged
 from utskrivning.lib.digits import is_digits
 from utskrivning.organisations.models import Kind, Membership, Organisation, qualified_unit
 from utskrivning.organisations.permissions import Action, can
@@ -70,16 +72,6 @@ Progress = Callable[[ImportStatus, int, int], None]  # phase, rows done, rows in
 
 def _no_progress(phase: ImportStatus, done: int, total: int) -> None:
     pass
-
-
-@dataclass
-class _Planned:
-    """One row ready to store: its episode (without patient yet) and its events."""
-
-    patient_id: str
-    home: Organisation
-    episode: Episode
-    step: tuple[Event, datetime]
 
 
 EPISODE_ID_LENGTH = Episode._meta.get_field("external_id").max_length
@@ -179,11 +171,16 @@ def _stored_stays(frame: pl.DataFrame, region: Organisation) -> dict[Stay, str]:
     day = timedelta(days=1)  # the bounds only narrow the query: a day covers any DST hour
     stored = Episode.objects.filter(
         region=region,
-        patient__personal_number__in=frame["patient_id"].unique().to_list(),
         admitted_at__gte=_aware(frame["admitted_at"].min() - day),
         admitted_at__lte=_aware(frame["admitted_at"].max() + day),
-    ).values_list("patient__personal_number", "admitted_at", "external_id")
-    return {(number, to_local_naive(at)): external_id for number, at, external_id in stored}
+    )
+    return {
+        (number, to_local_naive(at)): external_id
+        for chunk in _chunks(frame["patient_id"].unique().to_list())
+        for number, at, external_id in stored.filter(
+            patient__personal_number__in=chunk
+        ).values_list("patient__personal_number", "admitted_at", "external_id")
+    }
 
 
 def _checked_stay(row: dict[str, Any], stays: dict[Stay, str]) -> None:
@@ -199,7 +196,10 @@ def _checked_stay(row: dict[str, Any], stays: dict[Stay, str]) -> None:
         )
 
 
-def _plan(row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]) -> _Planned | RowError:
+def _plan(
+    row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str], now: datetime, actor: Any
+) -> Row | RowError:
+    """The row checked, folded, as its staged row (`staging.COLUMNS`), or the first refusal."""
     try:
         _checked_keys(row)
         _checked_stay(row, stays)
@@ -210,90 +210,44 @@ def _plan(row: dict[str, Any], orgs: _Organisations, stays: dict[Stay, str]) -> 
     except _Refused as refused:
         return refused.error
     assert home is not None  # a required column: the reader refused blank ones
-    step = _imported(row)
-    episode = Episode(
-        external_id=row["episode_id"],
-        region=orgs.region,
-        ward=ward,
-        home_municipality=home,
-        placing_municipality=placing,
-        primary_care=primary_care,
-        care_type=row["care_type"],
-        admitted_at=_aware(row["admitted_at"]),
-        version=1,
-        **_columns(fold(EpisodeFacts(), *step)),
-    )
-    return _Planned(row["patient_id"], home, episode, step)
+    event, admitted = _imported(row)
+    columns = _columns(fold(EpisodeFacts(), event, admitted))
+    columns["facts"] = json.dumps(columns["facts"])
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    return (
+        row["line"], row["patient_id"], home.pk,
+        row["episode_id"], orgs.region.pk, ward.pk, home.pk, placing.pk if placing else None,
+        primary_care.pk if primary_care else None, row["care_type"], admitted, 1, now,
+        *(columns[name] for name in PROJECTION),
+        event.type.value, admitted, actor_id, orgs.region.pk,
+        json.dumps(event_to_payload(event)), now, False,
+    )  # fmt: skip
+
+
+_BATCH = 10_000  # ids looked up per query: within any database's limit of parameters
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _BATCH):
+        yield values[start : start + _BATCH]
 
 
 def _save(
-    planned: list[_Planned],
-    region: Organisation,
-    actor: Any,
-    *,
-    total: int,
-    saved: Callable[[ImportResult], None] | None,
+    region: Organisation, actor: Any, *, total: int, saved: Callable[[ImportResult], None] | None
 ) -> ImportResult:
-    """Store the planned rows in one transaction (others may have stored some meanwhile).
-
-    Ids are read back by their unique keys rather than from `bulk_create`, which returns them
-    on PostgreSQL and recent SQLite only.
-    """
+    """Store the staged rows in one transaction (others may have stored some meanwhile)."""
     with transaction.atomic():
-        stored = set(
-            Episode.objects.filter(
-                region=region, external_id__in=[p.episode.external_id for p in planned]
-            ).values_list("external_id", flat=True)
-        )
-        fresh = [p for p in planned if p.episode.external_id not in stored]
-        numbers: dict[str, Organisation] = {}
-        for p in fresh:  # a patient's first row gives the home municipality, as a re-import would
-            numbers.setdefault(p.patient_id, p.home)
-        known = set(
-            Patient.objects.filter(personal_number__in=numbers).values_list(
-                "personal_number", flat=True
-            )
-        )
-        Patient.objects.bulk_create(
-            Patient(personal_number=number, name="", home_municipality=home)
-            for number, home in numbers.items()
-            if number not in known
-        )
-        patients = dict(
-            Patient.objects.filter(personal_number__in=numbers).values_list("personal_number", "pk")
-        )
-        for p in fresh:
-            p.episode.patient_id = patients[p.patient_id]
-        Episode.objects.bulk_create((p.episode for p in fresh), batch_size=500)
-        ids = dict(
-            Episode.objects.filter(
-                region=region, external_id__in=[p.episode.external_id for p in fresh]
-            ).values_list("external_id", "pk")
-        )
-        EpisodeEvent.objects.bulk_create(
-            (
-                EpisodeEvent(
-                    episode_id=ids[p.episode.external_id],
-                    type=p.step[0].type.value,
-                    at=p.step[1],
-                    actor=actor,
-                    organisation=region,
-                    payload=event_to_payload(p.step[0]),
-                )
-                for p in fresh
-            ),
-            batch_size=1000,
-        )
+        imported, numbers = store_staged(region.pk)
         audit_record(
             actor=actor,
             organisation=region,
             action=AuditAction.IMPORT,
             obj_type="episode_file",
-            obj_id=f"{len(fresh)} episodes",
-            patients=[patient_reference(PersonalNumber(n)) for n in {p.patient_id for p in fresh}],
+            obj_id=f"{imported} episodes",
+            patients=patient_references(numbers),
             purpose="import of an episode file",
         )
-        result = ImportResult(imported=len(fresh), already_stored=total - len(fresh))
+        result = ImportResult(imported=imported, already_stored=total - imported)
         if saved is not None:
             saved(result)
     return result
@@ -338,23 +292,35 @@ def import_episode_file(
     orgs = _Organisations.of(region)
     # Ids are the region's own: another region's E1 is another stay, and stored here it would be
     # answered "already stored" and dropped, telling the importer that region has it.
-    stored = set(
-        Episode.objects.filter(
-            region=region, external_id__in=frame["episode_id"].to_list()
-        ).values_list("external_id", flat=True)
-    )
+    stored = {
+        external_id
+        for chunk in _chunks(frame["episode_id"].to_list())
+        for external_id in Episode.objects.filter(region=region, external_id__in=chunk).values_list(
+            "external_id", flat=True
+        )
+    }
     stays = _stored_stays(frame, region)
-    planned: list[_Planned] = []
     errors: list[RowError] = []
     every = max(1, total // 100)
-    for index, row in enumerate(frame.iter_rows(named=True), start=1):
-        if row["episode_id"] not in stored:
-            result = _plan(row, orgs, stays)
-            (errors if isinstance(result, RowError) else planned).append(result)  # type: ignore[arg-type]
-            stored.add(row["episode_id"])
-        if index % every == 0 or index == total:
-            progress(ImportStatus.PREPARING, index, total)
-    if errors:
-        raise EpisodeFileError(errors)
-    progress(ImportStatus.SAVING, total, total)
-    return _save(planned, region, actor, total=total, saved=saved)
+    now = timezone.now()
+    stage_begin()
+    try:
+        batch: list[Row] = []
+        for index, row in enumerate(frame.iter_rows(named=True), start=1):
+            if row["episode_id"] not in stored:
+                result = _plan(row, orgs, stays, now, actor)
+                if isinstance(result, RowError):
+                    errors.append(result)
+                elif not errors:  # a file with a bad line stores nothing: only checked on
+                    batch.append(result)
+                stored.add(row["episode_id"])
+            if index % every == 0 or index == total:
+                stage(batch)
+                batch = []
+                progress(ImportStatus.PREPARING, index, total)
+        if errors:
+            raise EpisodeFileError(errors)
+        progress(ImportStatus.SAVING, total, total)
+        return _save(region, actor, total=total, saved=saved)
+    finally:
+        stage_end()
