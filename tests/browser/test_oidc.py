@@ -57,10 +57,18 @@ def test_a_case_officer_signs_in_to_the_worklist_and_the_providers_logout_ends_i
     assert "back-channel logout" in logout.purpose and session.sub in logout.purpose
 
 
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def test_an_unknown_hsa_id_gets_a_swedish_page_and_no_account(page, oidc_settings, officer):
     users = get_user_model().objects.count()
+    page.set_viewport_size({"width": 390, "height": 800})  # a phone: no sideways scrolling
+    page.goto("/accounts/login/")
+    assert fits(page)
     sign_in(page, oidc_settings, "SE2321000032-OKAND1")
     expect(page.get_by_role("heading", level=1)).to_have_text("Du kunde inte loggas in")
+    assert fits(page)
     expect(page.locator("main")).to_contain_text("SE2321000032-OKAND1")
     expect(page.locator("main")).to_contain_text("Inget konto skapas")
     assert get_user_model().objects.count() == users
