@@ -11,6 +11,7 @@ receipt by the end of the next working day.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
@@ -240,3 +241,15 @@ def test_unread_notes_are_counted_and_filtered_until_acknowledged(client, cast, 
     note_mark_read(note=note, membership=cast.officer_a)
     assert worklist_summary(organisation=cast.municipality_a, now=NOW).unread == 0
     assert _names(_rows(client, cast.officer_a, "?unread=1")) == []
+
+
+def test_the_migration_fills_the_columns_of_episodes_stored_before_it(cast, day):
+    from django.apps import apps
+
+    fill = import_module("utskrivning.episodes.migrations.0011_worklist_columns").fill
+    expected = {e.pk: party_columns(episode_history_facts(e)) for e in Episode.objects.all()}
+    blank = {f"{party}_due": None for party in Party} | {f"{party}_owes": False for party in Party}
+    Episode.objects.update(**blank)
+    fill(apps, None)
+    for episode in Episode.objects.all():
+        assert {name: getattr(episode, name) for name in blank} == expected[episode.pk]
