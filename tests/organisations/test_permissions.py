@@ -68,4 +68,5 @@ def test_administrators_manage_but_take_no_part_in_the_process():
         Action.VIEW_FOLLOWUP,
         Action.VOID_EVENT,  # a compensating event: history is corrected, never rewritten
         Action.MANAGE_API_KEYS,
+        Action.MANAGE_WEBHOOKS,  # where the organisation's events are posted, not the events
     }

@@ -30,6 +30,7 @@ from utskrivning.domain.process import (
     next_due_by_party,
     parties_owing,
     step_time,
+    stored_faults,
 )
 from utskrivning.episodes.events import episode_facts_of, event_to_payload
 from utskrivning.episodes.models import (
@@ -104,8 +105,14 @@ def _columns(facts: EpisodeFacts) -> dict[str, Any]:
 
 
 def party_columns(facts: EpisodeFacts) -> dict[str, Any]:
-    """Each party's earliest unmet deadline and whether it owes a step, for the worklist."""
-    due, owing = next_due_by_party(facts), parties_owing(facts)
+    """Each party's earliest unmet deadline and whether it owes a step, for the worklist.
+
+    A history holding a time out of bounds (stored before the rules, or by hand) has none: its
+    deadlines cannot be computed, and the reads report it instead (`stored_faults`).
+    """
+    faulty = bool(stored_faults(facts))
+    due = dict.fromkeys(Party) if faulty else next_due_by_party(facts)
+    owing = frozenset() if faulty else parties_owing(facts)
     columns: dict[str, Any] = {}
     for party in Party:
         columns[f"{party.value}_due"] = due[party]
