@@ -203,22 +203,27 @@ def _commands(
         title="The command as users run it, output to a file (target: ≤ 2 × (b), < 2 GB)",
         caption=" ".join(command(path, rulebook, "FORMAT")) + " --output FILE",
     )
-    for column in ("format", "seconds", "CPU seconds", "× (b)", "CPU × (b)", "peak memory",
-                   "output", "met"):  # fmt: skip
+    for column in ("format", "seconds", "CPU seconds", "× (b)", "CPU × (b)", "≤ 2 × (b)",
+                   "peak memory", "< 2 GB", "output"):  # fmt: skip
         table.add_column(column, justify="left" if column == "format" else "right")
     all_ok = True
     for format, measured in results.items():
         best = min(measured, key=lambda run: run.seconds)
         peak = max(run.peak_bytes for run in measured)
         ratio = best.seconds / engine.seconds
-        ok = ratio <= MAX_RATIO and peak < MAX_MEMORY_BYTES
-        all_ok = all_ok and ok
+        fast, small = ratio <= MAX_RATIO, peak < MAX_MEMORY_BYTES
+        all_ok = all_ok and fast and small
         table.add_row(
             format, f"{best.seconds:.2f}", f"{best.cpu_seconds:.2f}", f"{ratio:.2f}",
-            f"{best.cpu_seconds / engine.cpu_seconds:.2f}", _gb(peak),
-            f"{best.output_bytes / 1e6:,.0f} MB", _verdict(ok),
+            f"{best.cpu_seconds / engine.cpu_seconds:.2f}", _verdict(fast), _gb(peak),
+            _verdict(small), f"{best.output_bytes / 1e6:,.0f} MB",
         )  # fmt: skip
     console.print(table)
+    console.print(
+        f"The command within {MAX_RATIO:g} × the engine's time and under 2 GB in every format: "
+        f"{_verdict(all_ok)}. Load while it ran: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+        "CPUs (a busy machine slows the command's single-threaded start more than the engine)."
+    )
     return all_ok
 
 

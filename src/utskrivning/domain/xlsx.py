@@ -57,14 +57,15 @@ def escape_text(text: str) -> str:
     return "".join(_ESCAPES.get(c, c) for c in re.sub(_LITERAL, r"_x005F\1", text))
 
 
-_ESCAPED = r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_"  # what `_escaped` changes
+_ESCAPED = r"[&<>\x00-\x08\x0b-\x1f]"  # what `_escaped` changes, besides a literal `_x…_`
 
 
 def _escaped(column: pl.Series) -> pl.Expr:
-    """The column's texts escaped; as they are when none needs it (one pass to find out, where
-    the escapes cost several: a national year's 1.5 million ids need none)."""
+    """The column's texts escaped; as they are when none needs it (two quick passes to find out,
+    where the escapes cost several: a national year's 1.5 million ids need none)."""
     text = pl.col(column.name)
-    if not column.str.contains(_ESCAPED).any():
+    literal = column.str.contains("_x", literal=True).any()
+    if not literal and not column.str.contains(_ESCAPED).any():
         return text
     return text.str.replace_all(_LITERAL, "_x005F$1").str.replace_many(_ESCAPES)
 
@@ -105,7 +106,8 @@ class _Strings:
 
 def _text_cell(frame: pl.DataFrame, name: str, strings: _Strings) -> pl.Expr:
     column = frame.get_column(name)
-    if column.n_unique() > _INLINE_OVER:
+    # Judged on a sample: counting a chunk's distinct ids costs as much as writing them.
+    if column.head(_INLINE_OVER // 10).n_unique() > _INLINE_OVER // 20:
         inline = '<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
         return pl.format(inline, _escaped(column))
     shared = {value: strings.cell(value) for value in column.drop_nulls().unique().sort()}
