@@ -3,18 +3,22 @@ with any details at any time, offered to `apply` one by one; the accepted ones a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from hypothesis import strategies as st
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import (
+    CareContact,
     EpisodeFacts,
     Event,
     EventType,
     HomeCriterion,
     MessageKind,
     Party,
+    Signature,
+    SipMeeting,
     TransitionError,
     apply,
 )
@@ -37,6 +41,23 @@ def mostly(values: list, *rare: object) -> st.SearchStrategy:
     return st.sampled_from([*values, *values, *values, *rare])
 
 
+CONTACT = CareContact("Karin Lind", "023-49 00 00", "Distriktssköterska", "Vårdcentral C")
+CONTACT_JSON = {"contact": {"name": CONTACT.name, "phone": CONTACT.phone}}  # an API body's
+
+
+def detailed(event: Event, at: datetime) -> Event:
+    """`event` with the details its step must give (issue 11 item 1), where it lacks them: the
+    named care contact, the SIP's time and place, the planned discharge a day after `at`."""
+    tomorrow = at + timedelta(days=1)
+    if event.type is EventType.NAMED_CONTACT_APPOINTED and event.contact is None:
+        return replace(event, contact=CONTACT)
+    if event.type is EventType.SIP_SUMMONED and event.meeting is None:
+        return replace(event, meeting=SipMeeting(tomorrow, "Vårdcentral C, rum 3"))
+    if event.type is EventType.DISCHARGE_NOTICE_SENT and event.planned_discharge is None:
+        return replace(event, planned_discharge=tomorrow)
+    return event
+
+
 events = st.builds(
     Event,
     type=mostly(STEP_TYPES, *RARE),
@@ -52,6 +73,8 @@ events = st.builds(
     municipal_health_care=st.booleans(),
     sip_needed=mostly([True, False], None),
     court_granted=mostly([True, False], None),
+    contact=mostly([CONTACT, CareContact("Per Ek", "+46 70 123 45 67")]),
+    by=mostly([Signature("Anna Ek", "Avdelning 12"), Signature("Per Ek", "Falu kommun")], None),
 )
 # Mostly forward in time; sometimes a little back (a receipt recorded late claims its own time).
 steps = st.lists(st.tuples(events, st.integers(-120, 48 * 60)), min_size=10, max_size=60)
@@ -64,6 +87,7 @@ def accepted(offered: list[tuple[Event, int]]) -> tuple[list[tuple[Event, dateti
     at = T0
     for event, minutes in [(Event(EventType.ADMITTED), 0), *offered]:
         at = max(T0, at + timedelta(minutes=minutes))
+        event = detailed(event, at)
         try:
             _, facts = apply(facts, event, at)
         except TransitionError:

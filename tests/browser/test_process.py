@@ -90,6 +90,7 @@ def step(page, event: str, **fill: str) -> None:
 
 def test_the_whole_process_through_the_ui(cast, as_user):
     estimated = (timezone.localdate() + timedelta(days=3)).isoformat()
+    soon = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
 
     ward = as_user("lakare")
     ward.get_by_role("link", name="Skriv in en patient").click()
@@ -108,12 +109,12 @@ def test_the_whole_process_through_the_ui(cast, as_user):
     head = as_user("verksamhetschef")
     expect(head.get_by_text("Tolvan Tolvansson")).to_be_visible()  # on the unit's worklist
     head.goto(episode_url)
-    step(head, "named_contact_appointed")
+    step(head, "named_contact_appointed", contact_name="Karin Lind", contact_phone="023-49 00 00")
 
     contact = as_user("vardkontakt")
     contact.goto(episode_url)
     step(contact, "consent_recorded")
-    step(contact, "sip_summoned")
+    step(contact, "sip_summoned", sip_starts_at=soon, sip_place="Vårdcentralen, rum 3")
 
     municipality = as_user("handlaggare")
     expect(municipality.get_by_text("Tolvan Tolvansson")).to_be_visible()
@@ -121,7 +122,7 @@ def test_the_whole_process_through_the_ui(cast, as_user):
     step(municipality, "acknowledged")
 
     ward.goto(episode_url)
-    step(ward, "discharge_notice_sent")
+    step(ward, "discharge_notice_sent", planned_discharge=soon)
     step(ward, "discharged")
     step(ward, "closed")
     expect(ward.locator(".state")).to_have_text("Avslutad (UTFÖRD)")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from process_histories import CONTACT, detailed
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import (
     DeadlineKind,
@@ -53,7 +54,7 @@ def notice(at: datetime, *to: Party, estimate: date = ESTIMATE) -> Step:
 
 
 def event(kind: EventType, at: datetime, **payload: Any) -> Step:
-    return Event(kind, **payload), at
+    return detailed(Event(kind, **payload), at), at
 
 
 def consent(at: datetime, party: Party = PC) -> Step:
@@ -61,7 +62,7 @@ def consent(at: datetime, party: Party = PC) -> Step:
 
 
 def summons(at: datetime, *to: Party) -> Step:
-    return Event(E.SIP_SUMMONED, parties=frozenset(to or (MUN,))), at
+    return event(E.SIP_SUMMONED, at, parties=frozenset(to or (MUN,)))
 
 
 def ack(at: datetime, party: Party, message: MessageKind) -> Step:
@@ -182,7 +183,7 @@ PAYLOAD = {
     ),
     E.READY_DECLARED: Event(E.READY_DECLARED),
     E.READY_WITHDRAWN: Event(E.READY_WITHDRAWN),
-    E.NAMED_CONTACT_APPOINTED: Event(E.NAMED_CONTACT_APPOINTED),
+    E.NAMED_CONTACT_APPOINTED: Event(E.NAMED_CONTACT_APPOINTED, contact=CONTACT),
     E.CONSENT_RECORDED: Event(E.CONSENT_RECORDED, party=MUN),
     E.SIP_NEED_ASSESSED: Event(E.SIP_NEED_ASSESSED, sip_needed=True),
     E.SIP_SUMMONED: summons(T0)[0],
@@ -190,7 +191,7 @@ PAYLOAD = {
     E.HEMGANGSKLAR_CHECKED: Event(
         E.HEMGANGSKLAR_CHECKED, criterion=HomeCriterion.WHAT_HAPPENS_NEXT
     ),
-    E.DISCHARGE_NOTICE_SENT: Event(E.DISCHARGE_NOTICE_SENT),
+    E.DISCHARGE_NOTICE_SENT: Event(E.DISCHARGE_NOTICE_SENT, planned_discharge=h(24)),
     E.DISCHARGED: Event(E.DISCHARGED),
     E.CLOSED: Event(E.CLOSED),
     E.ACKNOWLEDGED: ack(T0, MUN, MessageKind.ADMISSION_NOTICE)[0],
@@ -473,7 +474,7 @@ def test_discharge_without_a_named_contact_is_not_blocked_but_its_deadline_is_mi
     contact = [d for d in deadlines(discharged, h(9)) if d.kind is DeadlineKind.NAMED_CONTACT]
     assert [(d.due_at, d.met_at, d.missed) for d in contact] == [(h(8), None, True)]
     # Appointed late, it is recorded (the payment rules read when) and the SIP can follow.
-    _, late = apply(discharged, Event(E.NAMED_CONTACT_APPOINTED), h(10))
+    _, late = apply(discharged, *event(E.NAMED_CONTACT_APPOINTED, h(10)))
     assert (late.state, late.named_contact_at) == (S.DISCHARGED, h(10))
 
 
@@ -487,7 +488,7 @@ def test_named_contact_is_appointed_by_notified_primary_care_only() -> None:
     """Dalarna §6 Fast vårdkontakt: the head of unit "som mottar ett inskrivningsmeddelande"."""
     facts = walk(admit(), notice(h(1), MUN))
     with pytest.raises(TransitionError, match="received the admission notice"):
-        apply(facts, Event(E.NAMED_CONTACT_APPOINTED), h(2))
+        apply(facts, *event(E.NAMED_CONTACT_APPOINTED, h(2)))
 
 
 def test_a_replaced_named_contact_keeps_the_first_appointment_time() -> None:
@@ -558,7 +559,7 @@ def test_sip_held_names_its_participants() -> None:
 def test_discharge_notice_follows_readiness_and_may_be_corrected() -> None:
     """Dalarna §6 Utskrivningsmeddelande: where and when; a corrected one keeps the state."""
     with pytest.raises(TransitionError, match="follows the readiness"):
-        apply(reach(S.NOTIFIED), Event(E.DISCHARGE_NOTICE_SENT), h(5))
+        apply(reach(S.NOTIFIED), *event(E.DISCHARGE_NOTICE_SENT, h(5)))
     facts = walk(READY_PATH, event(E.DISCHARGE_NOTICE_SENT, h(5)),
                  event(E.DISCHARGE_NOTICE_SENT, h(6)))  # fmt: skip
     assert facts.state is S.DISCHARGE_NOTIFIED

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from process_histories import CONTACT
 from utskrivning.domain.process import Event, EventType, MessageKind, Party
 from utskrivning.episodes.models import EpisodeEvent
 from utskrivning.episodes.selectors import episodes_visible_to
@@ -58,7 +59,7 @@ EVENTS = {
     "change_estimate": Event(
         EventType.ESTIMATED_DISCHARGE_CHANGED, estimated_discharge=ADMITTED.date() + H * 48
     ),
-    "appoint_contact": Event(EventType.NAMED_CONTACT_APPOINTED),
+    "appoint_contact": Event(EventType.NAMED_CONTACT_APPOINTED, contact=CONTACT),
     "acknowledge_municipality": Event(
         EventType.ACKNOWLEDGED, party=Party.MUNICIPALITY, message=MessageKind.ADMISSION_NOTICE
     ),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from process_histories import CONTACT, detailed
 from utskrivning.domain.process import Event, EventType, HomeCriterion, Party
 from utskrivning.episodes.models import Message
 from utskrivning.episodes.services import ProcessError, episode_record_event
@@ -79,10 +80,12 @@ def test_sip_summons_needs_consent_and_the_named_contact(cast):
     episode = cast.admit()
     cast.notify(episode, ADMITTED + H)
     record(cast, episode, "care_contact", Event(EventType.SIP_NEED_ASSESSED, sip_needed=True), 2)
-    summons = Event(EventType.SIP_SUMMONED, parties=frozenset({Party.MUNICIPALITY}))
+    summons = detailed(
+        Event(EventType.SIP_SUMMONED, parties=frozenset({Party.MUNICIPALITY})), ADMITTED + 6 * H
+    )
     with pytest.raises(ProcessError):
         record(cast, episode, "care_contact", summons, 3)
-    record(cast, episode, "head", Event(EventType.NAMED_CONTACT_APPOINTED), 4)
+    record(cast, episode, "head", Event(EventType.NAMED_CONTACT_APPOINTED, contact=CONTACT), 4)
     record(
         cast,
         episode,

@@ -11,7 +11,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
-from process_histories import T0, steps
+from process_histories import T0, detailed, steps
 from service.factories import MembershipFactory
 from utskrivning.cli import app
 from utskrivning.deviations.services import deviation_report
@@ -94,7 +94,7 @@ def test_random_histories_written_by_the_service_equal_their_replay(cast, offere
             try:
                 episode_record_event(
                     episode=episode,
-                    event=event,
+                    event=detailed(event, at),
                     at=at,
                     recorded_at=at,
                     membership=_taker(cast, event),

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from episodes.conftest import ADMITTED
+from process_histories import detailed
 from utskrivning.domain.episodes import EpisodeFileError, read_episodes
 from utskrivning.domain.payment import compute_payment
 from utskrivning.domain.process import Event, EventType
@@ -121,7 +122,7 @@ def test_the_engine_runs_on_the_services_data(cast):
     for type_, who, after in steps:
         episode_record_event(
             episode=episode,
-            event=Event(type_),
+            event=detailed(Event(type_), ADMITTED + after),
             at=ADMITTED + after,
             recorded_at=ADMITTED + after,
             membership=who,

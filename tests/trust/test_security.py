@@ -13,6 +13,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
+from process_histories import CONTACT
 from service.factories import PASSWORD
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import entries_naming
@@ -39,7 +40,7 @@ def _discharged(cast, notified):
     at = notified.admitted_at.replace(day=9)
     for membership, event in [
         (cast.physician, Event(EventType.READY_DECLARED)),
-        (cast.head, Event(EventType.NAMED_CONTACT_APPOINTED)),
+        (cast.head, Event(EventType.NAMED_CONTACT_APPOINTED, contact=CONTACT)),
         (cast.nurse, Event(EventType.DISCHARGED)),
     ]:
         at = at.replace(hour=at.hour + 1)

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from typer.testing import CliRunner
 
+from process_histories import CONTACT_JSON
 from service.factories import MembershipFactory
 from utskrivning.cli import app
 from utskrivning.episodes.models import Episode, EpisodeEvent
@@ -46,7 +47,10 @@ def clock():
         ({"type": "discharged", "at": "9999-12-31T23:59:00+00:00"}, "at"),
         ({"type": "discharged", "at": "1999-12-31T23:00:00+00:00"}, "at"),
         ({"type": "discharged", "at": (NOW + timedelta(hours=1)).isoformat()}, "at"),
-        ({"type": "named_contact_appointed", "at": "9999-01-01T00:00:00+00:00"}, "at"),
+        (
+            {"type": "named_contact_appointed", "at": "9999-01-01T00:00:00+00:00"} | CONTACT_JSON,
+            "at",
+        ),
         (
             {"type": "estimated_discharge_changed", "estimated_discharge": "9999-12-31"},
             "estimated_discharge",
@@ -206,7 +210,7 @@ def test_a_discharge_cannot_claim_more_than_24_hours_back(client, cast, notified
 def test_the_timeline_shows_when_a_backdated_step_was_recorded(client, cast, notified):
     with time_machine.travel(NOW + timedelta(hours=20), tick=False):
         at = NOW + timedelta(hours=2)
-        body = {"type": "named_contact_appointed", "at": at.isoformat()}
+        body = {"type": "named_contact_appointed", "at": at.isoformat()} | CONTACT_JSON
         assert _post(client, notified, cast.head, body).status_code == 201
         client.force_login(cast.nurse.user)
         page = client.get(f"/episodes/{notified.pk}/").content.decode()

@@ -48,8 +48,11 @@ def discharged(client, login, physician, officer_a, vardcentral, head_of_unit):
             assert confirmation(post_event(client, pk, event, **data).text)
         clock.shift(timedelta(days=5))
         login(physician)  # the session timed out meanwhile
+        planned = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+        details = {"discharge_notice_sent": {"planned_discharge": planned}}
         for event in ["discharge_notice_sent", "discharged", "closed"]:
-            assert confirmation(post_event(client, pk, event, confirm="on").text)
+            data = {"confirm": "on", **details.get(event, {})}
+            assert confirmation(post_event(client, pk, event, **data).text)
         client.logout()
     return Episode.objects.get(pk=pk)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from .test_episode_actions import confirmation
 from .test_pages import episode, post_event  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +54,77 @@ def test_a_note_without_recipient_is_refused_in_swedish(
     refused = client.post(f"/episodes/{episode}/notes/", {"text": "Hej"})
     assert refused.status_code == 422
     assert "Meddelandet skickades inte." in refused.text
+
+
+def test_the_planning_record_shows_patient_estimate_history_contact_sip_and_notice(
+    client,
+    login,
+    physician,
+    nurse,
+    head_of_unit,
+    care_contact,
+    officer_a,
+    episode,  # noqa: F811
+):
+    """Every party reads the same record: the patient, who moved the date and how often, the
+    care contact as a person, the SIP's time and place, the planned discharge."""
+    login(nurse)
+    moved = (timezone.localdate() + timedelta(days=5)).isoformat()
+    post_event(client, episode, "estimated_discharge_changed", estimated_discharge=moved)
+    client.logout()
+    login(head_of_unit)
+    refused = post_event(client, episode, "named_contact_appointed", contact_name="Karin Lind")
+    assert "Ange den fasta vårdkontakten" in refused.text or "telefonnummer" in refused.text
+    bad_phone = post_event(
+        client, episode, "named_contact_appointed", contact_name="Karin Lind", contact_phone="٠٢٣"
+    )
+    assert "siffrorna 0–9" in bad_phone.text
+    post_event(
+        client, episode, "named_contact_appointed", contact_name="Karin Lind",
+        contact_title="Distriktssköterska", contact_phone="023-49 00 00",
+        contact_unit="Vårdcentral Britsarvet",
+    )  # fmt: skip
+    post_event(client, episode, "consent_recorded")
+    post_event(client, episode, "sip_need_assessed", sip_needed="yes")
+    client.logout()
+    login(care_contact)
+    meeting = (timezone.localtime() + timedelta(days=2)).replace(hour=13, minute=0)
+    summoned = post_event(
+        client, episode, "sip_summoned", parties=["municipality", "inpatient_care"],
+        sip_starts_at=meeting.strftime("%Y-%m-%dT%H:%M"), sip_place="Vårdcentralen, rum 3",
+    )  # fmt: skip
+    assert confirmation(summoned.text), summoned.text
+    client.logout()
+
+    login(officer_a)
+    page = client.get(f"/episodes/{episode}/").text
+    record = page.split('id="planning"')[1].split("</section>")[0]
+    assert "19121212-1212" in record and "Falun" in record
+    assert moved in record and "flyttat 1 gång" in record
+    assert f"av {nurse.user.get_full_name()} (Medicinavdelning 12)" in record  # who moved it
+    assert "Karin Lind" in record and "023-49 00 00" in record and "Distriktssköterska" in record
+    assert meeting.strftime("%Y-%m-%d 13:00") in record and "Vårdcentralen, rum 3" in record
+    assert "Inte skickat" in record  # no discharge notice yet
+
+
+def test_the_admission_takes_an_estimated_date_and_refuses_one_before_it(
+    client, login, nurse, falun, vardcentral
+):
+    login(nurse)
+    admission = {
+        "personal_number": "19121212-1212",
+        "name": "Tolvan Tolvansson",
+        "home_municipality": "2080",
+        "care_type": "somatic",
+        "primary_care_unit": vardcentral.pk,
+        "support_needed": "on",
+    }
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    refused = client.post("/episodes/new/", admission | {"estimated_discharge": yesterday})
+    assert refused.status_code == 200
+    assert "kan inte vara före inskrivningen" in refused.text
+    estimate = (timezone.localdate() + timedelta(days=4)).isoformat()
+    admitted = client.post("/episodes/new/", admission | {"estimated_discharge": estimate})
+    assert admitted.status_code == 302, admitted.text
+    record = client.get(admitted.url).text.split('id="planning"')[1].split("</section>")[0]
+    assert f"<strong>{estimate}</strong>" in record

@@ -67,6 +67,16 @@ class PersonalNumber:
             day -= _COORDINATION_OFFSET
         return date(int(self.canonical[:4]), int(self.canonical[4:6]), day)
 
+    @property
+    def written(self) -> str:
+        """ÅÅÅÅMMDD-NNNN in full, for the screens that identify the patient to the parties
+        (never for a log: `str` masks it)."""
+        return f"{self.canonical[:8]}-{self.canonical[8:]}"
+
+    def age_on(self, day: date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
     def __str__(self) -> str:
         return f"{self.canonical[:8]}-****"
 

@@ -16,13 +16,16 @@ from pydantic import AwareDatetime
 from utskrivning.api.auth import AUTH, membership_of
 from utskrivning.api.fields import DbId, Kommunkod, PathId
 from utskrivning.domain.process import (
+    CareContact,
     Event,
     EventType,
     HomeCriterion,
     MessageKind,
     Party,
+    SipMeeting,
     allowed_events,
 )
+from utskrivning.domain.process.details import to_plain
 from utskrivning.episodes import selectors
 from utskrivning.episodes.events import CALLER_FIELDS
 from utskrivning.episodes.models import Episode
@@ -68,6 +71,7 @@ class AdmitIn(Schema):
     district_id: DbId | None = None
     primary_care_id: DbId | None = None
     support_needed: bool = True
+    estimated_discharge: date | None = None
     at: Instant | None = None
 
 
@@ -86,6 +90,10 @@ class EventIn(Schema):
     municipal_health_care: bool = False
     sip_needed: bool | None = None
     court_granted: bool | None = None
+    # The planning record's details (issue 11 item 1); the service checks their text.
+    contact: CareContact | None = None  # on named_contact_appointed: name, phone, title, unit
+    meeting: SipMeeting | None = None  # on sip_summoned: starts_at, place and/or video_link
+    planned_discharge: Instant | None = None  # on discharge_notice_sent
 
 
 class AcknowledgeIn(Schema):
@@ -276,6 +284,8 @@ def episode_detail(
             {"party": o.party.value, "action": o.action.value} for o in detail["obligations"]
         ],
         "allowed_events": sorted(e.value for e in allowed_events(detail["facts"].state)),
+        # What every party plans from: patient, dates, contact, SIP, criteria (issue 11 item 1).
+        "planning": to_plain(detail["planning"]),
         "explanation": _explanation(detail["explanation"]),
         # Stored times out of bounds that left deadlines and payment out (issue 14 class 2).
         "faults": list(detail["faults"]),
@@ -325,6 +335,7 @@ def admit(request: HttpRequest, body: AdmitIn) -> Status:
             else None
         ),
         support_needed=body.support_needed,
+        estimated_discharge=body.estimated_discharge,
         at=body.at or timezone.now(),
     )
     return Status(201, _event_out(stored))

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from utskrivning.domain.identity import valid_personal_number
-from utskrivning.domain.process import Event, EventType, HomeCriterion, MessageKind, Party
+from utskrivning.domain.process import (
+    CareContact,
+    Event,
+    EventType,
+    HomeCriterion,
+    MessageKind,
+    Party,
+)
 from utskrivning.episodes.models import CareType, Episode, Message
 from utskrivning.episodes.services import ProcessError, episode_admit, episode_record_event
 from utskrivning.organisations.models import Kind, Membership, Organisation, Role
@@ -139,6 +147,18 @@ def _acknowledge(
             )
 
 
+def _detailed(event: Event, rng: random.Random, unit: Organisation, at: datetime) -> Event:
+    """The planning record's details of a demo step: a named care contact at `unit`, the
+    discharge planned for the next morning."""
+    if event.type is EventType.NAMED_CONTACT_APPOINTED:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        phone = f"023-{rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}"
+        return replace(event, contact=CareContact(name, phone, "Distriktssköterska", unit.name))
+    if event.type is EventType.DISCHARGE_NOTICE_SENT:
+        return replace(event, planned_discharge=at + 14 * H)
+    return event
+
+
 def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
     """Create up to `count` demo episodes (those already there are kept); returns how many new."""
     region = Organisation.objects.get(kind=Kind.REGION, name="Region Dalarna")
@@ -200,6 +220,7 @@ def seed_demo_episodes(*, count: int = 300, now: datetime) -> int:
                         parties=event.parties,
                         estimated_discharge=(admitted + timedelta(days=7)).date(),
                     )
+                event = _detailed(event, rng, unit, at)
                 try:
                     episode_record_event(
                         episode=episode,

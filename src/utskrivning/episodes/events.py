@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +19,13 @@ from utskrivning.domain.process import (
     Party,
     facts_from_json,
     replay,
+)
+from utskrivning.domain.process.details import (
+    CareContact,
+    Signature,
+    SipMeeting,
+    from_plain,
+    to_plain,
 )
 from utskrivning.domain.process.snapshot import record_from_json, record_to_json
 from utskrivning.episodes.models import Episode, EpisodeEvent
@@ -41,11 +48,15 @@ STORED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "criterion": (lambda criterion: criterion.value, HomeCriterion),
     "estimated_discharge": (date.isoformat, date.fromisoformat),
     "record": (record_to_json, record_from_json),
+    "contact": (to_plain, lambda v: from_plain(CareContact, v)),
+    "meeting": (to_plain, lambda v: from_plain(SipMeeting, v)),
+    "planned_discharge": (datetime.isoformat, datetime.fromisoformat),
+    "by": (to_plain, lambda v: from_plain(Signature, v)),
 }
 EVENT_FIELDS = tuple(f for f in fields(Event) if f.name != "type")
 # The fields a caller gives (the API's `EventIn`); the import writes `record`, an administrator's
-# compensating event `voids`.
-CALLER_FIELDS = tuple(f.name for f in EVENT_FIELDS if f.name not in {"record", "voids"})
+# compensating event `voids`, the service `by`.
+CALLER_FIELDS = tuple(f.name for f in EVENT_FIELDS if f.name not in {"record", "voids", "by"})
 
 
 def event_to_payload(event: Event) -> dict[str, Any]:

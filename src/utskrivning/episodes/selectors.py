@@ -15,6 +15,7 @@ import polars as pl
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from utskrivning.audit.services import audit_patients_read
+from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.episodes import MAX_DECLARATIONS, TIME_COLUMNS, read_episodes
 from utskrivning.domain.payment.explain import Explanation, explain_episode
 from utskrivning.domain.process import (
@@ -30,6 +31,7 @@ from utskrivning.episodes.episode_file import export_episode_file
 from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import Episode, EpisodeEvent, Message
 from utskrivning.episodes.normalised import normalised_rows
+from utskrivning.episodes.planning import planning_record
 from utskrivning.organisations.models import Kind, Organisation
 
 logger = logging.getLogger(__name__)
@@ -200,6 +202,7 @@ def episode_detail(
     return {
         "episode": episode,
         "facts": facts,
+        "planning": planning_record(episode=episode, facts=facts, today=to_local_naive(now).date()),
         "events": [e for e in events if e.pk not in unreadable],
         "older_events": older,  # `before` for the page of older events, None at the first
         "faults": faults,  # for the page to say what it leaves out (issue 14 class 2)

@@ -8,7 +8,8 @@ and the new facts in one transaction. The history is folded again only by `episo
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from utskrivning.domain.process import (
     Event,
     EventType,
     Party,
+    Signature,
     TransitionError,
     apply,
     facts_to_json,
@@ -32,6 +34,7 @@ from utskrivning.domain.process import (
     step_time,
     stored_faults,
 )
+from utskrivning.episodes.details import check_details
 from utskrivning.episodes.events import episode_facts_of, event_to_payload
 from utskrivning.episodes.models import (
     Acknowledgement,
@@ -132,6 +135,13 @@ def _patient_number(episode: Episode) -> PersonalNumber:
     return PersonalNumber(episode.patient.personal_number)
 
 
+def signed(event: Event, membership: Membership) -> Event:
+    """`event` with who takes it, as the planning record shows it (issue 11 item 1)."""
+    user = membership.user
+    name = user.get_full_name() or user.get_username()
+    return replace(event, by=Signature(name, membership.organisation.name))
+
+
 def _check_may_act(membership: Membership, episode: Episode, event: Event) -> None:
     if not can(membership, EVENT_ACTIONS[event.type]):
         raise PermissionDenied("Your role may not take this step.")
@@ -227,9 +237,11 @@ def episode_record_event(
     """
     recorded_at = recorded_at or timezone.now()
     at = step_time(event, at, recorded_at)
+    event = signed(event, membership)
     with transaction.atomic():
         # Checked first, so a key cannot be used to read someone else's stored event.
         _check_may_act(membership, episode, event)
+        check_details(event)
         if (existing := _existing(idempotency_key)) is not None:
             return existing
         current = Episode.objects.select_related(
@@ -290,14 +302,22 @@ def episode_admit(
     primary_care: Organisation | None = None,
     at: datetime | None = None,
     support_needed: bool = True,
+    estimated_discharge: date | None = None,
     external_id: str | None = None,
     idempotency_key: str | None = None,
     recorded_at: datetime | None = None,
 ) -> EpisodeEvent:
     """Admit a patient to `ward`: the patient (registered if new, never overwritten: see
-    `episodes.patients`), the episode, its first event.
+    `episodes.patients`), the episode, its first event, perhaps with an estimated discharge date.
     `at` and `recorded_at` as for `episode_record_event`."""
-    event = Event(EventType.ADMITTED, support_needed=support_needed)
+    event = signed(
+        Event(
+            EventType.ADMITTED,
+            support_needed=support_needed,
+            estimated_discharge=estimated_discharge,
+        ),
+        membership,
+    )
     recorded_at = recorded_at or timezone.now()
     at = step_time(event, at, recorded_at)
     if not can(membership, Action.ADMIT):

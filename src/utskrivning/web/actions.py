@@ -27,6 +27,7 @@ from utskrivning.organisations.models import Membership
 from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.web.labels import STEPS
+from utskrivning.web.step_details import step_details
 
 E = EventType
 
@@ -135,6 +136,7 @@ def event_from_post(post: Mapping[str, object], membership: Membership) -> Event
         municipal_health_care=post.get("municipal_health_care") == "on",
         sip_needed=_yes_no(str(post.get("sip_needed") or "")),
         court_granted=_yes_no(str(post.get("court_granted") or "")),
+        **step_details(post, event_type),
     )
 
 

@@ -58,6 +58,13 @@ class AdmitForm(AsciiDigitsForm):
     support_needed = forms.BooleanField(
         label=_("Support may be needed after discharge"), required=False, initial=True
     )
+    # Dalarna §6: the admission notice names it; given here, the notice carries it.
+    estimated_discharge = forms.DateField(
+        label=_("Estimated discharge date"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def clean_personal_number(self) -> str:
         """Checked here for a quick answer; the service parses it again into its value type."""

@@ -152,6 +152,17 @@ FIELDS: dict[str, Promise] = {
     "party": _("Party"),
     "sip_needed": _("Need of a SIP"),
     "court_granted": _("Court decision"),
+    # The planning record's details (episodes.details, the process's guards).
+    "contact": _("Named care contact"),
+    "contact.name": _("Name"),
+    "contact.phone": _("Phone"),
+    "contact.title": _("Title"),
+    "contact.unit": _("Unit"),
+    "meeting": _("SIP"),
+    "meeting.starts_at": _("Date and time of the SIP"),
+    "meeting.place": _("Place"),
+    "meeting.video_link": _("Video link"),
+    "planned_discharge": _("Planned time of discharge"),
 }
 
 

@@ -15,6 +15,7 @@ from utskrivning.domain.process.deadlines import (
     next_due_by_party,
     sip_summons_due,
 )
+from utskrivning.domain.process.details import CareContact, Signature, SipMeeting
 from utskrivning.domain.process.facts import (
     EpisodeFacts,
     Event,
@@ -50,6 +51,7 @@ from utskrivning.domain.process.transitions import (
 __all__ = [
     "SERVICE_TIMED",
     "Action",
+    "CareContact",
     "Deadline",
     "DeadlineKind",
     "EpisodeFacts",
@@ -62,6 +64,8 @@ __all__ = [
     "MessageKind",
     "Obligation",
     "Party",
+    "Signature",
+    "SipMeeting",
     "TransitionError",
     "acknowledgement_due",
     "admission_notice_due",

@@ -62,6 +62,9 @@ SERVICE_TIME = (
 )
 BACKDATED = "The time is more than 24 hours before the step is recorded."
 ESTIMATE_OUT_OF_RANGE = "The estimated discharge date must lie between 2000 and a year from now."
+NO_OFFSET = "Give the time with its offset from UTC."
+SIP_OUT_OF_RANGE = "The SIP's time must lie between the summons and a year from now."
+PLANNED_OUT_OF_RANGE = "The planned discharge must lie between the notice and a year from now."
 
 
 def step_time(event: Event, at: datetime | None, recorded_at: datetime) -> datetime:
@@ -89,6 +92,25 @@ def check_times(facts: EpisodeFacts, event: Event, at: datetime, *, recorded_at:
     if estimate is not None and not EARLIEST.date() <= estimate <= last:
         # Before the admission is the transition table's own guard, with its own sentence.
         raise TransitionError(ESTIMATE_OUT_OF_RANGE, field="estimated_discharge")
+    if event.meeting is not None:
+        _check_planned(
+            event.meeting.starts_at, at, recorded_at, "meeting.starts_at", SIP_OUT_OF_RANGE
+        )
+    if event.planned_discharge is not None:
+        _check_planned(
+            event.planned_discharge, at, recorded_at, "planned_discharge", PLANNED_OUT_OF_RANGE
+        )
+
+
+def _check_planned(
+    planned: datetime, at: datetime, recorded_at: datetime, field: str, reason: str
+) -> None:
+    """A time a step plans for (the SIP, the discharge): from the step on (within the clock's
+    skew: a form gives whole minutes), at most `ESTIMATE_HORIZON` ahead."""
+    if planned.tzinfo is None:
+        raise TransitionError(NO_OFFSET, field=field)
+    if not at - CLOCK_SKEW <= planned <= recorded_at + ESTIMATE_HORIZON:
+        raise TransitionError(reason, field=field)
 
 
 def readable(at: datetime) -> bool:
@@ -106,6 +128,9 @@ def stored_faults(facts: EpisodeFacts) -> tuple[str, ...]:
     estimate = facts.estimated_discharge
     if estimate is not None and not EARLIEST.date() <= estimate < LATEST_READABLE.date():
         faults.append("estimated_discharge")
+    meeting = facts.sip_meeting
+    if meeting is not None and not readable(meeting.starts_at):
+        faults.append("sip_meeting")
     if any(
         not readable(m.sent_at) or not all(readable(at) for _, at in m.acknowledgements)
         for m in facts.messages

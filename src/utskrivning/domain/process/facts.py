@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from utskrivning.domain.process.details import (
+    Appointment,
+    CareContact,
+    CriterionCheck,
+    EstimateEntry,
+    Signature,
+    SipMeeting,
+)
 from utskrivning.domain.process.states import (
     EpisodeState,
     EventType,
@@ -60,6 +68,10 @@ class Event:
     `party`: who records consent, acknowledges or reports a deviation.
     `message`: which kind of message is acknowledged.
     `record`: on `imported`, the file's row. `voids`: on `event_voided`, the voided event's id.
+    `estimated_discharge` may come with the admission already, as with the notice or a change.
+    `contact`: on `named_contact_appointed`, the person. `meeting`: on `sip_summoned`, when and
+    where. `planned_discharge`: on `discharge_notice_sent`, the planned time of discharge.
+    `by`: who took the step, set by the service (never by a caller).
     """
 
     type: EventType
@@ -74,6 +86,10 @@ class Event:
     court_granted: bool | None = None
     record: FileRecord | None = None
     voids: int | None = None
+    contact: CareContact | None = None
+    meeting: SipMeeting | None = None
+    planned_discharge: datetime | None = None
+    by: Signature | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,14 @@ class EpisodeFacts:
     court_decision_at: datetime | None = None
     court_granted: bool | None = None
     messages: tuple[Message, ...] = ()
+    # The planning record (issue 11 item 1): what the steps said, for every party to read.
+    estimates: tuple[EstimateEntry, ...] = ()  # every date given, the current one last
+    care_contact: Appointment | None = None  # the latest appointment
+    sip_meeting: SipMeeting | None = None
+    sip_invited: frozenset[Party] = frozenset()
+    sip_summoned_by: Signature | None = None
+    criteria_checks: tuple[CriterionCheck, ...] = ()  # those in force (a withdrawal clears them)
+    planned_discharge: datetime | None = None  # the discharge notice's
 
     def awaiting_receipt(self, party: Party, kind: MessageKind, at: datetime) -> tuple[bool, ...]:
         """For each message, whether a receipt from `party` for `kind` at `at` covers it."""

@@ -46,11 +46,11 @@ def given(value: T | None, reason: str) -> T:
     return value
 
 
-def _local_date_ok(f: EpisodeFacts, e: Event) -> bool:
+def _local_date_ok(f: EpisodeFacts, e: Event, at: datetime) -> bool:
+    """On the admission itself, `at` is the admission."""
     return (
         e.estimated_discharge is None
-        or f.admitted_at is None
-        or e.estimated_discharge >= to_local_naive(f.admitted_at).date()
+        or e.estimated_discharge >= to_local_naive(f.admitted_at or at).date()
     )
 
 
@@ -87,13 +87,19 @@ NOTICE_RECIPIENTS = Guard(
     field="parties",
 )
 # Dalarna §6 Inskrivningsmeddelande: "ska innehålla ... beräknad tidpunkt för utskrivning".
+# The admission may have given it already; a change of the date must give the new one.
 NOTICE_HAS_ESTIMATE = Guard(
+    lambda f, e, at: e.estimated_discharge is not None or f.estimated_discharge is not None,
+    MISSING_ESTIMATE,
+    field="estimated_discharge",
+)
+HAS_ESTIMATE = Guard(
     lambda f, e, at: e.estimated_discharge is not None,
     MISSING_ESTIMATE,
     field="estimated_discharge",
 )
 ESTIMATE_NOT_BEFORE_ADMISSION = Guard(
-    lambda f, e, at: _local_date_ok(f, e),
+    lambda f, e, at: _local_date_ok(f, e, at),
     "The estimated discharge date cannot be before the admission.",
     field="estimated_discharge",
 )
@@ -120,6 +126,24 @@ READY_AFTER_COURT_DECISION = Guard(
     "Readiness can only be declared after förvaltningsrätten's decision.",
 )
 # Dalarna §9 Öppenvård: the head of unit "som mottar ett inskrivningsmeddelande" appoints.
+# The planning record (issue 11 item 1): the other parties must be able to reach the person.
+HAS_CONTACT = Guard(
+    lambda f, e, at: e.contact is not None,
+    "Name the named care contact: name and phone number.",
+    "contact",
+)
+# Dalarna §7: the summons says when and where the SIP meets, or how to join it by video.
+HAS_MEETING = Guard(
+    lambda f, e, at: e.meeting is not None and bool(e.meeting.place or e.meeting.video_link),
+    "Give the SIP's date and time, and a place or a video link.",
+    "meeting",
+)
+# Dalarna §6 Utskrivningsmeddelande: the municipality plans the homecoming for that time.
+HAS_PLANNED_DISCHARGE = Guard(
+    lambda f, e, at: e.planned_discharge is not None,
+    "Give the planned time of the discharge.",
+    "planned_discharge",
+)
 PRIMARY_CARE_NOTIFIED = Guard(
     lambda f, e, at: f.primary_care_involved,
     "A named care contact is appointed by primary care once it has received the admission notice.",

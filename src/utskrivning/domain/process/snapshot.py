@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_type_hints
 
+from utskrivning.domain.process.details import from_plain, to_plain
 from utskrivning.domain.process.facts import EpisodeFacts, FileRecord, Message
 from utskrivning.domain.process.states import EpisodeState, HomeCriterion, MessageKind, Party
 
@@ -17,8 +18,14 @@ _SETS: dict[str, type[Party] | type[HomeCriterion]] = {
     "recipients": Party,
     "consents": Party,
     "sip_participants": Party,
+    "sip_invited": Party,
     "home_criteria": HomeCriterion,
 }
+# The planning record's details (`details.py`): nested values, by their annotations.
+_NESTED = frozenset(
+    {"estimates", "care_contact", "sip_meeting", "sip_summoned_by", "criteria_checks"}
+)
+_HINTS = get_type_hints(EpisodeFacts)
 _TIMES = frozenset(f.name for f in fields(EpisodeFacts) if f.type in ("datetime | None", datetime))
 
 
@@ -30,6 +37,8 @@ def facts_to_json(facts: EpisodeFacts) -> dict[str, Any]:
             value = sorted(member.value for member in value)
         elif f.name == "messages":
             value = [_message_to_json(m) for m in value]
+        elif f.name in _NESTED:
+            value = to_plain(value)
         elif isinstance(value, datetime | date):
             value = value.isoformat()
         elif isinstance(value, EpisodeState):
@@ -46,6 +55,8 @@ def facts_from_json(data: dict[str, Any]) -> EpisodeFacts:
             values[name] = frozenset(_SETS[name](v) for v in value)
         elif name == "messages":
             values[name] = tuple(_message_from_json(m) for m in value)
+        elif name in _NESTED:
+            values[name] = from_plain(_HINTS[name], value)
         elif value is None:
             values[name] = None
         elif name in _TIMES:

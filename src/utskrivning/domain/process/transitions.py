@@ -16,6 +16,7 @@ from datetime import datetime
 from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.process import guards as g
 from utskrivning.domain.process.clock import check_times
+from utskrivning.domain.process.details import Appointment, CriterionCheck, EstimateEntry
 from utskrivning.domain.process.facts import (
     EpisodeFacts,
     Event,
@@ -47,24 +48,50 @@ def _send(f: EpisodeFacts, kind: MessageKind, at: datetime, to: frozenset[Party]
     return replace(f, messages=(*f.messages, Message(kind, at, to)))
 
 
+def _estimate(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    """The date `e` gives, if any, as the current estimate and a line of its history."""
+    if e.estimated_discharge is None:
+        return f
+    entry = EstimateEntry(e.estimated_discharge, at, e.by)
+    return replace(f, estimated_discharge=e.estimated_discharge, estimates=(*f.estimates, entry))
+
+
 def _admit(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
-    return replace(f, admitted_at=at, support_assessed_at=at if e.support_needed else None)
+    admitted = replace(f, admitted_at=at, support_assessed_at=at if e.support_needed else None)
+    return _estimate(admitted, e, at)
 
 
 def _send_notice(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
-    notified = replace(
-        f, admission_notice_at=at, recipients=e.parties, estimated_discharge=e.estimated_discharge
-    )
+    """The notice carries the admission's estimate unless it gives another (Dalarna §6)."""
+    notified = replace(f, admission_notice_at=at, recipients=e.parties)
+    if e.estimated_discharge != f.estimated_discharge:
+        notified = _estimate(notified, e, at)
     return _send(notified, MessageKind.ADMISSION_NOTICE, at, e.parties)
 
 
 def _change_estimate(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
     changed = replace(
-        f,
-        estimated_discharge=e.estimated_discharge or f.estimated_discharge,
-        estimated_discharge_changes=f.estimated_discharge_changes + 1,
+        _estimate(f, e, at), estimated_discharge_changes=f.estimated_discharge_changes + 1
     )
     return _send(changed, MessageKind.ESTIMATED_DISCHARGE_CHANGE, at, f.recipients)
+
+
+def _appoint(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    # A replaced contact does not undo that one existed from the first appointment.
+    appointed = replace(f, named_contact_at=f.named_contact_at or at)
+    if e.contact is None:  # an appointment stored before the person was recorded with it
+        return appointed
+    return replace(appointed, care_contact=Appointment(e.contact, at, e.by))
+
+
+def _check_criterion(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
+    if e.criterion is None:
+        return f
+    return replace(
+        f,
+        home_criteria=f.home_criteria | {e.criterion},
+        criteria_checks=(*f.criteria_checks, CriterionCheck(e.criterion, at, e.by)),
+    )
 
 
 def _declare_ready(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
@@ -80,18 +107,28 @@ def _withdraw_ready(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
         ready_at=None,
         ready_withdrawals=f.ready_withdrawals + 1,
         home_criteria=frozenset(),
+        criteria_checks=(),
         discharge_notice_at=None,
+        planned_discharge=None,
     )
     return _send(withdrawn, MessageKind.READINESS_WITHDRAWAL, at, f.recipients)
 
 
 def _summon_sip(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
-    summoned = replace(f, sip_summoned_at=at, sip_needed=True)
+    summoned = replace(
+        f,
+        sip_summoned_at=at,
+        sip_needed=True,
+        sip_meeting=e.meeting,
+        sip_invited=e.parties,
+        sip_summoned_by=e.by,
+    )
     return _send(summoned, MessageKind.SIP_SUMMONS, at, e.parties)
 
 
 def _send_discharge_notice(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
-    return _send(replace(f, discharge_notice_at=at), MessageKind.DISCHARGE_NOTICE, at, f.recipients)
+    noticed = replace(f, discharge_notice_at=at, planned_discharge=e.planned_discharge)
+    return _send(noticed, MessageKind.DISCHARGE_NOTICE, at, f.recipients)
 
 
 def _acknowledge(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
@@ -144,10 +181,7 @@ _EFFECTS: dict[EventType, Effect] = {
     E.ESTIMATED_DISCHARGE_CHANGED: _change_estimate,
     E.READY_DECLARED: _declare_ready,
     E.READY_WITHDRAWN: _withdraw_ready,
-    # A replaced contact does not undo that one existed from the first appointment.
-    E.NAMED_CONTACT_APPOINTED: lambda f, e, at: replace(
-        f, named_contact_at=f.named_contact_at or at
-    ),
+    E.NAMED_CONTACT_APPOINTED: _appoint,
     E.CONSENT_RECORDED: lambda f, e, at: replace(
         f, consents=f.consents | ({e.party} if e.party else set())
     ),
@@ -156,9 +190,7 @@ _EFFECTS: dict[EventType, Effect] = {
     ),
     E.SIP_SUMMONED: _summon_sip,
     E.SIP_HELD: lambda f, e, at: replace(f, sip_held_at=at, sip_participants=e.parties),
-    E.HEMGANGSKLAR_CHECKED: lambda f, e, at: replace(
-        f, home_criteria=f.home_criteria | ({e.criterion} if e.criterion else set())
-    ),
+    E.HEMGANGSKLAR_CHECKED: _check_criterion,
     E.DISCHARGE_NOTICE_SENT: _send_discharge_notice,
     E.DISCHARGED: lambda f, e, at: replace(f, discharged_at=at),
     E.CLOSED: lambda f, e, at: replace(f, closed_at=at),
@@ -200,7 +232,7 @@ NOTICE_GUARDS = (
 )
 
 _TABLE: dict[tuple[EpisodeState | None, EventType], Transition] = {
-    (None, E.ADMITTED): Transition(S.ADMITTED),
+    (None, E.ADMITTED): Transition(S.ADMITTED, (g.ESTIMATE_NOT_BEFORE_ADMISSION,)),
     (S.ADMITTED, E.SUPPORT_NEED_ASSESSED): Transition(S.ADMITTED, (g.SUPPORT_NOT_YET_ASSESSED,)),
     (S.ADMITTED, E.ADMISSION_NOTICE_SENT): Transition(S.NOTIFIED, NOTICE_GUARDS),
     (S.ADMITTED, E.READY_DECLARED): Transition(_ready, (g.READY_AFTER_COURT_DECISION,)),
@@ -211,8 +243,12 @@ _TABLE: dict[tuple[EpisodeState | None, EventType], Transition] = {
         _before_readiness, (g.DECISION_AFTER_PLAN, g.HAS_COURT_OUTCOME)
     ),
     (S.READY, E.HEMGANGSKLAR_CHECKED): Transition(_ready, (g.NEW_CRITERION, g.HAS_CRITERION)),
-    (S.READY, E.DISCHARGE_NOTICE_SENT): Transition(S.DISCHARGE_NOTIFIED),
-    (S.HOME_READY, E.DISCHARGE_NOTICE_SENT): Transition(S.DISCHARGE_NOTIFIED),
+    (S.READY, E.DISCHARGE_NOTICE_SENT): Transition(
+        S.DISCHARGE_NOTIFIED, (g.HAS_PLANNED_DISCHARGE,)
+    ),
+    (S.HOME_READY, E.DISCHARGE_NOTICE_SENT): Transition(
+        S.DISCHARGE_NOTIFIED, (g.HAS_PLANNED_DISCHARGE,)
+    ),
     (S.DISCHARGED, E.CLOSED): Transition(S.CLOSED, (g.CLOSE_AFTER_DISCHARGE,)),
 }
 
@@ -239,22 +275,27 @@ _rows(
     g.NOTICE_NOT_SENT, *NOTICE_GUARDS,
 )  # fmt: skip
 _rows(MAYBE_NOTIFIED, E.ESTIMATED_DISCHARGE_CHANGED, None, g.NOTICE_SENT, g.NEW_ESTIMATE,
-      g.NOTICE_HAS_ESTIMATE, g.ESTIMATE_NOT_BEFORE_ADMISSION)  # fmt: skip
+      g.HAS_ESTIMATE, g.ESTIMATE_NOT_BEFORE_ADMISSION)  # fmt: skip
 # Also after a discharge that did not wait for it: recorded late (the payment rules read when), and
 # the contact still summons the SIP, usually held at home (Stockholm appendix §3 SIP).
-_rows((*MAYBE_NOTIFIED, S.DISCHARGED), E.NAMED_CONTACT_APPOINTED, None, g.PRIMARY_CARE_NOTIFIED)
+_rows(
+    (*MAYBE_NOTIFIED, S.DISCHARGED), E.NAMED_CONTACT_APPOINTED, None,
+    g.PRIMARY_CARE_NOTIFIED, g.HAS_CONTACT,
+)  # fmt: skip
 # The written information may be given before readiness; READY's own row moves it on.
 _rows(
     (S.ADMITTED, S.NOTIFIED, S.AWAITING_COURT_DECISION, S.DISCHARGE_NOTIFIED),
     E.HEMGANGSKLAR_CHECKED, None, g.NEW_CRITERION, g.HAS_CRITERION,
 )  # fmt: skip
-_rows((S.DISCHARGE_NOTIFIED,), E.DISCHARGE_NOTICE_SENT)  # a corrected destination or date
+# A corrected destination or time.
+_rows((S.DISCHARGE_NOTIFIED,), E.DISCHARGE_NOTICE_SENT, None, g.HAS_PLANNED_DISCHARGE)
 # Stockholm appendix §3 SIP: "SIP ska vanligtvis göras i hemmet", so it may follow the discharge.
 _rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.SIP_NEED_ASSESSED, None, g.HAS_SIP_NEED)
 _rows((*BEFORE_DISCHARGE, S.DISCHARGED), E.CONSENT_RECORDED, None, g.CONSENT_NEW, g.HAS_PARTY)
 _rows(
     (*MAYBE_NOTIFIED, S.DISCHARGED), E.SIP_SUMMONED, None,
     g.SIP_NOT_SUMMONED, g.NAMED_CONTACT_SUMMONS, g.CONSENT_BEFORE_SUMMONS, g.SUMMONS_RECIPIENTS,
+    g.HAS_MEETING,
 )  # fmt: skip
 _rows((*MAYBE_NOTIFIED, S.DISCHARGED), E.SIP_HELD, None, g.SIP_SUMMONED, g.SIP_NOT_HELD,
       g.SIP_PARTICIPANTS)  # fmt: skip

@@ -154,7 +154,8 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError:
         error = _("The episode has changed; reload it and try again.")
     except ValidationError as invalid:
-        error = " ".join(invalid.messages)
+        named = invalid.message_dict if hasattr(invalid, "error_dict") else {"": invalid.messages}
+        error = " ".join(_named(field, m) for field, messages in named.items() for m in messages)
     if error is None and not request.headers.get("HX-Request"):
         return redirect("web:episode", pk=pk)
     episode.refresh_from_db()
@@ -202,8 +203,9 @@ def admit(request: HttpRequest) -> HttpResponse:
     form = AdmitForm(request.POST or None)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            admitted = episode_admit(
+        admitted = attempt(
+            form,
+            lambda: episode_admit(
                 actor=request.user,
                 membership=membership,
                 ward=membership.organisation,
@@ -216,10 +218,10 @@ def admit(request: HttpRequest) -> HttpResponse:
                 care_type=data["care_type"],
                 primary_care=data["primary_care_unit"],
                 support_needed=data["support_needed"],
-            )
-        except ValidationError as invalid:
-            form.add_error(None, invalid)
-        else:
+                estimated_discharge=data["estimated_discharge"],
+            ),
+        )
+        if admitted is not None:
             messages.success(request, _("Patient admitted."))
             return redirect("web:episode", pk=admitted.episode_id)
     return render(request, "web/admit.html", {"membership": membership, "form": form})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     if sent and not is_htmx(request):
+        messages.success(request, _("The note was sent."))
         return redirect("web:episode", pk=pk)
     extra = (
         {"done": _("The note was sent.")}
@@ -53,6 +55,7 @@ def read(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
     form = AsciiDigitsForm(request.POST)
     read = attempt(form, lambda: note_mark_read(note=note, membership=membership))
     if read and not is_htmx(request):
+        messages.success(request, _("The note is marked as read."))
         return redirect("web:episode", pk=pk)
     extra = (
         {"done": _("The note is marked as read.")}
