@@ -74,7 +74,8 @@ def english_phrases() -> tuple[str, ...]:
 class _Text(HTMLParser):
     """The text a user reads or hears: the body's text and the labels of its attributes."""
 
-    SKIP = frozenset({"script", "style", "template"})
+    # <code>: a name the reader types as it is (a file's column), not a sentence to translate.
+    SKIP = frozenset({"script", "style", "template", "code"})
     SPOKEN = ("aria-label", "title", "placeholder", "alt")
 
     def __init__(self) -> None:

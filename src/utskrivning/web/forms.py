@@ -20,6 +20,7 @@ from utskrivning.organisations.models import Kind, Organisation
 from utskrivning.payment.approvals import REASON_LENGTH
 from utskrivning.payment.models import Correction, DisputeOutcome
 from utskrivning.web.labels import label
+from utskrivning.web.refusals import refusal
 
 
 class ImportForm(AsciiDigitsForm):
@@ -72,7 +73,7 @@ class AdmitForm(AsciiDigitsForm):
         try:
             parse_personal_number(text, today=timezone.localdate())
         except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(refusal(str(error))) from None
         return text
 
 

@@ -12,6 +12,7 @@ from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import current_membership
 from utskrivning.payment import texts
 from utskrivning.web.labels import label
+from utskrivning.web.refusals import refusal as refusal_text
 
 register = template.Library()
 
@@ -81,3 +82,9 @@ def explanation_step(step: str) -> str:
 def invoice_reason(text: str) -> str:
     """Why an invoice is liable or not, in the reader's language."""
     return texts.invoice_reason_text(text)
+
+
+@register.filter
+def refusal(text: str) -> str:
+    """A refusal of the domain or a service (an import row's reason) in the reader's language."""
+    return refusal_text(text)

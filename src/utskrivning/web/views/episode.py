@@ -34,6 +34,7 @@ from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.actions import FormError, claimed_time, event_from_post, offers
 from utskrivning.web.forms import AdmitForm, DeviationForm, NoteForm
 from utskrivning.web.labels import DONE, FIELDS
+from utskrivning.web.refusals import refusal
 from utskrivning.web.timeline import timeline
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
@@ -112,8 +113,8 @@ def _notes(membership: Membership, episode: Episode, events: list[Any]) -> dict[
 def _named(field: str | None, reason: str) -> str:
     """A refusal in the reader's language, naming the field at fault when there is one."""
     if field in FIELDS:
-        return f"{FIELDS[field]}: {_(reason)}"
-    return _(reason)
+        return f"{FIELDS[field]}: {refusal(reason)}"
+    return refusal(reason)
 
 
 def _done(event: EventType, at: datetime) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from utskrivning.domain.process import TransitionError
 from utskrivning.lib.errors import ConflictError, NotVisibleError
+from utskrivning.web.refusals import refusal
 
 T = TypeVar("T")
 # The API's field names where the form's differ (the form names episodes by their file id).
@@ -29,17 +30,17 @@ def attempt(form: forms.Form, write: Callable[[], T]) -> T | None:
     except NotVisibleError:
         raise Http404 from None
     except TransitionError as refused:
-        form.add_error(None, _(refused.reason))
+        form.add_error(None, refusal(refused.reason))
     except PermissionDenied as refused:
         form.add_error(None, _(str(refused) or "Your role may not take this step."))
     except ConflictError as refused:
-        form.add_error(None, _(str(refused)))
+        form.add_error(None, refusal(str(refused)))
     except ValidationError as invalid:
         named = invalid.message_dict if hasattr(invalid, "error_dict") else {"": invalid.messages}
         for field, messages in named.items():
             field = _FIELDS.get(field, field)
             shown = field in form.fields and not form.fields[field].widget.is_hidden
-            form.add_error(field if shown else None, [_(m) for m in messages])
+            form.add_error(field if shown else None, [refusal(m) for m in messages])
     return None
 
 
