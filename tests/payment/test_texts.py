@@ -93,3 +93,31 @@ def test_an_explanation_step_is_swedish_with_its_values():
     assert explanation_step(counted) == "2 utskrivningsklara dagar (kalenderdagar) före 2026-09-27"
     basis = explain.Step(explain.BASIS, basis=Basis.AVERAGE, reason=reasons.COUNTED)
     assert explanation_step(basis) == "Grund: genomsnitt – räknas i månadens genomsnitt"
+
+
+def test_the_run_s_own_notes_are_said_in_swedish():
+    """The engine's county-average note and the --day-rate note, as a Stockholm 2020 run writes
+    them (the CLI's JSON keeps the English), on a Swedish page."""
+    from decimal import Decimal
+
+    from domain.payment.frames import frame, invoice_of, stay
+    from domain.payment.test_stockholm import covers_etapp_1
+    from utskrivning.domain.payment import compute_payment
+    from utskrivning.domain.rulebooks import load_rulebook
+    from utskrivning.payment.texts import assumption_text
+
+    rows = [stay(2, "2020-06-20"), stay(2, "2020-11-20"), *covers_etapp_1()]
+    result = compute_payment(
+        frame(*rows), load_rulebook("stockholm-2020"), day_rate=Decimal("8200.50")
+    )
+    notes = invoice_of(result, "2020-11").assumptions
+    county = next(n for n in notes if n.startswith("the threshold"))
+    rate = next(n for n in notes if n.startswith("the day rate"))
+    assert assumption_text(county) == (
+        "tröskeln 2,0 är länets genomsnitt 2020-01 – 2020-10 beräknat ur den här filen "
+        "(1 vårdtillfällen i 1 kommuner, 2,00 dagar, tak 2,0), eftersom county_average_2020 "
+        "inte är satt"
+    )
+    assert assumption_text(rate) == (
+        "dygnskostnaden 8200,50 kr sattes för den här körningen (--day-rate)"
+    )

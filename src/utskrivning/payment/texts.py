@@ -127,8 +127,39 @@ _PARAMETER = re.compile(
 _FIELD = re.compile(r"^(?P<field>[a-z_]+): (?P<text>.+)$", re.S)
 
 
+# The run's own notes (`domain.payment.invoices.county_average`, `assumptions.month_assumptions`).
+_RUN_NOTES = [
+    (re.compile(
+        r"the threshold (?P<days>[0-9.]+) is the county average (?P<first>[0-9-]+) – "
+        r"(?P<last>[0-9-]+) computed from this file \((?P<count>[0-9]+) episodes in "
+        r"(?P<municipalities>[0-9]+) municipalities, (?P<mean>[0-9.]+) days, cap "
+        r"(?P<cap>[0-9.]+)\), as (?P<name>\S+) is not set"),
+     gettext_noop(
+        "the threshold %(days)s is the county average %(first)s – %(last)s computed from this "
+        "file (%(count)s episodes in %(municipalities)s municipalities, %(mean)s days, cap "
+        "%(cap)s), as %(name)s is not set")),
+    (re.compile(r"the day rate (?P<rate>[0-9.]+) SEK was set for this run \(--day-rate\)"),
+     gettext_noop("the day rate %(rate)s SEK was set for this run (--day-rate)")),
+]  # fmt: skip
+
+
+def _run_note(text: str) -> str | None:
+    """A run's note in the reader's language, its decimals with a comma in Swedish (the values
+    are numbers, months and a parameter's name: none holds a full stop otherwise)."""
+    for pattern, msgid in _RUN_NOTES:
+        if found := pattern.fullmatch(text):
+            values = {
+                key: value.replace(".", ",") if translation.get_language() == "sv" else value
+                for key, value in found.groupdict().items()
+            }
+            return _(msgid) % values
+    return None
+
+
 def assumption_text(text: str) -> str:
     """An invoice's assumption in the reader's language, as far as the catalogue has it."""
+    if (note := _run_note(text)) is not None:
+        return note
     if found := _PARAMETER.match(text):
         return _("%(name)s = %(value)s (%(description)s) is an assumption: %(text)s") % {
             **found.groupdict(),
