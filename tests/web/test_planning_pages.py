@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from utskrivning.episodes.models import Message
+
 from .test_episode_actions import confirmation
 from .test_pages import episode, post_event  # noqa: F401 (the fixture)
 
@@ -128,3 +130,18 @@ def test_the_admission_takes_an_estimated_date_and_refuses_one_before_it(
     assert admitted.status_code == 302, admitted.text
     record = client.get(admitted.url).text.split('id="planning"')[1].split("</section>")[0]
     assert f"<strong>{estimate}</strong>" in record
+
+
+def test_an_acknowledgement_in_the_timeline_names_the_notice_it_answers(
+    client,
+    login,
+    officer_a,
+    episode,  # noqa: F811
+):
+    login(officer_a)
+    acknowledged = post_event(client, episode, "acknowledged", message="admission_notice")
+    assert confirmation(acknowledged.text), acknowledged.text
+    timeline = client.get(f"/episodes/{episode}/").text.split('class="timeline"')[1]
+    notice = Message.objects.get(episode_id=episode, kind="admission_notice", party="municipality")
+    sent = f"{timezone.localtime(notice.sent_at):%Y-%m-%d %H:%M}"
+    assert f"Kvittens: Inskrivningsmeddelande (skickat {sent})" in timeline

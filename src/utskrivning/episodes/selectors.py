@@ -29,7 +29,7 @@ from utskrivning.domain.process.clock import EARLIEST, LATEST_READABLE
 from utskrivning.domain.rulebooks import load_rulebook
 from utskrivning.episodes.episode_file import export_episode_file
 from utskrivning.episodes.events import episode_facts_of
-from utskrivning.episodes.models import Episode, EpisodeEvent, Message
+from utskrivning.episodes.models import Acknowledgement, Episode, EpisodeEvent, Message
 from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.episodes.planning import planning_record
 from utskrivning.organisations.models import Kind, Organisation
@@ -221,3 +221,13 @@ def report_skipped(episode: Episode, faults: tuple[str, ...], where: str) -> Non
         where,
         ", ".join(faults),
     )
+
+
+def messages_answered(*, events: list[EpisodeEvent]) -> dict[int, list[Message]]:
+    """For each receipt among `events`, the messages it answered (each notice by its time), so
+    the timeline says what an acknowledgement acknowledges; one query for the page's events."""
+    answered: dict[int, list[Message]] = {}
+    receipts = Acknowledgement.objects.filter(event__in=[e.pk for e in events])
+    for receipt in receipts.select_related("message").order_by("message__sent_at"):
+        answered.setdefault(receipt.event_id, []).append(receipt.message)
+    return answered

@@ -23,7 +23,11 @@ from utskrivning.domain.process import (
 from utskrivning.domain.process.clock import BACKDATING
 from utskrivning.episodes.models import Episode
 from utskrivning.episodes.notes import awaiting_receipt, episode_notes
-from utskrivning.episodes.selectors import episode_detail, episodes_visible_to
+from utskrivning.episodes.selectors import (
+    episode_detail,
+    episodes_visible_to,
+    messages_answered,
+)
 from utskrivning.episodes.services import episode_admit, episode_record_event
 from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
 from utskrivning.lib.errors import ConflictError, NotVisibleError
@@ -106,7 +110,7 @@ def _notes(membership: Membership, episode: Episode, events: list[Any]) -> dict[
         if can(membership, Action.WRITE_NOTE)
         else None,
         "may_acknowledge": can(membership, Action.ACKNOWLEDGE),
-        "timeline": timeline(events, notes),
+        "timeline": timeline(events, notes, messages_answered(events=events)),
     }
 
 
