@@ -64,8 +64,10 @@ def smtp(settings):
 
 
 @pytest.fixture
-def receiver():
-    """A webhook receiver on loopback (started; the test gives it the secret)."""
+def receiver(settings):
+    """A webhook receiver on loopback (started; the test gives it the secret), which the
+    service may post to only because the setting says so."""
+    settings.WEBHOOK_PRIVATE_ADDRESSES = True
     server = Receiver()
     server.start()
     yield server

@@ -147,8 +147,8 @@ def test_addresses_are_bounded_and_refused_naming_the_field(client, administrato
 def test_private_addresses_are_refused_at_delivery_unless_allowed(
     cast, client, administrator, receiver, settings
 ):
-    settings.WEBHOOK_PRIVATE_ADDRESSES = False
     receiver.secret = register(client, administrator, receiver.url).json()["secret"]
+    settings.WEBHOOK_PRIVATE_ADDRESSES = False  # registered while allowed, then no longer
     two_notices(cast)
     assert deliveries_send() == (0, 2)
     assert not receiver.events

@@ -8,14 +8,19 @@ nothing, so a retry after a lost answer is never a second event.
 
 Addresses are an administrator's input, so the service is told where to post by someone inside
 it (SSRF): http or https only, at most `MAX_URL` characters, no credentials in them, and no
-loopback, private or link-local address unless `WEBHOOK_PRIVATE_ADDRESSES` allows it. Redirects
-are not followed. Patient data goes only over HTTPS, and only if the organisation chose it.
+loopback, private or link-local address unless `WEBHOOK_PRIVATE_ADDRESSES` allows it (an explicit
+setting, off by default). An address written as one is refused when registered, in any spelling
+the resolver reads (`127.1`, `2130706433`, `[::ffff:127.0.0.1]`, `localhost`); a name is judged by
+what it resolves to when the worker connects, and the connection goes to the address judged, so a
+name that changes its answer in between (DNS rebinding) cannot slip past. Redirects are not
+followed, nor environment proxies. Patient data goes only over HTTPS, and only if chosen.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
@@ -71,7 +76,31 @@ def checked_url(url: str) -> str:
         parts.port  # noqa: B018 - urllib checks the port only when asked
     except ValueError:
         raise ValidationError({"url": _("The port is not a number from 0 to 65535.")}) from None
+    if not settings.WEBHOOK_PRIVATE_ADDRESSES and _internal_host(parts.hostname):
+        raise ValidationError(
+            {"url": _("Not a loopback, private or link-local address: the system's public one.")}
+        )
     return url
+
+
+def _internal(address: str) -> bool:
+    return not ipaddress.ip_address(address.split("%")[0]).is_global
+
+
+def _internal_host(host: str) -> bool:
+    """The host names this machine or a private network as written: a literal address in any
+    form the C resolver reads (`127.1`, `0x7f.0.0.1`, `2130706433`), or `localhost` (RFC 6761)."""
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return _internal(name)
+    except ValueError:
+        pass
+    try:
+        return _internal(socket.inet_ntoa(socket.inet_aton(name)))
+    except OSError:
+        return False  # a name: judged by what it resolves to when posting
 
 
 def webhook_register(*, membership: Membership, url: str, patient_data: bool) -> Webhook:
@@ -146,15 +175,46 @@ def payload(notice: Notice, *, patient_data: bool) -> dict[str, Any]:
     return body
 
 
-def _address_allowed(host: str) -> bool:
-    """Every address the host resolves to is public, unless private ones are allowed."""
-    if settings.WEBHOOK_PRIVATE_ADDRESSES:
-        return True
-    try:
-        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError:
-        return True  # the post itself reports the unknown name
-    return all(ipaddress.ip_address(a.split("%")[0]).is_global for a in found)
+def _connect(
+    address: tuple[str, int], timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, *args: Any
+) -> socket.socket:
+    """`socket.create_connection` to an address judged public, unless private ones are allowed:
+    the one resolution is both the one checked and the one connected to."""
+    host, port = address
+    found = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if not settings.WEBHOOK_PRIVATE_ADDRESSES and any(_internal(a) for a in found):
+        raise OSError(f"{host} resolves to a private, loopback or link-local address")
+    error: OSError | None = None
+    for resolved in found:
+        try:
+            return socket.create_connection((resolved, port), timeout, *args)
+        except OSError as refused:
+            error = refused
+    raise error or OSError(f"{host} has no address")
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    """TLS still checks the certificate against the host name (SNI), not the address."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(_HTTPSConnection, req, context=self._context)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -162,14 +222,14 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a 3xx is the receiver's answer, not an address to follow
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+# No proxy from the environment: the address judged must be the one connected to.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _HTTPHandler, _HTTPSHandler, _NoRedirects
+)
 
 
 def post(webhook: Webhook, notice: Notice, now: datetime) -> int:
     """Post one notice; returns the HTTP status, or raises OSError when none came."""
-    host = urlsplit(webhook.url).hostname or ""
-    if not _address_allowed(host):
-        raise OSError(f"{host} resolves to a private, loopback or link-local address")
     sends_patient = webhook.sends_patient_data
     body = json.dumps(payload(notice, patient_data=sends_patient), ensure_ascii=False).encode()
     timestamp = str(int(now.timestamp()))

@@ -244,8 +244,9 @@ DEFAULT_FROM_EMAIL = env_str("UTSKRIVNING_SMTP_FROM", default="utskrivning@local
 BASE_URL = env_str("UTSKRIVNING_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How often every open page asks the header counter (seconds).
 NOTICE_POLL_SECONDS = env_int("UTSKRIVNING_NOTICE_POLL_SECONDS", default=15, low=1, high=600)
-# Webhooks to loopback and private addresses: refused unless allowed (the demo and tests allow).
-WEBHOOK_PRIVATE_ADDRESSES = env_bool("UTSKRIVNING_WEBHOOK_PRIVATE_ADDRESSES", default=DEBUG)
+# Webhooks to loopback, private and link-local addresses (SSRF): refused unless explicitly allowed,
+# whatever DEBUG says (the tests' receivers on loopback allow it for themselves).
+WEBHOOK_PRIVATE_ADDRESSES = env_bool("UTSKRIVNING_WEBHOOK_PRIVATE_ADDRESSES", default=False)
 
 # Request size: a JSON message is a few kB, so 1 MB of body (files aside) is plenty, and Django
 # answers more with RequestDataTooBig (the API: 413). Uploads above 2.5 MB stream to a temporary
