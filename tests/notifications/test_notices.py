@@ -138,3 +138,21 @@ def test_notices_are_written_in_the_outbox_transaction(cast, monkeypatch):
         drain(ADMITTED + H)
     assert Notice.objects.count() == 0
     assert EpisodeEvent.objects.filter(processed=False).count() == 2
+
+
+def test_a_note_between_the_parties_is_a_message_to_each_organisation_it_names(cast):
+    from utskrivning.domain.process import Party
+    from utskrivning.episodes.notes import note_send
+
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    drain(ADMITTED + H)
+    note_send(
+        episode=episode, membership=cast.nurse, text="Ring före hemgång.",
+        parties=[Party.MUNICIPALITY],
+    )  # fmt: skip
+    drain(ADMITTED + 2 * H)
+    assert kinds_of(cast.municipality_a).count(K.MESSAGE) == 1
+    assert K.MESSAGE not in kinds_of(cast.primary_care)
+    notice = Notice.objects.get(organisation=cast.municipality_a, kind=K.MESSAGE)
+    assert notice.event_type == "note_sent" and notice.episode == episode

@@ -22,6 +22,7 @@ from utskrivning.episodes.models import (
     EpisodeEvent,
     EpisodeStatus,
     Message,
+    NoteRecipient,
 )
 from utskrivning.episodes.services import recipient
 from utskrivning.notifications.kinds import MESSAGE_NOTICE, default_kinds
@@ -67,8 +68,8 @@ def _store(notices: list[Notice]) -> list[Notice]:
 
 
 def notices_from_events(event_ids: list[int], now: datetime) -> list[Notice]:
-    """Each event's messages become notices for their recipients, an acknowledgement one for the
-    ward; then each episode's deadlines due today (`deadline_notices`)."""
+    """Each event's messages and notes become notices for their recipients, an acknowledgement
+    one for the ward; then each episode's deadlines due today (`deadline_notices`)."""
     events = {
         e.pk: e
         for e in EpisodeEvent.objects.filter(pk__in=event_ids).select_related("episode__ward")
@@ -77,6 +78,11 @@ def notices_from_events(event_ids: list[int], now: datetime) -> list[Notice]:
     for message in Message.objects.filter(event__in=event_ids, organisation__isnull=False):
         event = events[message.event_id]
         new.append(_event_notice(event, message.organisation_id, MESSAGE_NOTICE[message.kind], now))
+    # A note between the parties (issue 11 item 2) is a message to each organisation it names.
+    for note_event, organisation in NoteRecipient.objects.filter(
+        note__event__in=event_ids
+    ).values_list("note__event_id", "organisation_id"):
+        new.append(_event_notice(events[note_event], organisation, NoticeKind.MESSAGE, now))
     acknowledged = set(
         Acknowledgement.objects.filter(event__in=event_ids).values_list("event_id", flat=True)
     )
