@@ -31,7 +31,7 @@ from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import Event, EventType, Party
 from utskrivning.episodes.services import episode_admit, episode_record_event
 from utskrivning.notifications.webhooks import webhook_register
-from utskrivning.organisations.models import Role, StaffIdentity
+from utskrivning.organisations.models import Membership, Role, StaffIdentity
 from utskrivning.service.commands import _outbox
 
 pytestmark = [
@@ -121,6 +121,13 @@ def worker(tmp_path, smtp, receiver, live_server):
     )
     yield process
     assert stop(process, timeout=30) == 0
+
+
+def declare_ready(cast) -> None:
+    physician = Membership.objects.get(user__username="lakare")
+    episode_record_event(
+        episode=cast["episode"], event=Event(EventType.READY_DECLARED), membership=physician
+    )
 
 
 def open_context(browser, live_server, errors):
@@ -226,4 +233,35 @@ def test_the_officer_hears_of_readiness_on_screen_by_email_and_the_system_by_web
     finally:
         officer_context.close()
         ward_context.close()
+    assert errors == [], errors
+
+
+def test_the_administrator_registers_a_webhook_and_reads_its_delivery_log(
+    browser, live_server, cast, receiver
+):
+    """The screen's side of webhooks: registered with its secret shown once, then the log."""
+    from utskrivning.notifications.webhooks import deliveries_send
+
+    errors: list[str] = []
+    context, page = open_context(browser, live_server, errors)
+    try:
+        administrator = cast["administrator"]
+        # An administrator reads no worklist: signed in straight to the organisation's page.
+        page.goto("/accounts/login/?next=/notifications/organisation/")
+        page.get_by_label("Användarnamn").fill(administrator.user.username)
+        page.get_by_label("Lösenord").fill(PASSWORD)
+        page.get_by_role("button", name="Logga in", exact=True).click()
+        expect(page.get_by_role("link", name="Webhooks och e-postlådor")).to_be_visible()
+        page.get_by_label("Adress", exact=True).fill("https://system.falun.example/utskrivning")
+        page.get_by_role("button", name="Registrera").click()
+        expect(page.locator(".secret")).to_be_visible()
+        shoot(page, "notifications-webhooks")
+        declare_ready(cast)  # a notice after the receiver's webhook was registered
+        _outbox(timezone.now())
+        deliveries_send()
+        page.get_by_role("row", name=receiver.url).get_by_role("link").click()
+        expect(page.locator("table.deliveries")).to_contain_text("200")
+        shoot(page, "notifications-delivery-log")
+    finally:
+        context.close()
     assert errors == [], errors

@@ -145,3 +145,11 @@ def test_a_shared_mailbox_is_added_and_removed(cast, client, administrator):
     assert (box.email, box.kinds) == ("bistand@falun.example", ["readiness"])
     client.post(f"/notifications/organisation/mailboxes/{box.pk}/remove/")
     assert not Subscription.objects.filter(membership__isnull=True).exists()
+
+
+def test_a_role_that_reads_no_patients_gets_no_counter_linking_to_them(cast, client, administrator):
+    logged_in(client, administrator)
+    page = client.get("/notifications/organisation/").content.decode()
+    assert "/notifications/counter/" not in page and "Webhooks och e-postlådor" in page
+    logged_in(client, cast.officer_a)
+    assert "/notifications/counter/" in client.get("/notifications/settings/").content.decode()
