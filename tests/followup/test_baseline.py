@@ -119,10 +119,10 @@ def test_the_report_compares_the_year_to_date(
     header, *rows = workbook["Basår"].iter_rows(values_only=True)
     mean = dict(zip(header, next(r for r in rows if r[0] == "mean_ready_days"), strict=True))
     # January–March 2020 against January–March 2017: the same episodes as February–March.
-    assert (mean["value"], mean["baseline"], mean["change"]) == (
-        pytest.approx(22 / 6), 5.25, "better",
+    assert (mean["Värde"], mean["Basårets värde"], mean["Förändring"]) == (
+        pytest.approx(22 / 6), 5.25, "Bättre",
     )  # fmt: skip
-    assert (mean["period"], mean["baseline_year"]) == ("2020-01–2020-03", 2017)
+    assert (mean["Period"], mean["Basår"]) == ("2020-01–2020-03", 2017)
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(client.get(f"{url}.pdf?baseline=2017").content)
     text = subprocess.run(

@@ -55,49 +55,72 @@ def test_the_workbook_has_one_sheet_per_part(xlsx):
     ]  # fmt: skip
 
 
+CARE = {"all": "Alla vårdformer", "somatic": "Somatisk vård", "psychiatric": "Psykiatrisk vård"}
+
+
 def test_the_indicator_sheet_matches_the_indicator_table(xlsx, frame):
-    rows = {row["indicator"]: row for row in _sheet(xlsx, "Indikatorer")}
-    assert list(rows) == list(INDICATORS)
+    sheet = _sheet(xlsx, "Indikatorer")
+    assert len(sheet) == len(INDICATORS)
+    rows = dict(zip(INDICATORS, sheet, strict=True))  # in the definitions' order, by title
+    assert rows["episodes"]["Indikator"] == "Antal vårdtillfällen"
     table = indicator_table(frame, months=[MONTH])
     summed = table.group_by("indicator", "care").agg(pl.col("numerator").sum())
     for indicator, care, numerator in summed.iter_rows():
-        assert rows[indicator][f"{care}_numerator"] == pytest.approx(numerator), (indicator, care)
-    assert rows["mean_ready_days"]["all_value"] == pytest.approx(19 / 5)
-    assert rows["mean_ready_days"]["psychiatric_value"] == pytest.approx(10)
-    assert rows["episodes"]["somatic_value"] == 4
+        cell = rows[indicator][f"{CARE[care]}: täljare"]
+        assert cell == pytest.approx(numerator), (indicator, care)
+    assert rows["mean_ready_days"]["Alla vårdformer: värde"] == pytest.approx(19 / 5)
+    assert rows["mean_ready_days"]["Psykiatrisk vård: värde"] == pytest.approx(10)
+    assert rows["episodes"]["Somatisk vård: värde"] == 4
+    assert rows["episodes"]["Enhet"] == "antal"
 
 
 def test_the_trend_sheet_is_the_year_to_the_month(xlsx):
     trend = _sheet(xlsx, "Trend")
-    assert (trend[0]["key"], trend[-1]["key"]) == ("2019-04", MONTH)
-    assert (trend[-2]["value"], trend[-1]["value"]) == (3, pytest.approx(3.8))
-    assert trend[-1]["threshold"] == 2
+    assert (trend[0]["Nyckel"], trend[-1]["Nyckel"]) == ("2019-04", MONTH)
+    assert (trend[-2]["Värde"], trend[-1]["Värde"]) == (3, pytest.approx(3.8))
+    assert trend[-1]["Gräns"] == 2
 
 
 def test_the_payment_sheet_is_the_engine_s_invoice_basis(xlsx, frame):
     expected = compute_payment(frame, load_rulebook("dalarna-2020"), months=[MONTH]).invoices()
     rows = _sheet(xlsx, "Betalning")
-    assert [(r["municipality"], r["amount_sek"]) for r in rows] == [
+    assert [(r["Kommunkod"], r["Belopp (kr)"]) for r in rows] == [
         (i.municipality, i.amount_sek) for i in expected
     ]
     # F3 is over seven days and billed alone for its days beyond three (Dalarna §11).
-    assert next(r for r in rows if r["municipality"] == "2080")["amount_sek"] > 0
+    falun = next(r for r in rows if r["Kommunkod"] == "2080")
+    assert falun["Belopp (kr)"] > 0
+    assert (falun["Kommun"], falun["Grupp"], falun["Betalningsansvar"]) == (
+        "Falun",
+        "alla vårdformer",
+        "ja",
+    )
 
 
 def test_the_comparison_runs_every_shipped_rulebook(xlsx, frame):
     rows = _sheet(xlsx, "Jämförelse")
-    ids = [r.id for r in available_rulebooks()]
-    assert set(rows[0]) == {"kommun", "municipality", "month", *ids}
-    assert {"Falun", "Summa"} <= {r["kommun"] for r in rows}  # names, not only codes
+    names = [r.title for r in available_rulebooks()]  # rulebooks by name, not by id
+    names = [
+        n.replace("the law's own payment liability", "lagens eget betalningsansvar") for n in names
+    ]
+    assert set(rows[0]) == {"Kommun", "Kommunkod", "Månad", *names}
+    assert {"Falun", "Summa"} <= {r["Kommun"] for r in rows}  # names, not only codes
     stockholm = compute_payment(frame, load_rulebook("stockholm-2020"), months=[MONTH])
     total = stockholm.invoice_frame["amount_sek"].sum()
-    assert rows[-1]["municipality"] == "total" and rows[-1]["stockholm-2020"] == total
+    title = load_rulebook("stockholm-2020").title
+    assert rows[-1]["Kommun"] == "Summa" and rows[-1][title] == total
+    books = {r["Id"]: r["Regelverk"] for r in _sheet(xlsx, "Regelverk")}
+    assert books["law-2017-612"] == "Lag (2017:612), 5 kap.: lagens eget betalningsansvar"
 
 
 def test_the_pdf_carries_the_same_numbers(pdf_text, frame):
     assert "Månadsrapport" in pdf_text
     assert "3,80" in pdf_text  # mean ready days, all care, the region's March
     assert "Falun" in pdf_text  # the payment part names municipalities, not codes
+    assert "alla vårdformer" in pdf_text and " all " not in pdf_text
+    assert "Stockholms län: regional överenskommelse 2018–2019: gäller inte" in pdf_text
+    assert "Region Stockholm:" in pdf_text  # rulebooks by name (the column's name wraps)
+    assert "stockholm-2020" not in pdf_text
     amounts = compute_payment(frame, load_rulebook("dalarna-2020"), months=[MONTH]).invoices()
     for invoice in amounts:
         assert sek(invoice.amount_sek) in pdf_text
@@ -118,8 +141,8 @@ def test_a_municipality_gets_its_own_report(client, login, analyst_a, falun, epi
     workbook = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/followup/report/{falun.pk}/{MONTH}.xlsx").content)
     )
-    assert {r["municipality"] for r in _sheet(workbook, "Betalning")} == {"2080"}
-    assert [r["key"] for r in _sheet(workbook, "Rangordning")] == ["2080"]
+    assert {r["Kommunkod"] for r in _sheet(workbook, "Betalning")} == {"2080"}
+    assert [r["Nyckel"] for r in _sheet(workbook, "Rangordning")] == ["2080"]
 
 
 @pytest.mark.parametrize("path", ["2020-13.pdf", "2020-03.docx", "9999-12.pdf", "0001-01.xlsx"])

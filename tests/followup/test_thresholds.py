@@ -128,5 +128,5 @@ def test_the_report_s_trend_has_the_county_average_too(client, login, solna_anal
     solna = solna_analyst.organisation
     content = client.get(f"/followup/report/{solna.pk}/2020-12.xlsx").content
     header, *rows = openpyxl.load_workbook(io.BytesIO(content))["Trend"].iter_rows(values_only=True)
-    threshold = {row[0]: row[header.index("threshold")] for row in rows}
+    threshold = {row[0]: row[header.index("Gräns")] for row in rows}
     assert (threshold["2020-10"], threshold["2020-11"], threshold["2020-12"]) == (2, 1.75, 1.75)

@@ -28,6 +28,7 @@ from utskrivning.followup.services import (
     dashboard_of,
 )
 from utskrivning.lib import months as month_texts
+from utskrivning.lib.groups import rulebook_name
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.tables import compare_frame
 
@@ -58,6 +59,11 @@ class MonthlyReport:
     @property
     def rulebook(self) -> Rulebook | None:
         return self.dashboard.rulebook
+
+    @property
+    def rulebook_names(self) -> dict[str, str]:
+        """Each compared rulebook's name (its title, in the reader's language) by its id."""
+        return {run.rulebook.id: rulebook_name(run.rulebook.title) for run in self.runs}
 
 
 def _codes(scope: Scope) -> set[str]:

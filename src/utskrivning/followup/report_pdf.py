@@ -27,6 +27,7 @@ from utskrivning.followup.charts import Chart
 from utskrivning.followup.filters import CARE_LABELS, Care
 from utskrivning.followup.formatting import change, difference, shown
 from utskrivning.followup.report import MonthlyReport
+from utskrivning.lib.groups import group_text
 from utskrivning.tables import days, sek
 
 BLUE, RED, GREY = colors.HexColor("#1f4e79"), colors.HexColor("#b00020"), colors.HexColor("#666666")
@@ -111,7 +112,8 @@ def _payment(report: MonthlyReport) -> Flowable:
              _("Amount (SEK)")]]  # fmt: skip
     for i in report.invoices:
         rows.append(
-            [municipality_name(i.municipality), i.group, str(i.counted_episodes), str(i.ready_days),
+            [municipality_name(i.municipality), group_text(i.group), str(i.counted_episodes),
+             str(i.ready_days),
              days(i.average_days), days(i.threshold_days), _("yes") if i.liable else _("no"),
              days(i.billable_days), sek(i.amount_sek)]
         )  # fmt: skip
@@ -123,7 +125,12 @@ def _payment(report: MonthlyReport) -> Flowable:
 def _comparison(report: MonthlyReport) -> Flowable:
     frame = report.comparison
     ids = [c for c in frame.columns if c not in ("municipality", "month")]
-    rows = [[pgettext("ranking", "Municipality"), *ids]]
+    small = getSampleStyleSheet()["Normal"].clone("rulebook", fontSize=7, leading=8)
+    names = report.rulebook_names
+    # A rulebook's name is long: its cell wraps (a Paragraph), the figures stay on one line.
+    rows: list[list[object]] = [
+        [pgettext("ranking", "Municipality"), *(Paragraph(pdf_text(names[i]), small) for i in ids)]
+    ]
     for row in frame.iter_rows(named=True):
         code = row["municipality"]
         name = _("Total") if code == "total" else municipality_name(code)
@@ -217,7 +224,8 @@ def report_pdf(report: MonthlyReport) -> bytes:
     for run in report.runs:
         if run.error or not run.in_force:
             note = run.error or _("not in force this month")
-            story.append(Paragraph(pdf_text(f"{run.rulebook.id}: {note}"), styles["Normal"]))
+            name = report.rulebook_names[run.rulebook.id]
+            story.append(Paragraph(pdf_text(f"{name}: {note}"), styles["Normal"]))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=landscape(A4), title=title).build(story)
     return out.getvalue()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop, pgettext
 
 from utskrivning.domain.payment import explain, reasons
 from utskrivning.domain.payment.reasons import Basis
+from utskrivning.lib.groups import group_text
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.payment.document import DocumentLine, LineKind
 
@@ -67,13 +68,7 @@ def line_reason(reason: str, moved_by: str, moved_days: int) -> str:
     return "; ".join(part for part in (reason_text(reason), moved) if part)
 
 
-# The rulebooks' care-type groups and counting rules, and the bases, as the explanation names them.
-_GROUPS = {
-    "all": gettext_noop("all care types"),
-    "somatic": gettext_noop("somatic care"),
-    "psychiatric": gettext_noop("psychiatric care"),
-    "geriatric": gettext_noop("geriatric care"),
-}
+# The rulebooks' counting rules and the bases, as the explanation names them.
 _BASES = {
     Basis.AVERAGE: gettext_noop("average"),
     Basis.INDIVIDUAL: gettext_noop("individual"),
@@ -85,11 +80,6 @@ _CARE_TYPES = {
     "geriatric": gettext_noop("Geriatric"),
     "psychiatric": gettext_noop("Psychiatric"),
 }
-
-
-def group_text(name: str) -> str:
-    """A rulebook group's name in the reader's language ("all" → "alla vårdformer")."""
-    return _(_GROUPS[name]) if name in _GROUPS else name
 
 
 def explanation_step(step: str) -> str:
