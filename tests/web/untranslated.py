@@ -119,8 +119,9 @@ def untranslated(html: str) -> list[str]:
     found = []
     for text in visible_text(html):
         hits = _phrases().findall(text)
-        # An identifier (a rulebook's field, day_rate_2026) is a name, not English prose.
-        prose = re.sub(r"\w*_\w*", "", text)
+        # An identifier (a rulebook's field, day_rate_2026, an episode's hex id 4be3…) is a name,
+        # not English prose.
+        prose = re.sub(r"\w*(?:_|[0-9])\w*", "", text)
         words = [w for w in _WORD.findall(prose) if w.lower() in ENGLISH_WORDS and w not in SHARED]
         if hits or words:
             found.append(f"{text!r}: {', '.join(hits[:3] + words[:5])}")
