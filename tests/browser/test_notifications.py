@@ -89,7 +89,8 @@ def smtp():
 
 
 @pytest.fixture
-def receiver(cast):
+def receiver(cast, settings):
+    settings.WEBHOOK_PRIVATE_ADDRESSES = True  # the receiver is on loopback, on purpose
     server = Receiver()
     server.start()
     server.secret = webhook_register(
