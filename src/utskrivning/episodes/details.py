@@ -16,7 +16,8 @@ MAX_TITLE = 100
 MAX_LINK = 500
 # +46 70-123 45 67, 023-49 00 00, (023) 490000: ASCII digits with spaces, dashes, brackets.
 PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,23}", re.ASCII)
-LINK = re.compile(r"https://[^\s/?#]+[^\s]*", re.ASCII)
+# Printable ASCII only (`[!-~]`): no NUL for jsonb, no surrogate, no RTL override to disguise it.
+LINK = re.compile(r"https://(?:(?![/?#])[!-~])+[!-~]*")
 NO_NAME = "Give the named care contact's name."
 BAD_PHONE = "Give a phone number in the digits 0-9 (spaces, dashes and a leading + allowed)."
 BAD_LINK = "Give the video link as an https:// address."
