@@ -7,10 +7,14 @@ of, which no catalogue holds when a text bypasses translation altogether ("Still
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+
+import openpyxl
 
 import utskrivning
 
@@ -116,8 +120,30 @@ def _phrases() -> re.Pattern[str]:
 
 def untranslated(html: str) -> list[str]:
     """Each piece of the page's text that is English: the msgid found, or the English words."""
+    return untranslated_texts(visible_text(html))
+
+
+def file_texts(content: bytes, suffix: str) -> list[str]:
+    """The text a downloaded file shows: a workbook's text cells, a PDF's lines."""
+    if suffix == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+        return [
+            cell
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if isinstance(cell, str) and cell.strip()
+        ]
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def untranslated_texts(texts: list[str]) -> list[str]:
+    """Each of `texts` that is English: the msgid found, or the English words."""
     found = []
-    for text in visible_text(html):
+    for text in texts:
         hits = _phrases().findall(text)
         # An identifier (a rulebook's field, day_rate_2026, an episode's hex id 4be3…) is a name,
         # not English prose.
