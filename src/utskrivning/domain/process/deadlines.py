@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from utskrivning.domain.calendar import STOCKHOLM, is_working_day, to_local_naive
 from utskrivning.domain.process.facts import EpisodeFacts
@@ -67,7 +68,14 @@ def acknowledgement_due(sent_at: datetime) -> datetime:
     """ASSUMPTION: no seed sets a time for the receipt (kvittens); we ask for it by the end of the
     next working day, so a Friday message is due on Monday and a holiday does not count.
     """
-    day = _local_date(sent_at) + timedelta(days=1)
+    return _end_of_next_working_day(_local_date(sent_at))
+
+
+@lru_cache(maxsize=4096)
+def _end_of_next_working_day(sent: date) -> datetime:
+    """By the day a message was sent: every write folds every message's deadline again (an
+    episode's facts hold its messages), and an episode's messages share few days."""
+    day = sent + timedelta(days=1)
     while not is_working_day(day):
         day += timedelta(days=1)
     return _end_of_local_day(day)
