@@ -3,7 +3,10 @@
 PostgreSQL refuses NUL in text and a lone surrogate cannot be encoded as UTF-8, so either gave a
 500 on one database and was stored on the other; a length unchecked in code is enforced by
 PostgreSQL's `varchar(n)` (a 500 again) and by SQLite not at all. So each service checks its text
-here, the same on both, and refuses it naming the field.
+here, the same on both, and refuses it naming the field. The bidirectional embeddings, overrides
+and isolates count as control characters: one in a note or a name turns the rest of its line
+around on every screen showing it, so the text reads as another than it is; right-to-left letters
+need none of them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ MAX_ADDRESS = 300
 MAX_NOTE = 4000  # a deviation, a dispute, an answer: a paragraph, not a document
 
 _LINE_BREAKS = frozenset("\t\n\r")
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:
@@ -25,7 +29,8 @@ def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str
         code = ord(char)
         if 0xD800 <= code <= 0xDFFF:
             return "contains an invalid character (a lone surrogate)."
-        if (code < 0x20 or 0x7F <= code < 0xA0) and not (multiline and char in _LINE_BREAKS):
+        control = code < 0x20 or 0x7F <= code < 0xA0 or char in _DIRECTION_CONTROLS
+        if control and not (multiline and char in _LINE_BREAKS):
             return f"contains a control character (U+{code:04X})."
     return None
 
