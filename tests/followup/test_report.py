@@ -149,3 +149,15 @@ def test_a_municipality_gets_its_own_report(client, login, analyst_a, falun, epi
 def test_a_bad_month_or_format_is_not_found(client, login, region_finance, region, path):
     login(region_finance)
     assert client.get(f"/followup/report/{region.pk}/{path}").status_code == 404
+
+
+def test_a_chart_s_ticks_have_a_decimal_comma_in_swedish():
+    from django.utils import translation
+
+    from utskrivning.followup.charts import bar_chart
+    from utskrivning.followup.figures import Figure
+
+    figures = [Figure(key="2080", label="Falun", value=12.0), Figure("2081", "Borlänge", 2.0)]
+    with translation.override("sv"):
+        ticks = [t.label for t in bar_chart("ranking", figures).ticks]
+    assert "2,5" in ticks and "2.5" not in ticks, ticks

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
 
 from utskrivning.followup.figures import Figure
 
@@ -73,7 +76,8 @@ def _scale(values: list[float], *, whole: bool = False) -> tuple[float, list[flo
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    """A tick's number as the reader writes it: "2,5" in Swedish, on the page and the PDF."""
+    return number_format(Decimal(f"{value:g}"))
 
 
 def trend_chart(figures: list[Figure], *, height: int = 280) -> Chart:
