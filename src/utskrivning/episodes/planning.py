@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from utskrivning.domain.identity import PersonalNumber
-from utskrivning.domain.process import EpisodeFacts
+from utskrivning.domain.process import EpisodeFacts, without_faults
 from utskrivning.episodes.models import Episode
 
 
@@ -18,6 +18,7 @@ def _name(organisation: Any) -> str | None:
 
 def planning_record(*, episode: Episode, facts: EpisodeFacts, today: date) -> dict[str, Any]:
     """Read with the row's related organisations (`episodes_visible_to` selects them)."""
+    facts = without_faults(facts)
     number = PersonalNumber(episode.patient.personal_number)
     return {
         "patient": {

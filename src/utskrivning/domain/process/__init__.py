@@ -3,7 +3,13 @@
 The Django service keeps the events; this package decides which may happen and what they imply.
 """
 
-from utskrivning.domain.process.clock import SERVICE_TIMED, readable, step_time, stored_faults
+from utskrivning.domain.process.clock import (
+    SERVICE_TIMED,
+    readable,
+    step_time,
+    stored_faults,
+    without_faults,
+)
 from utskrivning.domain.process.deadlines import (
     Deadline,
     DeadlineKind,
@@ -89,4 +95,5 @@ __all__ = [
     "state_of",
     "step_time",
     "stored_faults",
+    "without_faults",
 ]

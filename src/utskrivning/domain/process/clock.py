@@ -23,6 +23,7 @@ rather than fail on it; an administrator then voids the wrong event (`episodes.p
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
 
 from utskrivning.domain.calendar import to_local_naive
@@ -137,3 +138,10 @@ def stored_faults(facts: EpisodeFacts) -> tuple[str, ...]:
     ):
         faults.append("messages")
     return tuple(faults)
+
+
+def without_faults(facts: EpisodeFacts) -> EpisodeFacts:
+    """The facts with what `stored_faults` names left at its default: a record shown beside the
+    reported fault still says everything else (a time in year 9999 has no local date to write)."""
+    defaults = {f.name: f.default for f in fields(EpisodeFacts)}
+    return replace(facts, **{name: defaults[name] for name in stored_faults(facts)})
