@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.process.facts import EpisodeFacts, Event, TransitionError
@@ -143,5 +144,5 @@ def stored_faults(facts: EpisodeFacts) -> tuple[str, ...]:
 def without_faults(facts: EpisodeFacts) -> EpisodeFacts:
     """The facts with what `stored_faults` names left at its default: a record shown beside the
     reported fault still says everything else (a time in year 9999 has no local date to write)."""
-    defaults = {f.name: f.default for f in fields(EpisodeFacts)}
+    defaults: dict[str, Any] = {f.name: f.default for f in fields(EpisodeFacts)}
     return replace(facts, **{name: defaults[name] for name in stored_faults(facts)})
