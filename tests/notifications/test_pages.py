@@ -153,3 +153,18 @@ def test_a_role_that_reads_no_patients_gets_no_counter_linking_to_them(cast, cli
     assert "/notifications/counter/" not in page and "Webhooks och e-postlådor" in page
     logged_in(client, cast.officer_a)
     assert "/notifications/counter/" in client.get("/notifications/settings/").content.decode()
+
+
+def test_polling_the_counter_does_not_keep_an_unattended_session_alive(cast, client):
+    from django.contrib.sessions.models import Session
+
+    logged_in(client, cast.officer_a)
+    client.get("/notifications/settings/")
+    key = client.session.session_key
+    expires = Session.objects.get(session_key=key).expire_date
+    for _ in range(3):
+        answer = client.get("/notifications/counter/")
+        assert answer.status_code == 200 and "sessionid" not in answer.cookies
+    assert Session.objects.get(session_key=key).expire_date == expires
+    client.get("/notifications/settings/")  # the person's own request extends it
+    assert Session.objects.get(session_key=key).expire_date > expires

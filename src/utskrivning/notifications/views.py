@@ -30,7 +30,9 @@ CHANGED = "notices-changed"
 @require_GET
 def counter(request: HttpRequest) -> HttpResponse:
     """The header's counter, polled by every open page: counts only, no patient data. When the
-    newest notice is newer than the one the page knew, the answer tells htmx so (HX-Trigger)."""
+    newest notice is newer than the one the page knew, the answer tells htmx so (HX-Trigger).
+    A poll is not the person at work: it leaves the session's idle timeout running."""
+    request.polled = True  # type: ignore[attr-defined]
     subscription = subscription_of(request.membership)  # type: ignore[attr-defined]
     counts = notice_counts(subscription=subscription, now=timezone.now())
     known = request.GET.get("known", "")[:40]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -41,6 +42,17 @@ def _policy() -> str:
     return policy.replace(
         "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
     )
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a request a page makes by itself (the header's counter, polled every
+    few seconds) does not extend the session: 30 minutes without a person's own request still
+    ends it on an unattended screen (SESSION_SAVE_EVERY_REQUEST would save it on every poll)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(request, "polled", False) and not request.session.modified:
+            return response
+        return super().process_response(request, response)
 
 
 class SwedishFirstMiddleware:
