@@ -57,3 +57,13 @@ def test_forms_render_as_designsystemet_fields(client):
     assert re.search(r'<label [^>]*class="ds-label"[^>]*>Användarnamn</label>', page)
     [username] = re.findall(r'<input [^>]*name="username"[^>]*>', page)
     assert 'class="ds-input"' in username
+
+
+@pytest.mark.django_db
+def test_the_navigation_marks_the_section_the_page_is_in(client, login, region_finance):
+    login(region_finance)
+    page = client.get("/invoices/").text
+    assert '<a href="/invoices/" aria-current="page">Fakturaunderlag</a>' in page
+    assert '<a href="/deviations/">Avvikelser</a>' in page
+    assert 'class="ds-skip-link" href="#main">Hoppa till innehållet</a>' in page
+    assert '<main id="main" tabindex="-1">' in page

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.organisations.models import Membership
@@ -24,6 +27,17 @@ def current_membership_tag(context: dict[str, Any]) -> Membership | None:
         return context["membership"]
     request = context.get("request")
     return current_membership(request) if request is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context: dict[str, Any], url_name: str, text: str) -> str:
+    """A navigation link, marked `aria-current="page"` on its own section's pages (the
+    worklist's section is its own page only: "/" begins every address)."""
+    url = reverse(url_name)
+    path = context["request"].path
+    current = path == url or (url != "/" and path.startswith(url))
+    marker = mark_safe(' aria-current="page"') if current else ""
+    return format_html('<a href="{}"{}>{}</a>', url, marker, text)
 
 
 @register.filter
