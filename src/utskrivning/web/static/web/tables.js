@@ -12,6 +12,9 @@ function labelCells(root) {
       }
     });
     table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach(function (row) {
+      if (row.cells.length === 1) {
+        return; // a row of its own, such as "None.", needs no heading
+      }
       let column = 0;
       Array.from(row.cells).forEach(function (cell) {
         if (!cell.hasAttribute("data-label") && headings[column]) {
