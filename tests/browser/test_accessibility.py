@@ -121,9 +121,12 @@ class Walk:
             page.screenshot(path=f"{SHOTS}/{self.name}-{slug}-{self.width}.png", full_page=True)
 
     def nav_links(self) -> list[str]:
+        """The header's links: the navigation, what is new, the notification settings."""
         self.page.goto("/accounts/organisation/")  # every role may open it; "/" is the worklist
-        links = self.page.locator("nav.site-nav a").evaluate_all("as => as.map(a => a.pathname)")
-        return [link for link in links if not link.startswith("/admin/")]
+        links = self.page.locator("nav.site-nav a, header .account a").evaluate_all(
+            "as => as.map(a => a.pathname)"
+        )
+        return [link for link in dict.fromkeys(links) if not link.startswith("/admin/")]
 
     def close(self) -> None:
         self.context.close()
