@@ -25,6 +25,7 @@ from utskrivning.episodes.models import Episode, Note, NoteReceipt, NoteRecipien
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import recipient
 from utskrivning.lib.errors import NotVisibleError
+from utskrivning.lib.paging import Page
 from utskrivning.lib.text import MAX_NOTE, checked_text
 from utskrivning.organisations.models import Membership, Organisation
 from utskrivning.organisations.parties import party_of
@@ -147,15 +148,19 @@ def note_mark_read(*, note: Note, membership: Membership) -> NoteReceipt:
     return receipt
 
 
-def episode_notes(*, episode: Episode, note_id: int | None = None) -> list[Note]:
-    """The episode's notes (or the one `note_id`) with their recipients and receipts, oldest
-    first; the caller audits the read (the episode page's or the API's entry)."""
+def episode_notes(
+    *, episode: Episode, note_id: int | None = None, page: Page | None = None
+) -> list[Note]:
+    """The episode's notes (or the one `note_id`, or a `page` of them) with their recipients and
+    receipts, oldest first; the caller audits the read (the episode page's or the API's entry)."""
     recipients = NoteRecipient.objects.select_related(
         "organisation", "receipt", "receipt__user", "receipt__organisation"
     )
     notes = Note.objects.filter(episode=episode)
     if note_id is not None:
         notes = notes.filter(pk=note_id)
+    if page is not None:
+        notes = notes.order_by("sent_at", "id")[page.offset : page.offset + page.limit]
     return list(
         notes.select_related("author", "organisation", "event").prefetch_related(
             Prefetch("recipients", queryset=recipients)

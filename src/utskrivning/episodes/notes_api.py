@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from utskrivning.api.auth import AUTH, membership_of
@@ -17,6 +17,7 @@ from utskrivning.episodes.models import Episode, Note
 from utskrivning.episodes.notes import episode_notes, note_mark_read, note_send, unread_notes
 from utskrivning.episodes.selectors import audit_reads
 from utskrivning.lib.errors import NotVisibleError
+from utskrivning.lib.paging import Paged, page_of
 
 router = Router(tags=["notes"], auth=AUTH)
 
@@ -101,14 +102,27 @@ def unread(request: HttpRequest) -> list[dict[str, int]]:
     return [{"episode_id": pk, "unread": n} for pk, n in sorted(counts.items())]
 
 
-@router.get("/{int:pk}/notes", response=list[NoteOut], summary="The episode's notes")
-def notes(request: HttpRequest, pk: PathId) -> list[dict[str, Any]]:
+@router.get("/{int:pk}/notes", response=list[NoteOut], summary="The episode's notes, a page")
+def notes(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: PathId,
+    page: str | None = None,
+    limit: str | None = None,
+) -> list[dict[str, Any]]:
+    """Oldest first, `limit` (1–500, default 50) of page `page`; `X-Total-Count` counts them
+    and `Link` names the next and previous pages."""
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
+    chosen = page_of(page=page, limit=limit)
+    paged = Paged(page=chosen, total=Note.objects.filter(episode=episode).count())
     audit_reads(
         [episode], actor=membership.user, organisation=membership.organisation, purpose="notes"
     )
-    return [note_out(n) for n in episode_notes(episode=episode)]
+    response["X-Total-Count"] = str(paged.total)
+    if links := paged.link_header(request.path):
+        response["Link"] = links
+    return [note_out(n) for n in episode_notes(episode=episode, page=chosen)]
 
 
 @router.post("/{int:pk}/notes", response={201: NoteOut}, summary="Write a note to other parties")
