@@ -121,3 +121,13 @@ def test_the_run_s_own_notes_are_said_in_swedish():
     assert assumption_text(rate) == (
         "dygnskostnaden 8200,50 kr sattes för den här körningen (--day-rate)"
     )
+
+
+def test_every_shipped_rulebook_is_named_in_swedish():
+    """The titles the pages, PDFs and workbooks show: the law's English one translated."""
+    from utskrivning.domain.rulebooks import available_rulebooks
+    from utskrivning.lib.groups import rulebook_name
+
+    names = {r.id: rulebook_name(r.title) for r in available_rulebooks()}
+    assert names["law-2017-612"] == "Lag (2017:612), 5 kap.: lagens eget betalningsansvar"
+    assert not any("the " in name for name in names.values()), names

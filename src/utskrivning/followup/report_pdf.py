@@ -27,7 +27,7 @@ from utskrivning.followup.charts import Chart
 from utskrivning.followup.filters import CARE_LABELS, Care
 from utskrivning.followup.formatting import change, difference, shown
 from utskrivning.followup.report import MonthlyReport
-from utskrivning.lib.groups import group_text
+from utskrivning.lib.groups import group_text, rulebook_name
 from utskrivning.tables import days, sek
 
 BLUE, RED, GREY = colors.HexColor("#1f4e79"), colors.HexColor("#b00020"), colors.HexColor("#666666")
@@ -200,7 +200,7 @@ def report_pdf(report: MonthlyReport) -> bytes:
         "month": report.month,
     }
     board = report.dashboard
-    rulebook = pdf_text(report.rulebook.title) if report.rulebook else "–"
+    rulebook = pdf_text(rulebook_name(report.rulebook.title)) if report.rulebook else "–"
     story: list[Flowable] = [
         Paragraph(title, styles["Title"]),
         Paragraph(

@@ -18,6 +18,7 @@ from django.utils import translation
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.documents import safe_cell, xlsx_workbook
+from utskrivning.lib.groups import rulebook_name
 from utskrivning.lib.http import XLSX, attachment
 from utskrivning.organisations.models import Organisation
 from utskrivning.payment.closed_months import MonthDocument, month_document
@@ -169,7 +170,8 @@ def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io
     facts = [
         ["Avsändare", document.sender], ["Mottagare", f"{document.recipient} ({document.code})"],
         ["Period", f"{document.first_day} – {document.last_day}"],
-        ["Regelverk", f"{document.rulebook_title} ({document.rulebook_id})"],
+        ["Regelverk", f"{_swedish(rulebook_name, document.rulebook_title)} "
+                      f"({document.rulebook_id})"],
         ["Regelverkets version", document.rulebook_version],
         ["Status", f"Fastställt {_local(approval.approved_at)} av "
                    f"{approval.approved_by.get_username()}" if approval else "Ej fastställt"],

@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from utskrivning.domain.documents import PDF_CELL_LIMIT, PDF_TEXT_LIMIT, pdf_text
+from utskrivning.lib.groups import rulebook_name
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.payment.closed_months import MonthDocument
 from utskrivning.payment.document import DocumentLine, InvoiceDocument, LineKind
@@ -137,7 +138,7 @@ def _header(document: InvoiceDocument, shown: MonthDocument, printed: datetime) 
         (_("From"), document.sender),
         (_("To"), f"{document.recipient} ({document.code})"),
         (_("Period"), f"{document.first_day.isoformat()} – {document.last_day.isoformat()}"),
-        (_("Rulebook"), f"{document.rulebook_title} ({document.rulebook_id}, "
+        (_("Rulebook"), f"{rulebook_name(document.rulebook_title)} ({document.rulebook_id}, "
                         f"{_('version')} {document.rulebook_version})"),
         (_("Status"), status),
         (_("Printed"), f"{printed:%Y-%m-%d %H:%M}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from utskrivning.followup import formatting
+from utskrivning.lib.groups import rulebook_name
 
 register = template.Library()
 
@@ -33,3 +34,9 @@ def change(verdict: str | None) -> str:
 def points(line: tuple[tuple[float, float], ...]) -> str:
     """An SVG `points` attribute, never localised (a decimal comma would break it)."""
     return " ".join(f"{formatting.plain(x)},{formatting.plain(y)}" for x, y in line)
+
+
+@register.filter(name="rulebook_name")
+def rulebook_name_filter(title: str) -> str:
+    """A rulebook's title in the reader's language."""
+    return rulebook_name(title)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from utskrivning.lib.groups import rulebook_name
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.permissions import Action, can
@@ -102,3 +103,9 @@ def invoice_reason(text: str) -> str:
 def refusal(text: str) -> str:
     """A refusal of the domain or a service (an import row's reason) in the reader's language."""
     return refusal_text(text)
+
+
+@register.filter(name="rulebook_name")
+def rulebook_name_filter(title: str) -> str:
+    """A rulebook's title in the reader's language."""
+    return rulebook_name(title)
