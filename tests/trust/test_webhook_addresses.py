@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from notifications.conftest import ADMITTED, H, administrator, declare_ready, drain, receiver
+from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.notifications.models import Webhook, WebhookDelivery
 from utskrivning.notifications.webhooks import deliveries_send
 
@@ -99,3 +100,17 @@ def test_a_name_resolving_to_loopback_is_refused_at_delivery(
     assert deliveries_send() == (0, 2)
     assert not receiver.events
     assert all("private" in d.last_error for d in WebhookDelivery.objects.all())
+
+
+def test_patient_data_refused_at_delivery_is_not_audited_as_sent(cast, administrator, settings):
+    """The audit says patient data went out only when the address was judged fit to send to."""
+    name = socket.gethostname()
+    settings.WEBHOOK_PRIVATE_ADDRESSES = False
+    Webhook.objects.create(
+        organisation=cast.municipality_a, url=f"https://{name}:9/", patient_data=True
+    )
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    drain(ADMITTED + 3 * H)
+    assert deliveries_send() == (0, 1)
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT, obj_type="webhook").exists()

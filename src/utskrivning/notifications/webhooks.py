@@ -175,17 +175,22 @@ def payload(notice: Notice, *, patient_data: bool) -> dict[str, Any]:
     return body
 
 
+def _judged(host: str, port: int | None) -> list[str]:
+    """The addresses `host` resolves to; OSError if one is internal and that is not allowed."""
+    found = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if not settings.WEBHOOK_PRIVATE_ADDRESSES and any(_internal(a) for a in found):
+        raise OSError(f"{host} resolves to a private, loopback or link-local address")
+    return found
+
+
 def _connect(
     address: tuple[str, int], timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, *args: Any
 ) -> socket.socket:
     """`socket.create_connection` to an address judged public, unless private ones are allowed:
     the one resolution is both the one checked and the one connected to."""
     host, port = address
-    found = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
-    if not settings.WEBHOOK_PRIVATE_ADDRESSES and any(_internal(a) for a in found):
-        raise OSError(f"{host} resolves to a private, loopback or link-local address")
     error: OSError | None = None
-    for resolved in found:
+    for resolved in _judged(host, port):
         try:
             return socket.create_connection((resolved, port), timeout, *args)
         except OSError as refused:
@@ -246,6 +251,7 @@ def post(webhook: Webhook, notice: Notice, now: datetime) -> int:
         },
     )
     if sends_patient and notice.episode is not None:
+        _judged(urlsplit(webhook.url).hostname or "", None)  # refused: nothing was sent
         _audit_sent(webhook, notice)
     try:
         with _opener.open(request, timeout=TIMEOUT) as answer:
