@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from utskrivning.episodes.models import Note
+from utskrivning.episodes.models import Episode, Note
 from utskrivning.episodes.notes import note_mark_read, note_send
 from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.sessions import membership_required
@@ -32,16 +35,8 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
             parties=form.cleaned_data["parties"],
         ),
     )
-    if sent and not is_htmx(request):
-        messages.success(request, _("The note was sent."))
-        return redirect("web:episode", pk=pk)
-    extra = (
-        {"done": _("The note was sent.")}
-        if sent
-        else {"note_form": form, "error": _("The note was not sent.")}
-    )
-    context = episode_context(request, episode, **extra)
-    return render(request, "web/episode.html", context, status=refused_status(request, form))
+    refused = {"note_form": form, "error": _("The note was not sent.")}
+    return _answer(request, episode, form, bool(sent), _("The note was sent."), refused)
 
 
 @membership_required
@@ -54,13 +49,24 @@ def read(request: HttpRequest, pk: int, note_id: int) -> HttpResponse:
         raise Http404
     form = AsciiDigitsForm(request.POST)
     read = attempt(form, lambda: note_mark_read(note=note, membership=membership))
-    if read and not is_htmx(request):
-        messages.success(request, _("The note is marked as read."))
-        return redirect("web:episode", pk=pk)
-    extra = (
-        {"done": _("The note is marked as read.")}
-        if read
-        else {"error": " ".join(str(e) for e in form.non_field_errors())}
+    refused = {"error": " ".join(str(e) for e in form.non_field_errors())}
+    return _answer(
+        request, episode, form, read is not None, _("The note is marked as read."), refused
     )
+
+
+def _answer(
+    request: HttpRequest,
+    episode: Episode,
+    form: forms.Form,
+    done: bool,
+    said: str,
+    refused: dict[str, Any],
+) -> HttpResponse:
+    """A plain post goes back to the page with `said` as a message; htmx gets the page with it."""
+    if done and not is_htmx(request):
+        messages.success(request, said)
+        return redirect("web:episode", pk=episode.pk)
+    extra = {"done": said} if done else refused
     context = episode_context(request, episode, **extra)
     return render(request, "web/episode.html", context, status=refused_status(request, form))
