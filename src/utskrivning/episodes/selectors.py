@@ -195,10 +195,11 @@ def episode_detail(
     events, older = episode_timeline(episode=episode, before=before)
     facts = episode_facts_of(episode)
     unreadable = _unreadable_events(episode)
-    faults = (*stored_faults(facts), *(f"event {pk}" for pk in unreadable))
+    out_of_bounds = stored_faults(facts)
+    faults = (*out_of_bounds, *(f"event {pk}" for pk in unreadable))
     if faults:
         report_skipped(episode, faults, "episode page")
-    computed = not stored_faults(facts)
+    computed = not out_of_bounds
     return {
         "episode": episode,
         "facts": facts,
