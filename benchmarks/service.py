@@ -17,7 +17,8 @@ Also prints each read's query count.
 
     python benchmarks/service.py [--episodes 100000] [--in-progress 150] [--history 100]
                                  [--seconds 15] [--workers 4] [--threads 2] [--timeout 60]
-                                 [--pool THREADS] [--port 8765] [--refill]
+                                 [--pool THREADS] [--port 8765] [--database utskrivning_bench]
+                                 [--refill]
                                  [--scenarios trivial,worklist,…]
 """
 
@@ -28,6 +29,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -61,7 +63,7 @@ def _environment(args: argparse.Namespace) -> dict[str, str]:
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
     return {
-        "DATABASE_URL": f"{args.server}/{DATABASE}",
+        "DATABASE_URL": f"{args.server}/{args.database}",
         "UTSKRIVNING_DEBUG": "false",  # production settings: DEBUG would keep every query
         "SECRET_KEY": key_file.read_text(),
         "UTSKRIVNING_ALLOWED_HOSTS": "127.0.0.1",
@@ -76,17 +78,24 @@ def _environment(args: argparse.Namespace) -> dict[str, str]:
     }
 
 
-def _create_database(server: str, *, fresh: bool) -> None:
+def _database_name(name: str) -> str:
+    """It goes into CREATE/DROP DATABASE, which take no parameters: a plain identifier only."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise argparse.ArgumentTypeError(f"not a plain database name: {name!r}")
+    return name
+
+
+def _create_database(server: str, database: str, *, fresh: bool) -> None:
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
         if fresh:
-            connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
         ).fetchone()
         if not exists:
-            connection.execute(f"CREATE DATABASE {DATABASE}")
+            connection.execute(f"CREATE DATABASE {database}")
 
 
 def _setup_django(args: argparse.Namespace) -> None:
@@ -240,7 +249,7 @@ def _history(open_episodes: Any, *, history: int, now: datetime) -> None:
 
 def prepare(args: argparse.Namespace) -> dict[str, Any]:
     """The database filled (reused when it holds the same episodes), tokens and ids to drive."""
-    _create_database(args.server, fresh=args.refill)
+    _create_database(args.server, args.database, fresh=args.refill)
     _setup_django(args)
     from django.db import connection, connections
     from django.utils import timezone
@@ -255,7 +264,7 @@ def prepare(args: argparse.Namespace) -> dict[str, Any]:
     if count != args.episodes or EpisodeEvent.objects.count() < least:
         if count:
             connections.close_all()
-            _create_database(args.server, fresh=True)
+            _create_database(args.server, args.database, fresh=True)
             _setup_django(args)
         seed_demo_organisations()
         started = time.perf_counter()
@@ -546,6 +555,12 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--server", default=SERVER, help="PostgreSQL, without a database name")
+    parser.add_argument(
+        "--database",
+        default=DATABASE,
+        type=_database_name,
+        help="its own database, so that two benches on one machine do not share one",
+    )
     parser.add_argument("--refill", action="store_true", help="drop and fill the database anew")
     parser.add_argument(
         "--scenarios",
