@@ -89,3 +89,38 @@ def test_the_deviation_page_pages_its_list_keeping_the_filters(client, deviation
     assert page.status_code == 200
     assert page.content.decode().count('class="deviation"') == MANY - 50
     assert client.get("/deviations/", {"limit": "99999"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/episodes/deviations", "/api/deviations/episodes/{pk}"], ids=["all", "episode"]
+)
+def test_the_api_answers_the_deviations_a_page_at_a_time(client, deviations, notified, url):
+    """Unpaged, the list of every deviation on the caller's episodes grew without end."""
+    url = url.format(pk=notified.pk)
+    first = client.get(url, **auth(deviations.nurse))
+    assert first.status_code == 200, first.content[:300]
+    assert len(first.json()) == 50
+    assert first["X-Total-Count"] == str(MANY)
+    assert "page=2" in first["Link"]
+    second = client.get(url, {"page": "2"}, **auth(deviations.nurse)).json()
+    assert len({d["id"] for d in first.json()} | {d["id"] for d in second}) == MANY
+    refused = client.get(url, {"limit": "٥"}, **auth(deviations.nurse))
+    assert (refused.status_code, refused.json()["field"]) == (422, "limit")
+
+
+def test_the_unread_notes_come_a_page_at_a_time(client, cast):
+    from utskrivning.domain.process import Party
+    from utskrivning.episodes.notes import note_send
+
+    for number in ["200001010008", "200001020007", "200001030006"]:
+        episode = cast.admit(personal_number=number)
+        cast.notify(episode, episode.admitted_at)
+        note_send(episode=episode, membership=cast.nurse, text="Ring", parties={Party.MUNICIPALITY})
+    first = client.get("/api/episodes/notes/unread", {"limit": "2"}, **auth(cast.officer_a))
+    assert first.status_code == 200, first.content[:300]
+    assert len(first.json()) == 2 and first["X-Total-Count"] == "3"
+    second = client.get("/api/episodes/notes/unread", {"page": "2", "limit": "2"},
+                        **auth(cast.officer_a)).json()  # fmt: skip
+    assert len({row["episode_id"] for row in first.json() + second}) == 3
+    refused = client.get("/api/episodes/notes/unread", {"page": "0"}, **auth(cast.officer_a))
+    assert (refused.status_code, refused.json()["field"]) == (422, "page")

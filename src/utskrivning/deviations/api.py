@@ -25,7 +25,7 @@ from utskrivning.episodes.api import EpisodeId, Instant, visible_episode
 from utskrivning.episodes.models import Deviation, DeviationCategory, Episode
 from utskrivning.episodes.selectors import audit_reads
 from utskrivning.lib.months import MONTH_PATTERN
-from utskrivning.lib.paging import page_of
+from utskrivning.lib.paging import Paged, page_of, paged_headers
 
 router = Router(tags=["deviations"], auth=AUTH)
 # Reporting and listing live under /api/episodes/, where the API has always had them.
@@ -137,14 +137,22 @@ def _deviation(d: Deviation, episode: Episode) -> dict[str, object]:
 
 
 @router.get("/episodes/{int:pk}", response=list[DeviationOut], summary="One episode's deviations")
-def of_episode(request: HttpRequest, pk: EpisodeId) -> list[dict[str, object]]:
-    """The episode page's list, newest first, for whoever sees the episode; the read is audited
-    as the page's is."""
+def of_episode(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: EpisodeId,
+    page: str | None = None,
+    limit: str | None = None,
+) -> list[dict[str, object]]:
+    """The episode page's list, newest first, for whoever sees the episode, a page of `limit`
+    (1–500, default 50) with `X-Total-Count` and `Link`; the read is audited as the page's is."""
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
+    chosen = page_of(page=page, limit=limit)
     audit_reads([episode], actor=request.user, organisation=membership.organisation,
                 purpose="episode deviations")  # fmt: skip
-    return [_deviation(d, episode) for d in episode_deviations(episode=episode)]
+    paged_headers(response, Paged(page=chosen, total=episode.deviations.count()), request.path)
+    return [_deviation(d, episode) for d in episode_deviations(episode=episode, page=chosen)]
 
 
 @router.get("/followup.csv", summary="The follow-up's list as CSV, as the page downloads it")
@@ -167,10 +175,19 @@ def report_deviation(request: HttpRequest, pk: EpisodeId, body: DeviationIn) -> 
     return Status(201, {"id": deviation.pk, "category": deviation.category, "text": deviation.text})
 
 
-@episode_router.get("/deviations", summary="Deviations on the episodes the caller sees")
-def deviations(request: HttpRequest) -> list[dict[str, Any]]:
+@episode_router.get("/deviations", summary="Deviations on the episodes the caller sees, a page")
+def deviations(
+    request: HttpRequest, response: HttpResponse, page: str | None = None, limit: str | None = None
+) -> list[dict[str, Any]]:
+    """Newest first, `limit` (1–500, default 50) of page `page`, with `X-Total-Count` and `Link`:
+    unpaged, the answer grew with every deviation ever reported on the caller's episodes."""
     membership = membership_of(request)
-    found = list(deviations_visible_to(organisation=membership.organisation))
+    chosen = page_of(page=page, limit=limit)
+    visible = deviations_visible_to(organisation=membership.organisation).order_by(
+        "-created", "-id"
+    )
+    found = list(visible[chosen.offset : chosen.offset + chosen.limit])
+    paged_headers(response, Paged(page=chosen, total=visible.count()), request.path)
     audit_reads(
         [d.episode for d in found],
         actor=request.user,

@@ -155,6 +155,8 @@ def deviations_csv(
     return csv_text([CSV_COLUMNS, *([safe_cell(value) for value in row] for row in rows)])
 
 
-def episode_deviations(*, episode: Episode) -> list[Deviation]:
-    """The episode page's deviations, newest first (the page's read is audited already)."""
-    return list(episode.deviations.select_related("organisation", "user").order_by("-created"))
+def episode_deviations(*, episode: Episode, page: Page | None = None) -> list[Deviation]:
+    """The episode page's deviations, newest first (the page's read is audited already); the
+    API's `page` of them."""
+    found = episode.deviations.select_related("organisation", "user").order_by("-created", "-id")
+    return list(found if page is None else found[page.offset : page.offset + page.limit])

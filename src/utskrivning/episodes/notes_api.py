@@ -17,7 +17,7 @@ from utskrivning.episodes.models import Episode, Note
 from utskrivning.episodes.notes import episode_notes, note_mark_read, note_send, unread_notes
 from utskrivning.episodes.selectors import audit_reads
 from utskrivning.lib.errors import NotVisibleError
-from utskrivning.lib.paging import Paged, page_of
+from utskrivning.lib.paging import Paged, page_of, paged_headers
 
 router = Router(tags=["notes"], auth=AUTH)
 
@@ -89,17 +89,27 @@ def _one(episode: Episode, note_id: int) -> dict[str, Any]:
     return note_out(found[0])
 
 
-@router.get("/notes/unread", response=list[UnreadOut], summary="My unread notes per episode")
-def unread(request: HttpRequest) -> list[dict[str, int]]:
+@router.get(
+    "/notes/unread", response=list[UnreadOut], summary="My unread notes per episode, a page"
+)
+def unread(
+    request: HttpRequest, response: HttpResponse, page: str | None = None, limit: str | None = None
+) -> list[dict[str, int]]:
     """The episodes with notes addressed to the caller's organisation that it has not
-    acknowledged, and how many; the worklist shows the same counts."""
+    acknowledged, and how many (the worklist shows the same counts), by episode id: `limit`
+    (1–500, default 50) of page `page`, with `X-Total-Count` and `Link`."""
     membership = membership_of(request)
-    counts = unread_notes(organisation=membership.organisation)
-    episodes = list(Episode.objects.filter(pk__in=counts).select_related("patient"))
+    chosen = page_of(page=page, limit=limit)
+    counts = sorted(unread_notes(organisation=membership.organisation).items())
+    shown = counts[chosen.offset : chosen.offset + chosen.limit]
+    episodes = list(
+        Episode.objects.filter(pk__in=[pk for pk, _ in shown]).select_related("patient")
+    )
     audit_reads(
         episodes, actor=membership.user, organisation=membership.organisation, purpose="unread"
     )
-    return [{"episode_id": pk, "unread": n} for pk, n in sorted(counts.items())]
+    paged_headers(response, Paged(page=chosen, total=len(counts)), request.path)
+    return [{"episode_id": pk, "unread": n} for pk, n in shown]
 
 
 @router.get("/{int:pk}/notes", response=list[NoteOut], summary="The episode's notes, a page")

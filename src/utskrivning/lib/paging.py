@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -87,3 +88,10 @@ class Paged:
             if query is not None
         ]
         return ", ".join(links)
+
+
+def paged_headers(response: HttpResponse, paged: Paged, path: str) -> None:
+    """`X-Total-Count` and `Link`, as every paged list of the API answers them."""
+    response["X-Total-Count"] = str(paged.total)
+    if links := paged.link_header(path):
+        response["Link"] = links
