@@ -17,13 +17,18 @@ payment-demo: setup
 	@$(UV) run utskrivning demo-data --episodes 2000 --year 2020 --seed 1 --output $(EPISODES)
 	@$(UV) run utskrivning payment --rulebook dalarna-2020 --episodes $(EPISODES)
 
+# --durations=15: the slowest tests, so a run shows where its time goes.
 test: setup lint browsers
 	@$(UV) run python -m utskrivning.service.manage makemigrations --check --dry-run
-	@$(UV) run pytest -q
+	@$(UV) run pytest -q --durations=15
 
 # The tests that touch the database, again; CI runs them with DATABASE_URL on PostgreSQL.
+# Not tests/browser: a browser walk checks what the pages show and how they behave, which does
+# not differ by database, and it is the suite's slowest part; it runs once, on SQLite, in
+# `make test`. What those walks do to the database (the services, the views, the API, the
+# worker and server processes, the sign-in) is run here on PostgreSQL by the tests named below.
 test-db: setup browsers
-	@$(UV) run pytest -q tests/service tests/organisations tests/audit tests/episodes tests/imports tests/deviations tests/payment tests/followup tests/notifications tests/web tests/trust tests/browser
+	@$(UV) run pytest -q --durations=15 tests/service tests/organisations tests/audit tests/episodes tests/imports tests/deviations tests/payment tests/followup tests/notifications tests/web tests/trust
 
 lint: setup
 	@$(UV) run ruff check .
