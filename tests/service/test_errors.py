@@ -114,3 +114,29 @@ def test_readiness_answers_503_while_the_database_fails(client, monkeypatch):
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
     assert client.get("/api/health").status_code == 200  # alive, only not ready
+
+
+def crash_naming(request):
+    raise RuntimeError(f"no row for {request.GET['n']}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [PATIENT, "19121212-1212", "121212-1212", "121212+1212"])
+def test_a_500_logs_its_traceback_without_the_personnummer_it_names(
+    anonymous, json_log, monkeypatch, number
+):
+    """An exception's text (a database's duplicate key, a parser quoting a cell) may hold a
+    personnummer; the log keeps the birth date and the reference, never the whole number."""
+    urlpatterns.append(path("krasch-med-nummer/", crash_naming))
+    monkeypatch.setitem(routes.ROUTE_DATA, "krasch-med-nummer/", Data.NONE)
+    try:
+        response = anonymous.get("/krasch-med-nummer/", {"n": number})
+        anonymous.get(f"/ingen/{number}/")
+    finally:
+        urlpatterns.pop()
+    assert response.status_code == 500
+    logged = json.dumps(json_log(), ensure_ascii=False)
+    assert number not in logged and number.replace("-", "") not in logged
+    errors = [line for line in json_log() if line["level"] == "ERROR"]
+    assert errors and errors[0]["request_id"] == response["X-Request-ID"]
+    assert "RuntimeError: no row for " in errors[0]["exception"]

@@ -24,6 +24,9 @@ from django.http import HttpRequest, HttpResponse
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 # What a proxy may hand us as the id: short, ASCII, nothing a log reader could mistake.
 _FORWARDED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# A personnummer or samordningsnummer in any accepted form (identity.py), inside any text.
+_PERSONAL_NUMBER = re.compile(r"(?<![0-9])([0-9]{6}|[0-9]{8})[-+]?[0-9]{4}(?![0-9])")
+_NOT_MASKED = frozenset({"time", "request_id"})  # a hex request id may hold ten digits in a row
 access_log = logging.getLogger("utskrivning.request")
 
 
@@ -79,7 +82,20 @@ class JsonFormatter(logging.Formatter):
         entry |= {k: v for k, v in vars(record).items() if k not in self._STANDARD}
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return json.dumps(
+            {k: v if k in _NOT_MASKED else _masked(v) for k, v in entry.items()},
+            ensure_ascii=False,
+            default=str,
+        )
+
+
+def _masked(value: object) -> object:
+    """A personnummer in a line's text (an exception quoting a duplicate key or a file's cell,
+    a path someone typed) as its birth date and `-****`, as `PersonalNumber` prints itself:
+    patient identifiers belong in the audit log only."""
+    if not isinstance(value, str):
+        return value
+    return _PERSONAL_NUMBER.sub(r"\1-****", value)
 
 
 class RequestIdMiddleware:
