@@ -13,12 +13,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from utskrivning.domain.documents import safe_frame, xlsx_workbook
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
@@ -28,24 +27,32 @@ from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_
 from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE
 from utskrivning.lib import months as month_texts
 from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
-from utskrivning.lib.text_table import TextTable
-from utskrivning.tables import (
-    baseline_rich,
-    compare_frame,
-    compare_rich,
-    indicator_rich,
-    invoice_table,
-    rulebook_table,
-)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from utskrivning.lib.text_table import TextTable
 
 app = typer.Typer(no_args_is_help=True, help="Samverkan vid utskrivning (Lag 2017:612).")
 payment_app = typer.Typer(help="Payment liability (betalningsansvar) per rulebook.")
 app.add_typer(payment_app, name="payment")
-err = Console(stderr=True)
+
+
+# rich, the terminal tables (utskrivning.tables) and what they import are imported where a
+# command prints with them: the payment command's files, written at national scale, start
+# without them (benchmarks/command.py times the command as users run it).
+@cache
+def _err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def _stdout() -> Console:
     """Rich squeezes a table to 80 columns when piped; a file or pipe gets whole rows instead."""
+    from rich.console import Console
+
     return Console() if sys.stdout.isatty() else Console(width=220)
 
 
@@ -63,7 +70,7 @@ class Format(StrEnum):
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    _err().print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code=2)
 
 
@@ -138,13 +145,13 @@ def _episodes(path: Path, skip_invalid: bool) -> EpisodeFile:
         raise _fail(f"{path}: no such file") from None
     except EpisodeFileError as error:
         for problem in error.errors:
-            err.print(f"{path}: {problem}", highlight=False, markup=False)
+            _err().print(f"{path}: {problem}", highlight=False, markup=False)
         raise _fail(
             f"{path}: {len({e.line for e in error.errors})} bad row(s); nothing was computed "
             "(--skip-invalid leaves them out)"
         ) from None
     for problem in episodes.errors:
-        err.print(f"{path}: skipped: {problem}", highlight=False, markup=False)
+        _err().print(f"{path}: skipped: {problem}", highlight=False, markup=False)
     return episodes
 
 
@@ -171,9 +178,9 @@ def _warn_assumptions(result: PaymentResult, prefix: str = "") -> None:
     """Under the table: what the invoices rest on that no agreement states (payment-rules.md)."""
     notes = result.assumptions()
     if notes:
-        err.print(f"[bold yellow]{prefix}Antaganden ({len(notes)}), inget avtal anger dem:[/]")
+        _err().print(f"[bold yellow]{prefix}Antaganden ({len(notes)}), inget avtal anger dem:[/]")
     for note in notes:
-        err.print(f"  • {note}", highlight=False, markup=False)
+        _err().print(f"  • {note}", highlight=False, markup=False)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -205,6 +212,8 @@ def _print(table: Table | TextTable, output: Path | None) -> None:
     if output is None:
         _stdout().print(table, crop=False)
     else:
+        from rich.console import Console
+
         with output.open("w", encoding="utf-8") as handle:
             Console(file=handle, width=220).print(table, crop=False)
 
@@ -248,6 +257,8 @@ def payment(
     elif format is Format.XLSX:
         write_xlsx(result, _xlsx_path(output))
     else:
+        from utskrivning.tables import invoice_table
+
         _print(invoice_table(result), output)
         _warn_assumptions(result)
 
@@ -267,6 +278,8 @@ def compare(
     ] = None,
 ) -> None:
     """One row per municipality and month, one amount column per rulebook, with totals."""
+    from utskrivning.tables import compare_frame, compare_rich
+
     ids = [r.strip() for r in rulebooks.split(",") if r.strip()]
     if not ids:
         raise _fail("--rulebooks needs at least one id")
@@ -311,6 +324,7 @@ def indicators(
     # Here, not at the top: the payment command, run at national scale, does without them.
     from utskrivning.domain.indicators import baseline_comparison, indicator_table
     from utskrivning.domain.indicators import export as indicator_export
+    from utskrivning.tables import baseline_rich, indicator_rich
 
     months = _months(month)
     data = _episodes(episodes, skip_invalid)
@@ -342,10 +356,12 @@ def indicators(
 def rulebooks() -> None:
     """The shipped and configured rulebooks, with period, summary and parameters; a file that
     does not load is named with why, and the others are listed all the same."""
+    from utskrivning.tables import rulebook_table
+
     listing = rulebook_listing()
     _stdout().print(rulebook_table(listing.rulebooks))
     for _path, problem in listing.failed:
-        err.print(f"not loaded: {problem}", highlight=False, markup=False)
+        _err().print(f"not loaded: {problem}", highlight=False, markup=False)
 
 
 MAX_DEMO_EPISODES = 10_000_000  # a national year several times over; memory grows with it
@@ -379,7 +395,7 @@ def demo_data(
     from utskrivning.domain.demo_regions import DEMO_REGIONS
 
     if region is not None and region not in DEMO_REGIONS:
-        err.print(f"--region: one of {', '.join(DEMO_REGIONS)}", highlight=False, markup=False)
+        _err().print(f"--region: one of {', '.join(DEMO_REGIONS)}", highlight=False, markup=False)
         raise typer.Exit(2)
     demo = DEMO_REGIONS[region] if region is not None else None
     codes = region_codes(demo) if demo is not None else None
@@ -390,7 +406,7 @@ def demo_data(
         sys.stdout.write(frame.write_csv())
     else:
         write_episodes_csv(frame, output)
-        err.print(f"wrote {frame.height} episodes to {output}")
+        _err().print(f"wrote {frame.height} episodes to {output}")
 
 
 HostOpt = Annotated[str, typer.Option("--host", help="Loopback by default.")]
@@ -524,6 +540,9 @@ def api_token_list(
     from utskrivning.service.commands import setup
 
     setup()
+    from rich.console import Console
+    from rich.table import Table
+
     from utskrivning.organisations.api_keys import api_keys_of
     from utskrivning.organisations.models import Organisation
 

@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, NamedTuple
 
-import numpy as np
 import polars as pl
 
 from utskrivning.domain.calendar import FIRST_YEAR, LAST_YEAR, STOCKHOLM, nonexistent_local
@@ -250,16 +249,14 @@ def _read(
 
 
 def _newlines(data: _Buffer) -> int:
-    # In blocks: a comparison of the whole file at once would hold a byte per byte of it.
-    bytes_ = np.frombuffer(data, dtype=np.uint8)
-    return sum(
-        int(np.count_nonzero(bytes_[start : start + _BLOCK] == ord("\n")))
-        for start in range(0, len(bytes_), _BLOCK)
-    )
+    # In blocks: a copy of the whole file at once would hold a byte per byte of it.
+    return sum(data[start : start + _BLOCK].count(b"\n") for start in range(0, len(data), _BLOCK))
 
 
 def _record_lines(data: _Buffer) -> pl.Series:
     """The line each data record starts on, counting the newlines inside quoted values."""
+    import numpy as np  # here: only a file with quoted line ends needs it, not every run's start
+
     # A newline ends a record only outside quotes: after an even number of quote characters.
     bytes_ = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(bytes_ == ord("\n"))

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-import numpy as np
 import polars as pl
 
 PERSONAL_NUMBER_SHAPE = (
@@ -36,12 +35,13 @@ def _luhn_block_sums(doubled: int) -> pl.Series:
 
     Two lookups then replace ten divisions per number in the Polars path.
     """
-    block = np.arange(100_000)
-    total = np.zeros_like(block)
+    block = pl.int_range(100_000, eager=True)
+    total = pl.zeros(len(block), pl.Int64, eager=True).alias("")
     for position in range(5):
         digit = block // 10**position % 10
-        total += 2 * digit - 9 * (digit >= 5) if position % 2 == doubled else digit
-    return pl.Series(total)
+        doubled_digit = 2 * digit - 9 * (digit >= 5).cast(pl.Int64)
+        total += doubled_digit if position % 2 == doubled else digit
+    return total
 
 
 # Counted from the check digit (position 0): odd positions are doubled.
