@@ -9,7 +9,8 @@ a line number) are made row by row. That is most of what the files cost to build
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -27,7 +28,18 @@ def _runs(columns: list[str], repeated: Collection[str]) -> list[list[str]]:
     return runs
 
 
-def _run_text(frame: pl.DataFrame, run: list[str], text_of: TextOf, separator: str) -> pl.Series:
+@dataclass(frozen=True)
+class _Run:
+    """A run of repeated columns: the text of each distinct combination, each row's number."""
+
+    texts: pl.Series  # in one chunk: gathering from several is slow
+    combination: pl.Series
+
+    def rows(self, start: int, length: int) -> pl.Series:
+        return self.texts.gather(self.combination.slice(start, length))
+
+
+def _run(frame: pl.DataFrame, run: list[str], text_of: TextOf, separator: str) -> _Run:
     """Each row's text of the run's columns, made once per distinct combination of them."""
     groups = frame.select(run).with_row_index("row").group_by(run).agg("row")
     firsts = frame[groups.get_column("row").list.first()]
@@ -38,7 +50,18 @@ def _run_text(frame: pl.DataFrame, run: list[str], text_of: TextOf, separator: s
     combination = pl.zeros(frame.height, pl.UInt32, eager=True).scatter(
         rows.get_column("row"), rows.get_column("combination")
     )
-    return texts.rechunk().gather(combination)  # from one chunk: from several it is slow
+    return _Run(texts.rechunk(), combination)
+
+
+def _pieces(
+    chunk: pl.DataFrame, start: int, runs: list[list[str]], made: dict[str, _Run], text_of: TextOf
+) -> list[pl.Expr]:
+    return [
+        pl.lit(made[run[0]].rows(start, chunk.height)).alias(run[0])
+        if run[0] in made
+        else text_of(chunk, run[0])
+        for run in runs
+    ]
 
 
 def row_pieces(
@@ -47,9 +70,24 @@ def row_pieces(
     """Expressions over `frame` whose concatenation (with `separator`) is each row's text:
     `text_of` each column (it must give no nulls), a run of adjacent `repeated` columns made
     once per combination (the columns' texts joined with `separator`)."""
-    return [
-        pl.lit(_run_text(frame, run, text_of, separator)).alias(run[0])
-        if run[0] in repeated
-        else text_of(frame, run[0])
-        for run in _runs(frame.columns, repeated)
-    ]
+    runs = _runs(frame.columns, repeated)
+    made = {run[0]: _run(frame, run, text_of, separator) for run in runs if run[0] in repeated}
+    return _pieces(frame, 0, runs, made, text_of)
+
+
+def chunk_pieces(
+    frame: pl.DataFrame,
+    text_of: TextOf,
+    repeated: Collection[str] = (),
+    separator: str = "",
+    *,
+    rows: int,
+) -> Iterator[tuple[pl.DataFrame, list[pl.Expr]]]:
+    """`row_pieces` of each `rows` rows of `frame` in turn, with the chunk they are over: a
+    file too long to hold as text at once is made a chunk at a time, but the combinations of
+    its repeated runs are found and made once, not again in every chunk."""
+    runs = _runs(frame.columns, repeated)
+    made = {run[0]: _run(frame, run, text_of, separator) for run in runs if run[0] in repeated}
+    for start in range(0, frame.height, rows):
+        chunk = frame.slice(start, rows)
+        yield chunk, _pieces(chunk, start, runs, made, text_of)

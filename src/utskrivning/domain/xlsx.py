@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,7 @@ from xml.sax.saxutils import quoteattr
 
 import polars as pl
 
-from utskrivning.domain.texts import row_pieces
+from utskrivning.domain.texts import chunk_pieces
 
 SHEET_ROWS = 1_048_576  # Excel's sheet, the header row being one of them
 _CHUNK_ROWS = 200_000  # rows built at a time: bounds the memory of the XML text
@@ -130,12 +130,16 @@ def _cell(frame: pl.DataFrame, name: str, sheet: Sheet, strings: _Strings) -> pl
     raise TypeError(f"{sheet.name}.{name}: no cell for {dtype}")
 
 
-def _rows(frame: pl.DataFrame, sheet: Sheet, strings: _Strings) -> pl.DataFrame:
-    def cell(part: pl.DataFrame, name: str) -> pl.Expr:
-        return _cell(part, name, sheet, strings).fill_null(pl.lit("<c/>"))
+def _row_chunks(part: _Part, strings: _Strings) -> Iterator[pl.DataFrame]:
+    """The part's rows as XML, `_CHUNK_ROWS` rows at a time."""
+    sheet = part.sheet
 
-    cells = row_pieces(frame, cell, sheet.repeated)
-    return frame.select(pl.concat_str([pl.lit("<row>"), *cells, pl.lit("</row>")]).alias("xml"))
+    def cell(frame: pl.DataFrame, name: str) -> pl.Expr:
+        return _cell(frame, name, sheet, strings).fill_null(pl.lit("<c/>"))
+
+    rows = sheet.frame.slice(part.start, part.length)
+    for chunk, cells in chunk_pieces(rows, cell, sheet.repeated, rows=_CHUNK_ROWS):
+        yield chunk.select(pl.concat_str([pl.lit("<row>"), *cells, pl.lit("</row>")]))
 
 
 def _column_letters(number: int) -> str:
@@ -170,16 +174,12 @@ def _write_sheet(handle: IO[bytes], part: _Part, strings: _Strings, *, first: bo
         f'workbookViewId="0"{selected}><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
         f'state="frozen"/></sheetView></sheetViews><sheetData><row>{header}</row>\n'.encode()
     )
-    end = part.start + part.length
     # Deflating a chunk (zlib, one core, the GIL released) overlaps building the next (Polars).
     with ThreadPoolExecutor(1) as deflater:
         pending: Future[int] | None = None
-        for start in range(part.start, end, _CHUNK_ROWS):
-            chunk = frame.slice(start, min(_CHUNK_ROWS, end - start))
+        for rows in _row_chunks(part, strings):
             xml = io.BytesIO()
-            _rows(chunk, part.sheet, strings).write_csv(
-                xml, include_header=False, quote_style="never"
-            )
+            rows.write_csv(xml, include_header=False, quote_style="never")
             if pending is not None:
                 pending.result()
             pending = deflater.submit(handle.write, xml.getbuffer())

@@ -25,7 +25,7 @@ import polars as pl
 from utskrivning.domain.documents import safe_cell, safe_frame
 from utskrivning.domain.payment import Invoice, PaymentResult
 from utskrivning.domain.payment.invoices import KEYS
-from utskrivning.domain.texts import row_pieces
+from utskrivning.domain.texts import chunk_pieces, row_pieces
 from utskrivning.domain.xlsx import SHEET_ROWS, Sheet, write_workbook
 
 INVOICE_COLUMNS = [
@@ -313,14 +313,15 @@ def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
             .when(invoice == invoices.height - 1).then(pl.lit(f"\n   ]\n  }}\n ]{tail}"))
             .otherwise(pl.lit("\n   ]\n  },"))
         )  # fmt: skip
-        for start in range(0, rows.height, _CHUNK_LINES):
-            chunk = rows.slice(start, _CHUNK_LINES)
-            members = row_pieces(
-                chunk.select(LINE_COLUMNS),
-                lambda frame, name: _json_member(frame, name, 5),
-                REPEATED_LINE_COLUMNS,
-            )
+        chunks = chunk_pieces(
+            rows.select(LINE_COLUMNS),
+            lambda frame, name: _json_member(frame, name, 5),
+            REPEATED_LINE_COLUMNS,
+            rows=_CHUNK_LINES,
+        )
+        for start, (_, members) in zip(range(0, rows.height, _CHUNK_LINES), chunks, strict=True):
             line = pl.concat_str([before, pl.lit("    {"), *members, pl.lit("\n    }"), after])
+            chunk = rows.slice(start, _CHUNK_LINES)
             chunk.select(line).write_csv(out, include_header=False, quote_style="never")
 
 
