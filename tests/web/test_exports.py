@@ -79,6 +79,19 @@ def test_the_total_is_never_alone_on_its_page_and_is_in_swedish_kronor(result):
     assert len(rows) > 1, "lines above the total on its page"
 
 
+HEADINGS = ("Patient", "Personnummer", "Inskriven", "Utskrivningsklar", "Utskriven",
+            "Utskrivningsklara dagar", "Grund", "Debiterbara dagar", "Belopp", "Skäl")  # fmt: skip
+
+
+def test_the_column_headings_wrap_between_words_never_inside_one(result):
+    """The heading row as pdftotext lays it out: a word broken across lines ("Utskrivningsk" /
+    "lar") leaves pieces that are no heading's words."""
+    lines = _pages(_pdf(result))[0].splitlines()
+    first = next(n for n, line in enumerate(lines) if line.split()[:2] == list(HEADINGS[:2]))
+    block = lines[first : lines.index("", first)]
+    assert sorted(" ".join(block).split()) == sorted(" ".join(HEADINGS).split())
+
+
 def test_the_average_part_is_a_line_and_the_days_have_a_decimal_comma(result):
     text = "\n".join(_pages(_pdf(result)))
     assert "Genomsnittsdel" in text

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -36,9 +37,12 @@ from utskrivning.web.labels import label
 _STYLES = getSampleStyleSheet()
 _CELL = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=7.5, leading=9)
 _HEAD = ParagraphStyle("head", parent=_CELL, fontName="Helvetica-Bold")
+_HEAD_NUMBER = ParagraphStyle("head_number", parent=_HEAD, alignment=TA_RIGHT)
 _SMALL = ParagraphStyle("small", parent=_STYLES["Normal"], fontSize=9, leading=11)
-# Landscape A4 less 15 mm margins: 267 mm of columns, the reason taking what is left.
-_WIDTHS = [w * mm for w in (38, 24, 18, 22, 18, 18, 20, 20, 24, 65)]
+# Landscape A4 less 15 mm margins: 267 mm of columns, the reason taking what is left. A column
+# is as wide as its heading's longest word ("Utskrivningsklara" 26.4 mm in bold with the cell's
+# padding): narrower, reportlab breaks the word wherever it runs out of room.
+_WIDTHS = [w * mm for w in (34, 24, 18, 26, 18, 27, 20, 20, 24, 56)]
 _NUMBERS_FROM = 5  # ready days onwards are right-aligned (the reason is a paragraph)
 _KEEP_WITH_TOTAL = 3  # lines that stay on the total's page
 
@@ -101,7 +105,9 @@ def _lines_table(document: InvoiceDocument) -> Table:
     lines = [*document.lines, *document.left_out, *document.corrections]
     total = [_("Total"), "", "", "", "", "", "", days(document.billable_days),
              kronor(document.total), ""]  # fmt: skip
-    rows = [[_p(h, _HEAD) for h in header], *map(_row, lines), total]
+    heads = [_p(h, _HEAD_NUMBER if _NUMBERS_FROM <= n < len(header) - 1 else _HEAD)
+             for n, h in enumerate(header)]  # fmt: skip
+    rows = [heads, *map(_row, lines), total]
     last = len(rows) - 1
     style = [
         ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
