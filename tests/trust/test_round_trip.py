@@ -4,12 +4,13 @@ and the same indicators come out, so the file is a complete record of what the m
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from django.db import transaction
 
 from utskrivning.domain.demo import generate_episodes
-from utskrivning.domain.episodes import read_episodes
+from utskrivning.domain.episodes import EpisodeFileError, read_episode_texts, read_episodes
 from utskrivning.domain.indicators import indicator_table
-from utskrivning.episodes.episode_file import export_episode_file
+from utskrivning.episodes.episode_file import export_episode_file, export_frame
 from utskrivning.episodes.models import Episode, EpisodeEvent
 from utskrivning.episodes.selectors import episode_frame
 from utskrivning.imports.services import import_episode_file
@@ -55,3 +56,27 @@ def test_export_and_import_into_an_empty_database_gives_the_same_invoices_and_in
 
 def _as_read(text: str) -> pl.DataFrame:
     return read_episodes(text.encode()).frame.drop("line").sort("episode_id")
+
+
+def test_the_engine_reads_stored_episodes_as_it_reads_their_file(cast):
+    """`episode_frame` skips the file's text: the frame is the one the file gives, line by line
+    (a name with a comma, a quote and a leading '=' included, written straight to the store)."""
+    demo = generate_episodes(300, 2020, seed=5, municipalities=["2080", "2081"])
+    import_episode_file(data=demo_file_for(cast, demo), region=cast.region)
+    cast.notify(cast.admit(), ADMITTED.replace(hour=10))
+    cast.ward.__class__.objects.filter(pk=cast.ward.pk).update(name='=Avd "4", norr')
+    episodes = Episode.objects.order_by("pk")
+    file = read_episodes(export_episode_file(queryset=episodes).encode()).frame
+    texts = read_episode_texts(export_frame(episodes)).frame
+    assert texts.height == Episode.objects.count() > 300
+    assert (file["unit"] == '\'=Avd "4", norr').any()  # the file's cell, made formula-safe
+    assert texts.drop("unit").equals(file.drop("unit"))
+    assert texts["unit"].equals(file["unit"].str.strip_prefix("'"))
+
+
+def test_a_stored_value_the_reader_refuses_raises_as_from_the_file():
+    texts = pl.DataFrame({"episode_id": ["E1"], "patient_id": ["19121212-1212"],
+                          "municipality": ["2080"], "care_type": ["somatic"],
+                          "admitted_at": ["2020-13-01T08:00:00"]})  # fmt: skip
+    with pytest.raises(EpisodeFileError, match="admitted_at"):
+        read_episode_texts(texts)

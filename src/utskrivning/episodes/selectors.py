@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from utskrivning.audit.services import audit_patients_read
 from utskrivning.domain.calendar import to_local_naive
-from utskrivning.domain.episodes import MAX_DECLARATIONS, TIME_COLUMNS, read_episodes
+from utskrivning.domain.episodes import MAX_DECLARATIONS, TIME_COLUMNS, read_episode_texts
 from utskrivning.domain.payment.explain import Explanation, explain_episode
 from utskrivning.domain.process import (
     Party,
@@ -27,7 +27,7 @@ from utskrivning.domain.process import (
 )
 from utskrivning.domain.process.clock import EARLIEST, LATEST_READABLE
 from utskrivning.domain.rulebooks import load_rulebook
-from utskrivning.episodes.episode_file import export_episode_file
+from utskrivning.episodes.episode_file import export_frame
 from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import Acknowledgement, Episode, EpisodeEvent, Message
 from utskrivning.episodes.normalised import normalised_rows
@@ -108,14 +108,14 @@ def _frame(queryset: QuerySet[Episode]) -> tuple[pl.DataFrame, list[str]]:
             faults.append("ready_declarations")
         report_skipped(episode, tuple(faults), "engine's input")
         skipped.append(episode.patient.personal_number)
-    text = export_episode_file(queryset=queryset.exclude(unreadable))
-    return read_episodes(text.encode()).frame, skipped
+    return read_episode_texts(export_frame(queryset.exclude(unreadable))).frame, skipped
 
 
 def episode_frame(*, queryset: QuerySet[Episode]) -> pl.DataFrame:
     """The episodes in the normalised shape of `read_episodes`, so the engine runs on them.
 
-    Written as an episode file and read back: the one reader defines the shape and the rules. An
+    Read as the episode file's columns by the file's reader (`read_episode_texts`, without the
+    file's text in between): the one reader defines the shape and the rules. An
     episode with a stored value the reader refuses is left out and reported, so one bad row never
     takes a municipality's invoice or the region's follow-up down with it (issue 14 class 2).
     """
