@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from utskrivning.domain.indicators import episode_measures, indicator_table
+from utskrivning.domain.indicators import episode_measures, measures_table
 from utskrivning.domain.rulebooks import Rulebook, load_rulebook
 from utskrivning.followup import charts as geometry
 from utskrivning.followup.baseline import Baseline, baseline_of
@@ -85,7 +85,8 @@ def dashboard_of(
     threshold's window (`county_frame`)."""
     months = filters.months
     trend_months = trend_months or months
-    wide = indicator_table(frame, by="municipality", months=sorted({*trend_months, *months}))
+    measures = episode_measures(frame)  # the costliest step (readmissions): once, for both
+    wide = measures_table(measures, by="municipality", months=sorted({*trend_months, *months}))
     table = wide.filter(pl.col("month").is_in(months))
     rulebook = region_rulebook(scope)
     thresholds = month_thresholds(rulebook, trend_months, filters.care, county=county)
@@ -101,7 +102,7 @@ def dashboard_of(
         figures={
             "trend": trend(wide, months=trend_months, care=care, thresholds=thresholds),
             "ranking": ranking(table, care=care),
-            "distribution": distribution(episode_measures(frame), months=months, care=care),
+            "distribution": distribution(measures, months=months, care=care),
         },
         indicators=indicator_rows(table, care=care, english=english),
         table=table,

@@ -50,6 +50,19 @@ def test_readmission_on_day_30_counts_and_on_day_31_does_not() -> None:
     assert cell(table, "readmissions_65", month="2020-04") == (0, 2, 0)
 
 
+def test_a_readmission_is_the_next_admission_whatever_the_file_s_order() -> None:
+    stays = [
+        _stay("P-A", "2020-03-20", "2020-03-25"),
+        _stay("P-B", "2020-03-01", "2020-03-03"),
+        _stay("P-A", "2020-02-25", "2020-03-01"),
+        _stay("P-A", "2020-05-20", "2020-05-22"),
+    ]
+    measures = episode_measures(frame(*stays))
+    # In the file's order: only P-A's February stay had an admission within 30 days after it.
+    assert measures["readmitted_30"].to_list() == [False, False, True, False]
+    assert measures["episode_id"].to_list() == frame(*stays)["episode_id"].to_list()
+
+
 def test_readmission_to_another_municipality_counts_for_the_first_stay() -> None:
     table = table_of(
         _stay("P-A", "2020-02-25", "2020-03-01"),

@@ -23,7 +23,12 @@ from __future__ import annotations
 
 from utskrivning.domain.indicators.definitions import INDICATORS, Indicator
 from utskrivning.domain.indicators.measures import episode_measures
-from utskrivning.domain.indicators.table import BY, baseline_comparison, indicator_table
+from utskrivning.domain.indicators.table import (
+    BY,
+    baseline_comparison,
+    indicator_table,
+    measures_table,
+)
 
 __all__ = [
     "BY",
@@ -32,4 +37,5 @@ __all__ = [
     "baseline_comparison",
     "episode_measures",
     "indicator_table",
+    "measures_table",
 ]

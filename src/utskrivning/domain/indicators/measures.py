@@ -144,14 +144,24 @@ def _age_at_admission() -> pl.Expr:
     return pl.coalesce(pl.when(is_number).then(from_number), pl.col("age"))
 
 
+_ORDER = "\x00order"  # the row's place in the file while sorted by patient: no column's name
+
+
 def _with_readmissions(frame: pl.DataFrame) -> pl.DataFrame:
     """`readmitted_30`: the patient's next admission is 0–30 days after this discharge date.
 
     Every episode of the file may be the next admission, a still-admitted one too; a month's
     count is therefore final only once the file reaches 30 days past its end.
     """
-    next_admission = pl.col("admitted_at").shift(-1).over("patient_id", order_by="admitted_at")
+    # One sort and a shift, the file's order restored after: a window `over` 38 000 patients
+    # took eight times the CPU, and ten times as long when the cores were busy.
+    same_patient = pl.col("patient_id").shift(-1) == pl.col("patient_id")
+    next_admission = pl.when(same_patient).then(pl.col("admitted_at").shift(-1))
     gap = (next_admission.dt.date() - pl.col("discharged_at").dt.date()).dt.total_days()
-    return frame.with_columns(
-        readmitted_30=gap.is_between(0, READMISSION_DAYS).fill_null(False),
+    return (
+        frame.with_row_index(_ORDER)
+        .sort("patient_id", "admitted_at", maintain_order=True)
+        .with_columns(readmitted_30=gap.is_between(0, READMISSION_DAYS).fill_null(False))
+        .sort(_ORDER)
+        .drop(_ORDER)
     )

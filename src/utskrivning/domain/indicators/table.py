@@ -37,9 +37,17 @@ def indicator_table(
     somatic and psychiatric. `months` keeps only those discharge months; the readmissions still
     look at the whole file for the later admission.
     """
+    return measures_table(episode_measures(frame), by=by, months=months)
+
+
+def measures_table(
+    measures: pl.DataFrame, *, by: str = "municipality", months: list[str] | None = None
+) -> pl.DataFrame:
+    """`indicator_table` of `episode_measures` already worked out: a caller that needs the
+    measures too (the dashboard's distribution) computes them once."""
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
-    measures = episode_measures(frame).rename({by: "key"})
+    measures = measures.rename({by: "key"})
     if months is not None:
         measures = measures.filter(pl.col("month").is_in(months))
     both = pl.concat([measures, measures.with_columns(care=pl.lit("all"))])
