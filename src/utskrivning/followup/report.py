@@ -144,7 +144,8 @@ def monthly_report(
         codes = _codes(scope)
         results, runs = _what_if(frame, board.rulebook, month, codes)
         if board.rulebook.id in results:
-            invoices = results[board.rulebook.id].invoices()
+            # Per municipality and group; the report shows no episode's line.
+            invoices = results[board.rulebook.id].invoices(lines=False)
         if results:
             comparison = compare_frame(results)
     return MonthlyReport(

@@ -67,10 +67,13 @@ def followup_scope(*, membership: Membership | None, organisation_id: int | None
 
 def _whose(target: Organisation) -> Q:
     if target.kind == Kind.REGION:
+        # Ids of its organisations, not joins: a join each for three columns of 100 000 rows,
+        # then an OR over them, was a fifth of the region's read.
+        municipalities = Organisation.objects.filter(parent=target)
         return (
-            Q(ward__parent__parent=target)
-            | Q(home_municipality__parent=target)
-            | Q(placing_municipality__parent=target)
+            Q(ward__in=Organisation.objects.filter(parent__parent=target))
+            | Q(home_municipality__in=municipalities)
+            | Q(placing_municipality__in=municipalities)
         )
     if target.kind == Kind.HOSPITAL:
         return Q(ward__parent=target)
