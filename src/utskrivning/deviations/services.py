@@ -26,6 +26,7 @@ from utskrivning.episodes.models import (
 )
 from utskrivning.episodes.services import episode_record_event, recipient
 from utskrivning.lib.text import MAX_NOTE, checked_text
+from utskrivning.lib.writers import let_others_write
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.parties import party_of
 
@@ -146,6 +147,8 @@ def deviations_propose(*, now: datetime, batch: int = PROPOSE_BATCH) -> list[Dev
     open_ids = due.order_by("pk").values_list("pk", flat=True)
     last = 0
     while ids := list(open_ids.filter(pk__gt=last)[:batch]):
+        if last:
+            let_others_write()
         created += _propose_for(Episode.objects.filter(pk__in=ids), now)
         last = ids[-1]
     return created
@@ -203,4 +206,6 @@ def outbox_drain(
     total = 0
     while done := outbox_process_batch(now=now, batch=batch, handlers=handlers):
         total += done
+        if done == batch:  # more may wait: room for the web's writes before the next batch
+            let_others_write()
     return total
