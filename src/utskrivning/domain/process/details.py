@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import cache
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -85,6 +86,13 @@ def to_plain(value: Any) -> Any:
     return value
 
 
+@cache
+def _type_hints(detail: type) -> dict[str, Any]:
+    """A detail's annotations resolved once: `get_type_hints` evaluates each one anew (compiles
+    it), and an episode's facts read a detail per message, each worklist row dozens."""
+    return get_type_hints(detail)
+
+
 def from_plain(hint: Any, data: Any) -> Any:
     """`to_plain`'s answer read back as `hint` (a detail's type, as its annotations say)."""
     if data is None:
@@ -101,6 +109,6 @@ def from_plain(hint: Any, data: Any) -> Any:
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint(data)
     if isinstance(hint, type) and is_dataclass(hint):
-        types = get_type_hints(hint)
+        types = _type_hints(hint)
         return hint(**{name: from_plain(types[name], value) for name, value in data.items()})
     return data
