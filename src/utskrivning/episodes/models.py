@@ -163,6 +163,29 @@ class Episode(models.Model):
                 )
                 for party in Party
             ),
+            # A ward's (or its hospital's) worklist is its own open episodes, not the region's:
+            # in the worklist's order (`worklist_query.ordered`), so a page is read off the
+            # index, and its counts are counted in it.
+            models.Index(
+                fields=[
+                    "ward",
+                    "-inpatient_care_owes",
+                    "inpatient_care_due",
+                    "-admitted_at",
+                    "-id",
+                ],
+                condition=Q(status=EpisodeStatus.OPEN),
+                name="open_ward_worklist",
+            ),
+            # A municipality's or district's: its open episodes, whatever the region holds.
+            *(
+                models.Index(
+                    fields=[column],
+                    condition=Q(status=EpisodeStatus.OPEN),
+                    name=f"open_{column}",
+                )
+                for column in ("home_municipality", "placing_municipality", "district")
+            ),
         )
 
     def __str__(self) -> str:

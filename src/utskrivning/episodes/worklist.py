@@ -103,7 +103,8 @@ def worklist_rows(
                 obligations=owed,
                 deadlines_coming=[d for d in own if not d.missed],
                 deadlines_missed=[d for d in own if d.missed],
-                others=[d for d in unmet if d not in own],
+                # By party, not `not in own`: that compares every pair, its square per row.
+                others=[d for d in unmet if party is not None and d.party is not party],
                 explanation=explain_episode(row, rulebook, now=now) if rulebook else None,
             )
         )
@@ -150,11 +151,8 @@ def paged_worklist(
 ) -> tuple[Presented, Paged]:
     """One page of the worklist, and where it sits: the rows, the reading and the audit are the
     page's alone, so a region's 8 000 open episodes cost what 50 do."""
-    visible = open_episodes_visible_to(organisation=organisation)
-    total = filtered(visible, query, organisation=organisation, now=now).count()
-    presented = presented_worklist(
-        organisation=organisation, now=now, actor=actor, present=present, page=page, query=query
-    )
+    state, total = _window(organisation=organisation, now=now, page=page, query=query)
+    presented = _presented(state, organisation=organisation, now=now, actor=actor, present=present)
     return presented, Paged(page=page, total=total, keep=query.parameters())
 
 
@@ -176,18 +174,46 @@ def presented_worklist(
     """`present(rows)` of the organisation's worklist as `query` filters and orders it, of one
     page of it or of all of it. `present` is part of what is kept, so it must be one function
     (defined once, not made per call)."""
-    minute = now.replace(second=0, microsecond=0)
-    party = party_of(organisation)
+    state, _ = _window(organisation=organisation, now=now, page=page, query=query)
+    return _presented(state, organisation=organisation, now=now, actor=actor, present=present)
+
+
+_State = list[tuple[int, int, str]]  # per row of the page: id, version, personnummer
+
+
+def _window(
+    *, organisation: Organisation, now: datetime, page: Page | None, query: WorklistQuery
+) -> tuple[_State, int]:
+    """The page's rows as `query` filters and orders them, read off the index (`ordered`), and
+    how many it keeps in all. A page that is not full tells the total itself; only a full one,
+    or one past the end, is counted (in the index, never by reading every row with a window
+    function, which would join each episode's patient to count it)."""
     visible = open_episodes_visible_to(organisation=organisation)
     kept_by_query = filtered(visible, query, organisation=organisation, now=now)
-    window = ordered(kept_by_query, query, party=party)
+    window = ordered(kept_by_query, query, party=party_of(organisation))
+    offset = 0 if page is None else page.offset
     if page is not None:
-        window = window[page.offset : page.offset + page.limit]
+        window = window[offset : offset + page.limit]
     state = list(window.values_list("pk", "version", "patient__personal_number"))
+    told = page is None or (len(state) < page.limit and (bool(state) or offset == 0))
+    return state, offset + len(state) if told else kept_by_query.count()
+
+
+def _presented(
+    state: _State,
+    *,
+    organisation: Organisation,
+    now: datetime,
+    actor: Any,
+    present: Callable[[list[WorklistRow]], Presented],
+) -> Presented:
+    """`present` of the rows of `state`, kept for the minute while their versions stand."""
+    minute = now.replace(second=0, microsecond=0)
     key = (organisation.pk, minute, tuple((pk, version) for pk, version, _ in state))
     with _lock:
         kept = _kept.get(key, {})
     if None not in kept:
+        visible = open_episodes_visible_to(organisation=organisation)
         found = {e.pk: e for e in visible.filter(pk__in=[pk for pk, _, _ in state])}
         episodes = [found[pk] for pk, _, _ in state if pk in found]
         kept = {None: worklist_rows(episodes, organisation=organisation, now=minute)}

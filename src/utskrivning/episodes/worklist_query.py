@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
@@ -176,16 +176,19 @@ class WorklistCounts:
     overdue: int = 0  # the party's next deadline has passed
     due_today: int = 0  # it falls due later today
     unread: int = 0  # notes to the reader's organisation not yet acknowledged
+    # The same per episode (those with any): the page's badges, from the counters' one query.
+    unread_by_episode: Mapping[int, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def worklist_counts(
     episodes: QuerySet[Episode], *, organisation: Organisation, now: datetime
 ) -> WorklistCounts:
     """One aggregate over the open episodes' indexed columns, and one count of unread notes."""
-    unread = sum(unread_notes(organisation=organisation, episodes=episodes.values("pk")).values())
+    by_episode = unread_notes(organisation=organisation, episodes=episodes.values("pk"))
+    unread = sum(by_episode.values())
     party = party_of(organisation)
     if party is None:
-        return WorklistCounts(total=episodes.count(), unread=unread)
+        return WorklistCounts(total=episodes.count(), unread=unread, unread_by_episode=by_episode)
     due = f"{party}_due"
     figures = episodes.order_by().aggregate(
         total=Count("pk"),
@@ -193,7 +196,7 @@ def worklist_counts(
         overdue=Count("pk", filter=Q(**{f"{due}__lt": now})),
         due_today=Count("pk", filter=Q(**{f"{due}__gte": now, f"{due}__lte": end_of_today(now)})),
     )
-    return WorklistCounts(**figures, unread=unread)
+    return WorklistCounts(**figures, unread=unread, unread_by_episode=by_episode)
 
 
 def ward_choices(episodes: QuerySet[Episode]) -> list[tuple[int, str]]:

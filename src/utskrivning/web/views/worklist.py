@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from utskrivning.episodes.models import CareType
-from utskrivning.episodes.notes import unread_notes
 from utskrivning.episodes.worklist import (
     current_worklist_page,
     open_episodes_visible_to,
@@ -47,8 +46,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     rows, paged = current_worklist_page(
         organisation=organisation, now=now, actor=request.user, page=page, query=query
     )
-    # Read each time, not kept with the rows: a receipt changes no episode's version.
-    unread = unread_notes(organisation=organisation, episodes=[row.episode.pk for row in rows])
+    # Counted each time, not kept with the rows: a receipt changes no episode's version.
+    counts = worklist_summary(organisation=organisation, now=now)
+    unread = counts.unread_by_episode
     context = {
         "membership": membership,
         "entries": [(row, unread.get(row.episode.pk, 0)) for row in rows],
@@ -56,7 +56,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "query": query,
         "errors": errors,
         "raw_search": request.GET.get("q", "")[:200],
-        "counts": worklist_summary(organisation=organisation, now=now),
+        "counts": counts,
         "party": party_of(organisation),
         "states": OPEN_STATES,
         "care_types": CareType.choices,
