@@ -28,9 +28,10 @@ def _admit(cast, k):
     personal_number = valid_personal_number(date(1940, 3, 1), k + 1)
     episode = cast.admit(at=admitted, personal_number=personal_number)
     cast.notify(episode, admitted + timedelta(minutes=10))
-    to_others = [Party.MUNICIPALITY, Party.PRIMARY_CARE]
-    note_send(episode=episode, membership=cast.nurse, text="Hemtjänst?", parties=to_others)
-    note_send(episode=episode, membership=cast.officer_a, text="Ja.", parties=[Party.INPATIENT_CARE])
+    others = [Party.MUNICIPALITY, Party.PRIMARY_CARE]
+    note_send(episode=episode, membership=cast.nurse, text="Hemtjänst?", parties=others)
+    ward = [Party.INPATIENT_CARE]
+    note_send(episode=episode, membership=cast.officer_a, text="Ja.", parties=ward)
 
 
 @time_machine.travel(NOW, tick=False)
