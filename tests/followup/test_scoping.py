@@ -47,7 +47,7 @@ def test_the_region_sees_every_municipality_and_narrows_to_one(
     client, login, region_finance, falun, episodes
 ):
     login(region_finance)
-    assert 'href="/followup/"' in client.get("/").text
+    assert 'href="/followup/"' in client.get("/", follow=True).text  # its start page
     whole = client.get(MARCH).text
     assert 'data-key="2080"' in whole and 'data-key="2081"' in whole
     narrowed = client.get(f"{MARCH}&organisation={falun.pk}").text

@@ -34,7 +34,8 @@ def test_the_login_page_is_swedish(client):
 def test_a_login_is_audited_and_lands_on_the_start_page(client, ward_nurse):
     response = _login(client, "sjukskoterska")
     assert response.status_code == 302
-    assert response.url == "/"
+    assert response.url == "/start/"  # the role's own start page (web.start): the ward's worklist
+    assert client.get(response.url).url == "/"
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.user, entry.ip) == (AuditAction.LOGIN, ward_nurse.user, "192.0.2.1")
 
@@ -126,7 +127,7 @@ def test_choosing_never_redirects_off_site(client, ward_nurse):
     response = client.post(
         "/accounts/organisation/", {"membership": ward_nurse.pk, "next": "https://evil.example/"}
     )
-    assert response.url == "/"
+    assert response.url == "/start/"
 
 
 def test_a_logged_in_user_sent_back_to_login_is_told_why(client, ward_nurse):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
 from utskrivning.api.auth import acting_membership
@@ -18,6 +19,7 @@ from utskrivning.audit.models import AuditAction, AuditEntry
 from utskrivning.organisations.permissions import READ, Data, may_read
 from utskrivning.service.errors import bad_request
 from utskrivning.service.routes import route_data
+from utskrivning.web.start import has_worklist
 
 
 class ContentSecurityPolicyMiddleware:
@@ -103,6 +105,10 @@ class DataAccessMiddleware:
         membership = acting_membership(request)
         if membership is not None:
             request.membership = membership  # type: ignore[attr-defined]
+        if match is not None and match.route == "" and membership and not has_worklist(membership):
+            # "/" (the header's name, a bookmark) is the parties' worklist; a role without one
+            # is sent on to its own start page, not refused nor shown an empty list.
+            return redirect("web:start")
         if data is not None and (membership is None or may_read(membership, data)):
             return None
         reason = f"Your role may not read {data}." if data else "This route has no access rule."

@@ -58,6 +58,7 @@ ROUTE_DATA: dict[str, Data] = {
     "followup/data/<str:chart>.csv": Data.FOLLOWUP,
     "followup/report/<int:pk>/<str:month>.<str:fmt>": Data.FOLLOWUP,
     "": Data.PROCESS,
+    "start/": Data.NONE,  # a redirect to the role's start page (web.start)
     "episodes/new/": Data.PROCESS,
     "episodes/<int:pk>/": Data.PROCESS,
     "episodes/<int:pk>/events/": Data.PROCESS,

@@ -148,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "web:start"  # each role's own start page (web.start)
 LOGOUT_REDIRECT_URL = "login"
 # The password backend first: the one a session made by neither (a test's force_login) names.
 AUTHENTICATION_BACKENDS = [

@@ -6,6 +6,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", worklist.worklist, name="worklist"),
+    path("start/", worklist.start, name="start"),
     path("episodes/new/", episode.admit, name="admit"),
     path("episodes/<int:pk>/", episode.detail, name="episode"),
     path("episodes/<int:pk>/events/", episode.record_event, name="record_event"),

@@ -17,6 +17,7 @@ from utskrivning.organisations.sessions import current_membership
 from utskrivning.payment import texts
 from utskrivning.web.labels import label
 from utskrivning.web.refusals import refusal as refusal_text
+from utskrivning.web.start import has_worklist
 
 register = template.Library()
 
@@ -44,6 +45,11 @@ def nav_link(context: dict[str, Any], url_name: str, text: str) -> str:
 @register.filter
 def may(membership: Membership | None, action: str) -> bool:
     return can(membership, Action(action))
+
+
+@register.filter(name="has_worklist")
+def has_worklist_filter(membership: Membership | None) -> bool:
+    return has_worklist(membership)
 
 
 @register.filter(name="label")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from utskrivning.episodes.models import CareType
@@ -25,6 +25,13 @@ from utskrivning.organisations.models import MUNICIPAL_KINDS
 from utskrivning.organisations.parties import party_of
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import membership_required
+from utskrivning.web.start import start_page
+
+
+@membership_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a sign-in lands (settings.LOGIN_REDIRECT_URL): the role's own start page."""
+    return redirect(start_page(request.membership))  # type: ignore[attr-defined]
 
 
 @membership_required
