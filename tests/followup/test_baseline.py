@@ -76,13 +76,13 @@ def test_the_baseline_csv_has_the_same_figures(client, login, region_finance, ba
     login(region_finance)
     query = PERIOD.split("?")[1]
     for name, key, expected in (
-        ("baseline", "mean_ready_days", ("3.6667", "5.25", "-1.5833", "better")),
-        ("baseline_municipalities", "2081", ("3.5", "1", "2.5", "worse")),
+        ("baseline", "mean_ready_days", ("3.6667", "5.25", "-1.5833", "Bättre")),
+        ("baseline_municipalities", "2081", ("3.5", "1", "2.5", "Sämre")),
     ):
         response = client.get(f"/followup/data/{name}.csv?{query}")
-        rows = {r["key"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+        rows = {r["Nyckel"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
         row = rows[key]
-        assert (row["value"], row["baseline"], row["difference"], row["change"]) == expected
+        assert (row["Värde"], row["Basårets värde"], row["Skillnad"], row["Förändring"]) == expected
 
 
 def test_municipality_b_compares_only_its_own(client, login, analyst_b, baseline_episodes):

@@ -26,7 +26,7 @@ def _rows(response) -> list[dict[str, str]]:
 def test_the_trend_csv_has_each_month_with_its_threshold(client, login, region_finance, episodes):
     login(region_finance)
     rows = _rows(client.get("/followup/data/trend.csv" + QUERY))
-    columns = ("key", "value", "numerator", "denominator", "threshold")
+    columns = ("Nyckel", "Värde", "Täljare", "Nämnare", "Gräns")
     assert [tuple(r[c] for c in columns) for r in rows] == [
         ("2020-02", "3", "3", "1", "2"),
         ("2020-03", "3.8", "19", "5", "2"),
@@ -43,14 +43,14 @@ def test_the_ranking_csv_matches_the_indicator_table(
     )
     expected = {key: value for key, value in table.select("key", "value").iter_rows()}
     assert expected == {"2080": 4.0, "2081": 3.5}
-    assert [r["key"] for r in rows] == ["2080", "2081"]  # the longest first
-    assert {r["key"]: float(r["value"]) for r in rows} == expected
+    assert [r["Nyckel"] for r in rows] == ["2080", "2081"]  # the longest first
+    assert {r["Nyckel"]: float(r["Värde"]) for r in rows} == expected
 
 
 def test_the_distribution_csv_counts_ready_days(client, login, region_finance, episodes):
     login(region_finance)
     rows = _rows(client.get("/followup/data/distribution.csv" + QUERY))
-    counts = {r["key"]: r["value"] for r in rows}
+    counts = {r["Nyckel"]: r["Värde"] for r in rows}
     # 0: F2, B2; 2: F1; 3: F4; 4–7: B1; 8–14: F3.
     assert counts == {"0": "2", "1": "0", "2": "1", "3": "1", "4–7": "1", "8–14": "1",
                       "15–": "0"}  # fmt: skip
@@ -59,12 +59,15 @@ def test_the_distribution_csv_counts_ready_days(client, login, region_finance, e
 def test_the_indicator_csv_has_every_indicator(client, login, region_finance, episodes, frame):
     login(region_finance)
     rows = _rows(client.get("/followup/data/indicators.csv" + QUERY))
-    assert [r["indicator"] for r in rows] == list(INDICATORS)
+    assert [r["Id"] for r in rows] == list(INDICATORS)
+    assert rows[0]["Indikator"] == INDICATORS[rows[0]["Id"]].title_sv
     table = indicator_table(frame, months=["2020-02", "2020-03"]).filter(pl.col("care") == "all")
     sums = table.group_by("indicator").agg(pl.col("numerator").sum())
     for indicator, numerator in sums.iter_rows():
-        row = next(r for r in rows if r["indicator"] == indicator)
-        assert float(row["numerator"]) == pytest.approx(numerator), indicator
+        row = next(r for r in rows if r["Id"] == indicator)
+        assert float(row["Täljare"]) == pytest.approx(numerator), indicator
+    units = {r["Id"]: r["Enhet"] for r in rows}
+    assert {units[i.id] for i in INDICATORS.values()} <= {"antal", "dagar", "andel", "medelvärde"}
 
 
 def test_an_unknown_chart_is_not_found(client, login, region_finance):

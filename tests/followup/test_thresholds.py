@@ -109,11 +109,11 @@ def solna_analyst(db):
 def test_a_municipality_s_trend_is_drawn_against_the_county_average(client, login, solna_analyst):
     login(solna_analyst)
     response = client.get("/followup/data/trend.csv?from=2020-10&to=2020-12")
-    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
-    assert {month: rows[month]["threshold"] for month in MONTHS} == {
+    rows = {r["Nyckel"]: r for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert {month: rows[month]["Gräns"] for month in MONTHS} == {
         "2020-10": "2", "2020-11": "1.75", "2020-12": "1.75",
     }  # fmt: skip
-    assert rows["2020-11"]["value"] == "3"  # Solna's own November: S3
+    assert rows["2020-11"]["Värde"] == "3"  # Solna's own November: S3
     page = client.get("/followup/?from=2020-10&to=2020-12").text
     assert 'class="muted threshold-note"' in page and "1,75" in page
     # Huddinge's episodes of the window are read for the threshold, and logged as such.

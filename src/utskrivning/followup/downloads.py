@@ -1,18 +1,22 @@
-"""Each chart's figures as CSV, so a reader can check or redraw them; spreadsheet-safe cells."""
+"""Each chart's figures as CSV, so a reader can check or redraw them; spreadsheet-safe cells.
+
+Headers, units and verdicts in Swedish, as the monthly report's workbook has them; numbers plain
+(a dot, no thousands), which a script and a spreadsheet's import both read back.
+"""
 
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import translation
 
 from utskrivning.domain.documents import csv_text, safe_cell
+from utskrivning.followup import headers
 from utskrivning.followup.baseline import BaselineRow
 from utskrivning.followup.figures import Figure, IndicatorRow
+from utskrivning.followup.formatting import change
 from utskrivning.followup.formatting import plain as _number
 from utskrivning.followup.services import CHARTS, Dashboard
 
-FIGURE_COLUMNS = ("key", "label", "value", "numerator", "denominator", "threshold")
-INDICATOR_COLUMNS = ("indicator", "title", "unit", "numerator", "denominator", "value")
-BASELINE_COLUMNS = ("key", "label", "unit", "value", "baseline", "difference", "change")
 # The baseline tables: every indicator over the scope, and mean ready days per municipality.
 BASELINE_TABLES = ("baseline", "baseline_municipalities")
 NAMES = (*CHARTS, "indicators", *BASELINE_TABLES)
@@ -25,7 +29,7 @@ def _write(header: tuple[str, ...], rows: list[list[str]]) -> str:
 
 def figures_csv(figures: list[Figure]) -> str:
     return _write(
-        FIGURE_COLUMNS,
+        headers.FIGURE,
         [
             [f.key, f.label, _number(f.value), _number(f.numerator), _number(f.denominator),
              _number(f.threshold)]
@@ -36,9 +40,9 @@ def figures_csv(figures: list[Figure]) -> str:
 
 def indicators_csv(rows: list[IndicatorRow]) -> str:
     return _write(
-        INDICATOR_COLUMNS,
+        headers.INDICATOR,
         [
-            [r.id, r.title, r.unit, _number(r.numerator), _number(r.denominator),
+            [r.id, r.title, headers.unit(r.unit), _number(r.numerator), _number(r.denominator),
              _number(r.value)]
             for r in rows
         ],
@@ -47,10 +51,10 @@ def indicators_csv(rows: list[IndicatorRow]) -> str:
 
 def baseline_csv(rows: list[BaselineRow]) -> str:
     return _write(
-        BASELINE_COLUMNS,
+        headers.BASELINE,
         [
-            [r.key, r.label, r.unit, _number(r.value), _number(r.baseline),
-             _number(r.difference), r.change or ""]
+            [r.key, r.label, headers.unit(r.unit), _number(r.value), _number(r.baseline),
+             _number(r.difference), change(r.change) if r.change else ""]
             for r in rows
         ],
     )  # fmt: skip
@@ -59,6 +63,11 @@ def baseline_csv(rows: list[BaselineRow]) -> str:
 def dashboard_csv(board: Dashboard, name: str) -> str:
     """The CSV behind one of the dashboard's charts or tables; 404 for none, or for a baseline
     table when no baseline year is chosen."""
+    with translation.override("sv"):
+        return _csv(board, name)
+
+
+def _csv(board: Dashboard, name: str) -> str:
     if name == "indicators":
         return indicators_csv(board.indicators)
     if name in CHARTS:

@@ -14,20 +14,18 @@ from django.utils import translation
 
 from utskrivning.domain.documents import safe_cell, xlsx_workbook
 from utskrivning.domain.municipalities import municipality_name
+from utskrivning.followup import headers
 from utskrivning.followup.figures import Figure
 from utskrivning.followup.filters import CARE_LABELS, Care
 from utskrivning.followup.formatting import change
 from utskrivning.followup.report import MonthlyReport
 from utskrivning.lib.groups import group_text
 
-FIGURE_COLUMNS = ["Nyckel", "Namn", "Värde", "Täljare", "Nämnare", "Gräns"]
 PAYMENT_COLUMNS = ["Kommun", "Kommunkod", "Stadsdel", "Månad", "Grupp", "Etapp",
                    "Räknade vårdtillfällen", "Utskrivningsklara dagar", "Medelvärde (dagar)",
                    "Gräns (dagar)", "Betalningsansvar", "Fakturerbara dagar", "Dygnskostnad (kr)",
                    "Belopp (kr)"]  # fmt: skip
-BASELINE_HEADERS = ["Nyckel", "Namn", "Enhet", "Värde", "Basårets värde", "Skillnad",
-                    "Förändring", "Period", "Basår"]  # fmt: skip
-UNITS = {"count": "antal", "days": "dagar", "share": "andel", "mean": "medelvärde"}
+BASELINE_HEADERS = [*headers.BASELINE, "Period", "Basår"]
 # Sheet name, chart id and xlsxwriter chart type: the trend as a line, the others as bars.
 FIGURE_SHEETS = (("Trend", "trend", "line"), ("Rangordning", "ranking", "bar"),
                  ("Fördelning", "distribution", "bar"))  # fmt: skip
@@ -35,7 +33,7 @@ FIGURE_SHEETS = (("Trend", "trend", "line"), ("Rangordning", "ranking", "bar"),
 
 def _figures_sheet(workbook: Any, name: str, figures: list[Figure], kind: str, bold: Any) -> None:
     sheet = workbook.add_worksheet(name)
-    sheet.write_row(0, 0, FIGURE_COLUMNS, bold)
+    sheet.write_row(0, 0, headers.FIGURE, bold)
     for row, f in enumerate(figures, start=1):
         sheet.write_row(
             row, 0,
@@ -52,7 +50,7 @@ def _figures_sheet(workbook: Any, name: str, figures: list[Figure], kind: str, b
             {"name": "Gräns", "categories": [name, 1, 1, last, 1],
              "values": [name, 1, 5, last, 5], "line": {"dash_type": "dash"}}
         )  # fmt: skip
-    sheet.insert_chart(1, len(FIGURE_COLUMNS) + 1, chart)
+    sheet.insert_chart(1, len(headers.FIGURE) + 1, chart)
 
 
 def _indicator_sheet(workbook: Any, report: MonthlyReport, bold: Any) -> None:
@@ -62,7 +60,7 @@ def _indicator_sheet(workbook: Any, report: MonthlyReport, bold: Any) -> None:
         header += [f"{CARE_LABELS[care]}: {part}" for part in ("täljare", "nämnare", "värde")]
     sheet.write_row(0, 0, header, bold)
     for row, rows in enumerate(zip(*(report.indicators[c] for c in Care), strict=True), 1):
-        cells: list[Any] = [safe_cell(rows[0].title), UNITS.get(rows[0].unit, rows[0].unit)]
+        cells: list[Any] = [safe_cell(rows[0].title), headers.unit(rows[0].unit)]
         for r in rows:
             cells += [r.numerator, r.denominator, r.value]
         sheet.write_row(row, 0, cells)
@@ -115,7 +113,7 @@ def _baseline_sheets(workbook: Any, report: MonthlyReport, bold: Any) -> None:
         for row, r in enumerate(rows, start=1):
             sheet.write_row(
                 row, 0,
-                [safe_cell(r.key), safe_cell(r.label), UNITS.get(r.unit, r.unit), r.value,
+                [safe_cell(r.key), safe_cell(r.label), headers.unit(r.unit), r.value,
                  r.baseline, r.difference, change(r.change) if r.change else "", baseline.period,
                  baseline.year],
             )  # fmt: skip
