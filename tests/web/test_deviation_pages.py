@@ -148,7 +148,8 @@ def test_the_csv_is_formula_safe_and_the_reads_are_audited(client, login, office
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == len(deviations) + 2
-    assert {r["text"] for r in rows if r["category"] == "other"} == {'\'=HYPERLINK("http://x")'}
+    assert {r["Text"] for r in rows if r["Kategori"] == "Annat"} == {'\'=HYPERLINK("http://x")'}
+    assert {r["Föreslagen"] for r in rows} == {"ja", "nej"}
     assert AuditEntry.objects.filter(purpose="deviations download", action="read").exists()
     client.get("/deviations/")
     assert AuditEntry.objects.filter(purpose="deviation follow-up", action="read").exists()

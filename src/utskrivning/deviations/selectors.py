@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import translation
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.documents import csv_text, safe_cell
@@ -130,8 +131,10 @@ def _audit_episodes(
     audit_reads(unique, actor=actor, organisation=organisation, purpose=purpose)
 
 
-CSV_COLUMNS = ["created", "episode_id", "category", "proposed", "organisation", "text",
-               "deadline", "deadline_party", "deadline_due_at"]  # fmt: skip
+# In Swedish for the people who open it in a spreadsheet (the JSON list is the machines'); the
+# deadline and party as the codes the JSON list has: their words are the screens' (`web.labels`).
+CSV_COLUMNS = ["Skapad", "Vårdtillfälle", "Kategori", "Föreslagen", "Organisation", "Text",
+               "Tidsfrist (kod)", "Part (kod)", "Tidsfristens slut"]  # fmt: skip
 
 
 def _local(at: datetime | None) -> str:
@@ -141,15 +144,18 @@ def _local(at: datetime | None) -> str:
 def deviations_csv(
     *, organisation: Organisation, start: date, end: date, category: str = "", actor: Any
 ) -> str:
-    """The follow-up's list as CSV for a spreadsheet; text cells made formula-safe."""
+    """The follow-up's list as CSV for a spreadsheet, in Swedish whatever the reader's language
+    (as the invoice basis's files); text cells made formula-safe."""
     deviations = list(
         deviations_for_followup(organisation=organisation, start=start, end=end, category=category)
     )
     _audit_episodes([d.episode for d in deviations], actor, organisation, "deviations download")
+    with translation.override("sv"):
+        categories = {value: str(label) for value, label in DeviationCategory.choices}
     rows = [
-        [_local(d.created), d.episode.external_id, d.category, "yes" if d.proposed else "no",
-         d.organisation.name if d.organisation else "", d.text, d.deadline_kind,
-         d.deadline_party, _local(d.deadline_due_at)]
+        [_local(d.created), d.episode.external_id, categories.get(d.category, d.category),
+         "ja" if d.proposed else "nej", d.organisation.name if d.organisation else "", d.text,
+         d.deadline_kind, d.deadline_party, _local(d.deadline_due_at)]
         for d in deviations
     ]  # fmt: skip
     return csv_text([CSV_COLUMNS, *([safe_cell(value) for value in row] for row in rows)])
