@@ -60,10 +60,12 @@ browsers:
 		echo "PDF tests; until then those tests are skipped and say why."; \
 	fi
 
-# schemathesis against the API's own OpenAPI schema, many more examples than the suite's few.
+# schemathesis against the API's own OpenAPI schema, and the property tests of the payment
+# engine and the process's projection, with many more examples than the suite's few.
 .PHONY: fuzz
 fuzz: setup
 	@UTSKRIVNING_FUZZ_EXAMPLES=$${UTSKRIVNING_FUZZ_EXAMPLES:-200} $(UV) run pytest -q -p no:cacheprovider tests/trust/test_schema_fuzz.py
+	@PROPERTY_EXAMPLES=$${PROPERTY_EXAMPLES:-1000} $(UV) run pytest -q -p no:cacheprovider tests/domain/payment/test_properties.py tests/domain/test_process_projection.py
 
 # The service under load on PostgreSQL (127.0.0.1:5432): 100 000 episodes, gunicorn, 200 requests/s.
 # A write's time at 10 and at 200 events per episode on PostgreSQL (target: ratio <= 1.5).

@@ -3,6 +3,8 @@ the facts survive their JSON row exactly."""
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import given, settings
 
 from process_histories import accepted, steps
@@ -20,8 +22,11 @@ from utskrivning.domain.process import (
 )
 from utskrivning.domain.process.facts import EpisodeFacts
 
+# Hypothesis's default hundred histories in the suite; `make fuzz` (PROPERTY_EXAMPLES) many more.
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "100"))
 
-@settings(max_examples=300, deadline=None)
+
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(steps)
 def test_replaying_a_history_folds_what_apply_judged(offered) -> None:
     history, facts = accepted(offered)
@@ -29,7 +34,7 @@ def test_replaying_a_history_folds_what_apply_judged(offered) -> None:
     assert state_of(facts) == facts.state
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(steps)
 def test_the_facts_survive_their_json_row(offered) -> None:
     _, facts = accepted(offered)
