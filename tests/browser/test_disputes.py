@@ -60,7 +60,7 @@ def test_a_disputed_line_is_corrected_by_the_region(cast, as_user):  # noqa: F81
     expect(region.locator("form.answer")).to_have_count(0)
 
     municipality.goto(BASIS)
-    expect(municipality.locator(".original-amount")).to_have_text("114800")
-    expect(municipality.locator(".corrected-amount")).to_have_text("57400")
+    expect(municipality.locator(".original-amount")).to_have_text("114 800 kr")
+    expect(municipality.locator(".corrected-amount")).to_have_text("57 400 kr")
     expect(municipality.locator("article.dispute .outcome")).to_have_text("Korrigerat")
     expect(municipality.locator("article.dispute .correction")).to_contain_text("2020-03-10 10:00")

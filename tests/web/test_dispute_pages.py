@@ -106,8 +106,8 @@ def test_the_region_answers_corrected_and_the_basis_shows_both_amounts(
     assert (dispute.outcome, dispute.correction) == ("corrected", "ready_at")
     login(finance_falun)
     page = client.get(BASIS).text
-    assert '<td class="number original-amount">114800</td>' in page
-    assert '<td class="number corrected-amount">57400</td>' in page
+    assert '<td class="number original-amount">114 800 kr</td>' in page
+    assert '<td class="number corrected-amount">57 400 kr</td>' in page
     assert "Korrigerad tidpunkt för utskrivningsklar" in page
     assert f'href="#dispute-{dispute.pk}"' in page
 

@@ -157,7 +157,9 @@ def assumption_text(text: str) -> str:
             "text": _(found["text"]),
         }
     if found := _FIELD.match(text):
-        return f"{found['field']}: {_(found['text'])}"
+        # The field ("valid_to", "cutoff") says where the rulebook holds it, which the CLI's
+        # reader may edit; a page's reader gets the sentence, which says what it is about.
+        return _(found["text"])
     return _(text)
 
 

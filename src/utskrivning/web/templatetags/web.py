@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -57,16 +58,21 @@ def label_filter(value: object, kind: str | None = None) -> object:
     return label(value, kind)
 
 
+def _decimal(value: Any) -> Decimal | None:
+    """A stored basis keeps its amounts and days as JSON text ("74400", "8.00"): read exactly."""
+    return None if value is None or value == "" else Decimal(str(value))
+
+
 @register.filter
 def kr(amount: Any) -> str:
     """65 100 kr: Swedish thousands and decimal comma."""
-    return kronor(amount)
+    return kronor(_decimal(amount))
 
 
 @register.filter(name="days")
 def days_filter(value: Any) -> str:
     """2,45"""
-    return days(value)
+    return days(_decimal(value))
 
 
 @register.filter
