@@ -112,6 +112,20 @@ def test_an_oversized_file_answers_413_naming_the_file(client, cast, monkeypatch
     _assert_refused(response, "file", 413)
 
 
+@pytest.mark.parametrize("line_end", [b"\n", b"\r"])
+def test_a_file_too_long_for_one_request_is_sent_to_the_import_jobs(client, cast, line_end):
+    """A national file inside a web request would hold a thread (and SQLite's lock) for a minute."""
+    from utskrivning.imports.api import MAX_DIRECT_IMPORT_LINES
+
+    header = b"episode_id,patient_id,municipality,care_type,unit,admitted_at" + line_end
+    row = b"E,19121212-1212,2080,somatic,Avdelning 12,2026-10-01 10:00" + line_end
+    upload = _file(header + row * MAX_DIRECT_IMPORT_LINES)
+    response = client.post("/api/episodes/import", {"file": upload}, **auth(cast.finance_region))
+    _assert_refused(response, "file", 413)
+    assert "/api/import-jobs/" in response.json()["detail"]
+    assert not Episode.objects.exists()
+
+
 def _file(content: bytes, name: str = "episodes.csv"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -13,7 +13,7 @@ from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from utskrivning.api.auth import AUTH, membership_of
-from utskrivning.api.uploads import upload_bytes
+from utskrivning.api.uploads import TooLarge, upload_bytes
 from utskrivning.episodes.models import ImportJob, ImportStatus
 from utskrivning.imports import jobs as import_jobs
 from utskrivning.imports.services import import_episode_file
@@ -65,8 +65,27 @@ def progress(request: HttpRequest, pk: Annotated[UUID, Path()]) -> ImportJob:
     return job
 
 
+# The all-at-once import runs inside the request: bounded to what it does well within the web's
+# timeout (10 000 lines take a few seconds; a national file would hold a web thread, and on SQLite
+# the write lock, for a minute). Larger files go to the worker as a job.
+MAX_DIRECT_IMPORT_LINES = 10_000
+
+
+def _lines(data: bytes) -> int:
+    """At least the file's lines: a quoted field's line break counts too, which only errs small."""
+    return max(data.count(b"\n"), data.count(b"\r"))
+
+
 @file_router.post("/import", summary="Import an episode file (all or nothing)")
 def import_file(request: HttpRequest, file: UploadedFile = File(...)) -> dict[str, Any]:  # noqa: B008
+    """Up to 10 000 lines; a larger file is refused (413, naming `file`): POST it as a job."""
     membership = membership_of(request)
-    result = import_episode_file(data=upload_bytes(file), membership=membership)
+    data = upload_bytes(file)
+    if _lines(data) > MAX_DIRECT_IMPORT_LINES:
+        raise TooLarge(
+            f"file: more than {MAX_DIRECT_IMPORT_LINES} lines to import in one request; "
+            "POST it to /api/import-jobs/, where the worker imports it as a job with its progress.",
+            field="file",
+        )
+    result = import_episode_file(data=data, membership=membership)
     return {"imported": result.imported, "already_stored": result.already_stored}
