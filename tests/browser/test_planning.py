@@ -84,6 +84,7 @@ def test_planning_record_and_a_note_read_by_the_municipality(cast, as_user, tmp_
 
     ward.goto(episode_url)
     notes = ward.locator("#notes")
+    notes.get_by_text("Meddelanden mellan parterna").click()  # folded: none awaits a receipt
     notes.get_by_label("Kommun").check()
     notes.get_by_label("Meddelande").fill("Dottern vill vara med på SIP, ring henne först.")
     notes.get_by_role("button", name="Skicka meddelandet").click()

@@ -126,6 +126,7 @@ def test_each_role_s_day(demo, day):
     step(nurse, "admission_notice_sent", estimated_discharge=first.isoformat())
     step(nurse, "estimated_discharge_changed", estimated_discharge=moved.isoformat())
     notes = nurse.locator("#notes")
+    notes.get_by_text("Meddelanden mellan parterna").click()  # folded: none awaits a receipt
     notes.get_by_label("Kommun").check()
     notes.get_by_label("Meddelande").fill("Dottern vill vara med på SIP, ring henne först.")
     notes.get_by_role("button", name="Skicka meddelandet").click()

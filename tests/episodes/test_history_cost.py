@@ -10,13 +10,15 @@ import pytest
 from django.db import connection
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from utskrivning.domain.process import Event, EventType
-from utskrivning.episodes.events import event_to_payload
+from utskrivning.domain.process import Event, EventType, deadlines
+from utskrivning.episodes.events import episode_facts_of, event_to_payload
 from utskrivning.episodes.models import EpisodeEvent
 from utskrivning.episodes.projection import episode_rebuild
 from utskrivning.episodes.selectors import TIMELINE_PAGE
 from utskrivning.episodes.services import episode_record_event
+from utskrivning.web.views.episode import SHOWN_HISTORY
 
 from .conftest import ADMITTED
 from .test_api import auth
@@ -166,3 +168,31 @@ def test_the_page_of_older_events_on_the_screen(client, cast, short_and_long):
     assert f'href="?before={every[-2 * TIMELINE_PAGE]}#timeline"' in page.content.decode()
     assert client.get(f"/episodes/{long.pk}/?before=١٢").status_code == 400
     assert client.get(f"/episodes/{long.pk}/?before=0").status_code == 400
+
+
+def _rows(page: str) -> int:
+    return page.split('class="ds-table stack deadlines"')[1].split("</table>")[0].count("<tr ")
+
+
+def _dates(page: str) -> int:
+    return page.split('class="estimates"')[1].split("</details>")[0].count("<li>")
+
+
+def test_the_page_shows_what_is_open_and_the_latest_history_the_whole_when_asked(
+    client, cast, short_and_long
+):
+    _, long = short_and_long
+    client.force_login(cast.nurse.user)
+    every = deadlines(episode_facts_of(long), timezone.now())
+    open_ = {(d.kind, d.party, d.message) for d in every if d.met_at is None}
+    dates = len(long.facts["estimates"])
+    assert len(every) > 2 * SHOWN_HISTORY + len(open_) and dates > SHOWN_HISTORY
+    page = client.get(f"/episodes/{long.pk}/").text
+    assert _rows(page) <= len(open_) + SHOWN_HISTORY
+    assert f"Visa alla {len(every)} tidsfrister" in page
+    assert _dates(page) == SHOWN_HISTORY
+    assert f"Visa {dates - SHOWN_HISTORY} tidigare datum" in page
+    whole = client.get(f"/episodes/{long.pk}/?full=1").text
+    assert _rows(whole) == len(every)
+    assert _dates(whole) == dates
+    assert 'id="deadlines" open' in whole and "Visa alla" not in whole

@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from utskrivning.episodes.models import Message
+from utskrivning.domain.process import Party
+from utskrivning.episodes.models import Episode, Message
+from utskrivning.episodes.notes import NOTES_PAGE, note_send
 
 from .test_episode_actions import confirmation
 from .test_pages import episode, post_event  # noqa: F401 (the fixture)
@@ -145,3 +147,30 @@ def test_an_acknowledgement_in_the_timeline_names_the_notice_it_answers(
     notice = Message.objects.get(episode_id=episode, kind="admission_notice", party="municipality")
     sent = f"{timezone.localtime(notice.sent_at):%Y-%m-%d %H:%M}"
     assert f"Kvittens: Inskrivningsmeddelande (skickat {sent})" in timeline
+
+
+def test_the_notes_are_paged_from_the_latest_and_each_stays_on_the_timeline(
+    client,
+    login,
+    physician,
+    episode,  # noqa: F811 (the fixture)
+):
+    stay = Episode.objects.get(pk=episode)
+    for n in range(NOTES_PAGE + 3):
+        note_send(
+            episode=stay, membership=physician, text=f"Nummer {n}.", parties=[Party.MUNICIPALITY]
+        )
+    login(physician)
+    page = client.get(f"/episodes/{episode}/").text
+    notes = page.split('id="notes"')[1].split("</details>")[0]
+    assert notes.count('class="note"') == NOTES_PAGE
+    assert "Nummer 3." in notes and "Nummer 2." not in notes
+    # Every note's event on the timeline's page says what it said, those of older pages too.
+    assert page.split('class="timeline"')[1].count("Meddelande: till") == NOTES_PAGE + 3
+    older = notes.split('href="?notes_before=')[1].split("#")[0]
+    earlier = client.get(f"/episodes/{episode}/?notes_before={older}").text
+    shown = earlier.split('id="notes"')[1].split("</details>")[0]
+    assert [f"Nummer {n}." in shown for n in range(4)] == [True, True, True, False]
+    assert 'id="notes" open' in earlier  # asked for, so not folded
+    assert "notes_before" not in shown
+    assert client.get(f"/episodes/{episode}/?notes_before=x").status_code == 400

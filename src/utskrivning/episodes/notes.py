@@ -148,24 +148,56 @@ def note_mark_read(*, note: Note, membership: Membership) -> NoteReceipt:
     return receipt
 
 
-def episode_notes(
-    *, episode: Episode, note_id: int | None = None, page: Page | None = None
-) -> list[Note]:
-    """The episode's notes (or the one `note_id`, or a `page` of them) with their recipients and
-    receipts, oldest first; the caller audits the read (the episode page's or the API's entry)."""
+NOTES_PAGE = 20  # notes the episode page shows, the latest first read
+
+
+def _with_receipts(notes: QuerySet[Note]) -> list[Note]:
     recipients = NoteRecipient.objects.select_related(
         "organisation", "receipt", "receipt__user", "receipt__organisation"
     )
-    notes = Note.objects.filter(episode=episode)
-    if note_id is not None:
-        notes = notes.filter(pk=note_id)
-    if page is not None:
-        notes = notes.order_by("sent_at", "id")[page.offset : page.offset + page.limit]
     return list(
         notes.select_related("author", "organisation", "event").prefetch_related(
             Prefetch("recipients", queryset=recipients)
         )
     )
+
+
+def episode_notes(
+    *,
+    episode: Episode,
+    note_id: int | None = None,
+    page: Page | None = None,
+    events: Iterable[int] | None = None,
+) -> list[Note]:
+    """The episode's notes (or the one `note_id`, a `page` of them, or those of the `events`)
+    with their recipients and receipts, oldest first; the caller audits the read (the episode
+    page's or the API's entry)."""
+    notes = Note.objects.filter(episode=episode)
+    if note_id is not None:
+        notes = notes.filter(pk=note_id)
+    if events is not None:
+        notes = notes.filter(event__in=list(events))
+    if page is not None:
+        notes = notes.order_by("sent_at", "id")[page.offset : page.offset + page.limit]
+    return _with_receipts(notes)
+
+
+def episode_notes_latest(
+    *, episode: Episode, before: int | None = None, limit: int = NOTES_PAGE
+) -> tuple[list[Note], int | None]:
+    """The latest `limit` notes oldest first, or those before the note `before`; and the note
+    to page on from for older ones (None: none are older), as the timeline pages its events."""
+    notes = Note.objects.filter(episode=episode)
+    if before is not None:
+        cursor = notes.filter(pk=before).values("sent_at").first()
+        if cursor is None:
+            return [], None
+        notes = notes.filter(
+            Q(sent_at__lt=cursor["sent_at"]) | Q(sent_at=cursor["sent_at"], pk__lt=before)
+        )
+    page = _with_receipts(notes.order_by("-sent_at", "-id")[: limit + 1])
+    older = page[limit - 1].pk if len(page) > limit else None
+    return page[:limit][::-1], older
 
 
 def unread_notes(

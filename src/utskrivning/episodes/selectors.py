@@ -35,7 +35,7 @@ from utskrivning.episodes.planning import planning_record
 from utskrivning.organisations.models import Kind, Organisation
 
 logger = logging.getLogger(__name__)
-_RELATED = ("patient", "ward", "home_municipality", "placing_municipality", "district")
+_RELATED = ("patient", "ward", "home_municipality", "placing_municipality", "district", "region")
 
 
 def _notified(party: Party, organisation: Organisation) -> Exists:
@@ -144,9 +144,8 @@ def rulebook_for(organisation: Organisation) -> Any:
 def episode_explanation(
     *, episode: Episode, now: datetime, rulebook: Any = None
 ) -> Explanation | None:
-    rulebook = rulebook or rulebook_for(episode.ward)
-    if rulebook is None:
-        return None
+    # The row's own region (read with it), not the ward's: a query for each level up to it.
+    rulebook = rulebook or load_rulebook(episode.region.rulebook_id)
     return explain_episode(normalised_rows([episode])[0], rulebook, now=now)
 
 

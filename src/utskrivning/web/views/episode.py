@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,13 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from utskrivning.deviations.selectors import episode_deviations
 from utskrivning.deviations.services import deviation_report
 from utskrivning.domain.process import (
+    Deadline,
     EventType,
     HomeCriterion,
     TransitionError,
 )
 from utskrivning.domain.process.clock import BACKDATING
 from utskrivning.episodes.models import Episode
-from utskrivning.episodes.notes import awaiting_receipt, episode_notes
+from utskrivning.episodes.notes import awaiting_receipt, episode_notes, episode_notes_latest
 from utskrivning.episodes.selectors import (
     episode_detail,
     episodes_visible_to,
@@ -47,25 +49,52 @@ def visible_or_404(membership: Membership, pk: int) -> Episode:
     return get_object_or_404(episodes_visible_to(organisation=membership.organisation), pk=pk)
 
 
-def _before(request: HttpRequest) -> int | None:
-    """The event the timeline's page of older events ends before (`?before=`), when asked."""
-    text = request.GET.get("before")
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    """The row a page of older ones ends before (`?before=` events, `?notes_before=` notes)."""
+    text = request.GET.get(name) if request.method == "GET" else None
     if text is None:
         return None
     try:
-        return bounded_int(text, field="before", low=1, high=MAX_ID)
+        return bounded_int(text, field=name, low=1, high=MAX_ID)
     except NumberError as refused:
         raise BadRequest(str(refused)) from None
 
 
+# Kept on the page beside what is still open: the latest met deadlines and dates given. An episode
+# with a hundred messages has two hundred receipts' deadlines, which `?full=1` shows.
+SHOWN_HISTORY = 5
+
+
+def _abridged(items: Sequence[Any], full: bool) -> tuple[Sequence[Any], int]:
+    """The latest `SHOWN_HISTORY` of `items` (all when `full`), and how many are left out."""
+    if full or len(items) <= SHOWN_HISTORY:
+        return items, 0
+    return items[-SHOWN_HISTORY:], len(items) - SHOWN_HISTORY
+
+
+def _deadlines(every: list[Deadline], full: bool) -> list[Deadline]:
+    """Earliest first: each deadline not met, of a party's receipts only the first per kind of
+    message (one receipt answers them all), and the latest met ones; or every one when `full`."""
+    if full:
+        return every
+    first: dict[tuple[Any, ...], Deadline] = {}
+    for d in every:
+        if d.met_at is None:
+            first.setdefault((d.kind, d.party, d.message), d)
+    kept = {id(d) for d in first.values()}
+    kept |= {id(d) for d in _abridged([d for d in every if d.met_at], full)[0]}
+    return [d for d in every if id(d) in kept]
+
+
 def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
+    now = timezone.now()
     detail = episode_detail(
         episode=episode,
         organisation=membership.organisation,
         actor=request.user,
-        now=timezone.now(),
-        before=_before(request) if request.method == "GET" else None,
+        now=now,
+        before=_cursor(request, "before"),
     )
     facts = detail["facts"]
     party = party_of(membership.organisation)
@@ -77,7 +106,9 @@ def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dic
         }
     )
     criteria = sorted(set(HomeCriterion) - facts.home_criteria)
-    now = timezone.now()
+    full = request.method == "GET" and request.GET.get("full") == "1"
+    deadlines = _deadlines(detail["deadlines"], full)
+    estimates, estimates_hidden = _abridged(detail["planning"]["estimates"], full)
     return {
         **detail,
         "membership": membership,
@@ -91,26 +122,40 @@ def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dic
         "now": now,
         "earliest": max(t for t in (facts.admitted_at, facts.ready_at, now - BACKDATING) if t),
         "awaiting": awaiting,
+        "full": full,
+        "deadlines": deadlines,
+        "deadlines_total": len(detail["deadlines"]),
+        "older_events_shown": "before" in request.GET,
+        "estimates": estimates,
+        "estimates_hidden": estimates_hidden,
         "deviations": episode_deviations(episode=episode),
         "may_report_deviation": can(membership, Action.REPORT_DEVIATION),
         "deviation_form": DeviationForm(),
-        **_notes(membership, episode, detail["events"]),
+        **_notes(membership, episode, detail["events"], _cursor(request, "notes_before")),
         **extra,
     }
 
 
-def _notes(membership: Membership, episode: Episode, events: list[Any]) -> dict[str, Any]:
-    """The notes section, and each note by its event for the timeline."""
-    notes = episode_notes(episode=episode)
+def _notes(
+    membership: Membership, episode: Episode, events: list[Any], before: int | None
+) -> dict[str, Any]:
+    """The notes section (a page of the latest), and each note by its event for the timeline:
+    those the page did not read are read by their events, so the timeline's page bounds them."""
+    notes, older = episode_notes_latest(episode=episode, before=before)
+    read = {note.event_id for note in notes}
+    missing = [e.pk for e in events if e.type == EventType.NOTE_SENT and e.pk not in read]
+    on_timeline = notes + (episode_notes(episode=episode, events=missing) if missing else [])
     organisation = membership.organisation
     return {
         "notes": notes,
+        "older_notes": older,
+        "notes_paged": before is not None,
         "awaiting_notes": awaiting_receipt(notes, organisation),
         "note_form": NoteForm(sender=party_of(organisation))
         if can(membership, Action.WRITE_NOTE)
         else None,
         "may_acknowledge": can(membership, Action.ACKNOWLEDGE),
-        "timeline": timeline(events, notes, messages_answered(events=events)),
+        "timeline": timeline(events, on_timeline, messages_answered(events=events)),
     }
 
 
