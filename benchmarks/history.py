@@ -108,10 +108,19 @@ def _episodes(nurse: Any, count: int, events: int, first: int, now: datetime) ->
     return made
 
 
-def _timed(action: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    action()
-    return (time.perf_counter() - start) * 1000
+def _timed(action: Callable[[], Any], cpu: list[float], queries: list[int]) -> float:
+    """The call's wall time in ms; its process CPU time (ms) and query count appended to the
+    lists: on a shared machine the wall time waits for others, these two do not."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        action()
+        wall, spent = time.perf_counter() - start, time.process_time() - start_cpu
+    cpu.append(spent * 1000)
+    queries.append(len(captured))
+    return wall * 1000
 
 
 def _write(nurse: Any, episode: Any) -> Callable[[], Any]:
@@ -173,17 +182,22 @@ def main() -> None:
     print(f"Filling {args.episodes} episodes with {args.short} and {args.long} events…", flush=True)
     short = _episodes(nurse, args.episodes, args.short, 0, now)
     long = _episodes(nurse, args.episodes, args.long, args.episodes, now)
-    times: dict[str, tuple[list[float], list[float]]] = {
-        name: ([], []) for name in ("write", "page", "replay")
-    }
+    names = ("write", "page", "replay")
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in names}
+    cpu: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in names}
+    queries: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in names}
+
+    def timed(name: str, group: int, action: Callable[[], Any]) -> None:
+        times[name][group].append(_timed(action, cpu[name][group], queries[name][group]))
+
     for round_ in range(args.rounds):  # interleaved, so both groups meet the same noise
         for a, b in zip(short, long, strict=True):
             for group, episode in enumerate((a, b)):
-                times["write"][group].append(_timed(_write(nurse, episode)))
+                timed("write", group, _write(nurse, episode))
                 episode.refresh_from_db()
-                times["page"][group].append(_timed(_page(nurse, episode)))
+                timed("page", group, _page(nurse, episode))
                 if round_ == 0:  # slow on the long group, and the same every time
-                    times["replay"][group].append(_timed(_replay(episode)))
+                    timed("replay", group, _replay(episode))
     print(
         f"\nms per call, {args.episodes * args.rounds} calls per group (replay {args.episodes}) "
         f"({args.short} vs {args.long} events per episode, PostgreSQL)"
@@ -193,6 +207,11 @@ def main() -> None:
     _line("write (estimated date change)", *times["write"], TARGET_RATIO)
     _line("episode page (selector, timeline)", *times["page"])
     _line("replay of the history (before)", *times["replay"])
+    print("\nprocess CPU ms per call (median), and queries per call")
+    for name in names:
+        _line(f"{name}: CPU", *cpu[name])
+        short_queries, long_queries = (statistics.median(q) for q in queries[name])
+        print(f"{name + ': queries':<34} {short_queries:8.0f} {long_queries:8.0f}")
     print(f"target: write ratio <= {TARGET_RATIO}")
 
 

@@ -129,7 +129,15 @@ def fill(*, episodes: int, in_progress: int, history: int, now: datetime) -> Non
 
     from utskrivning.domain.process import EpisodeFacts, Event, EventType, FileRecord, Party, fold
     from utskrivning.episodes.events import event_to_payload
-    from utskrivning.episodes.models import Episode, EpisodeEvent, Message, Patient
+    from utskrivning.episodes.models import (
+        Episode,
+        EpisodeEvent,
+        Message,
+        Patient,
+        ProjectedEstimate,
+        ProjectedMessage,
+    )
+    from utskrivning.episodes.projected import projected_rows
     from utskrivning.episodes.services import _columns
     from utskrivning.organisations.models import Kind, Organisation
 
@@ -171,11 +179,12 @@ def fill(*, episodes: int, in_progress: int, history: int, now: datetime) -> Non
                 for i in numbers
             )
             histories = [steps(i) for i in numbers]
-            rows = []
+            rows, folded = [], []
             for i, patient, history_ in zip(numbers, patients, histories, strict=True):
                 facts = EpisodeFacts()
                 for event, at in history_:
                     facts = fold(facts, event, at)
+                folded.append(facts)
                 rows.append(
                     Episode(
                         patient=patient,
@@ -191,6 +200,11 @@ def fill(*, episodes: int, in_progress: int, history: int, now: datetime) -> Non
                     )
                 )
             stored = Episode.objects.bulk_create(rows)
+            projected = [projected_rows(e.pk, f) for e, f in zip(stored, folded, strict=True)]
+            ProjectedMessage.objects.bulk_create(
+                row for messages, _ in projected for row in messages
+            )
+            ProjectedEstimate.objects.bulk_create(row for _, given in projected for row in given)
             events = EpisodeEvent.objects.bulk_create(
                 EpisodeEvent(
                     episode=e, type=event.type.value, at=at, payload=event_to_payload(event)

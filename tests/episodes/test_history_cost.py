@@ -185,7 +185,7 @@ def test_the_page_shows_what_is_open_and_the_latest_history_the_whole_when_asked
     client.force_login(cast.nurse.user)
     every = deadlines(episode_facts_of(long), timezone.now())
     open_ = {(d.kind, d.party, d.message) for d in every if d.met_at is None}
-    dates = len(long.facts["estimates"])
+    dates = len(episode_facts_of(long).estimates)
     assert len(every) > 2 * SHOWN_HISTORY + len(open_) and dates > SHOWN_HISTORY
     page = client.get(f"/episodes/{long.pk}/").text
     assert _rows(page) <= len(open_) + SHOWN_HISTORY

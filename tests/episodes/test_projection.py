@@ -4,6 +4,7 @@ a fold of the history, rebuilt by `utskrivning rebuild`, corrected by a compensa
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +16,22 @@ from process_histories import T0, detailed, steps
 from service.factories import MembershipFactory
 from utskrivning.cli import app
 from utskrivning.deviations.services import deviation_report
-from utskrivning.domain.process import Event, EventType, Party, TransitionError
+from utskrivning.domain.process import (
+    Event,
+    EventType,
+    MessageKind,
+    Party,
+    TransitionError,
+    facts_to_json,
+)
+from utskrivning.domain.process.details import to_plain
 from utskrivning.episodes.events import episode_facts_of, episode_history_facts
-from utskrivning.episodes.models import Episode, EpisodeEvent
+from utskrivning.episodes.models import (
+    Episode,
+    EpisodeEvent,
+    ProjectedEstimate,
+    ProjectedMessage,
+)
 from utskrivning.episodes.projection import event_void
 from utskrivning.episodes.services import episode_record_event
 from utskrivning.imports.services import import_episode_file
@@ -165,3 +179,99 @@ def test_an_administrator_voids_a_wrong_event_and_the_history_keeps_both(cast):
     _row_matches_history(episode)
     with pytest.raises(ValidationError):
         event_void(event=wrong, membership=admin, reason="igen")
+
+
+def _ward_changes_the_date_and_the_municipality_reads_it(cast, episode, at):
+    episode_record_event(
+        episode=episode,
+        event=Event(EventType.ESTIMATED_DISCHARGE_CHANGED, estimated_discharge=at.date()),
+        at=at,
+        recorded_at=at,
+        membership=cast.nurse,
+    )
+    read = at + timedelta(minutes=10)
+    return episode_record_event(
+        episode=episode,
+        event=Event(
+            EventType.ACKNOWLEDGED,
+            party=Party.MUNICIPALITY,
+            message=MessageKind.ESTIMATED_DISCHARGE_CHANGE,
+        ),
+        at=read,
+        recorded_at=read,
+        membership=cast.officer_a,
+    )
+
+
+def test_voided_messages_and_receipts_leave_the_message_rows_as_the_history_folds(cast):
+    """The messages' rows are the fold's, not the record of what was sent: a voided receipt
+    leaves its messages awaiting one (a new receipt then stands), a voided notice takes its
+    recipients, and with them the later change's message, out of the facts."""
+    episode = cast.admit()
+    notice = cast.notify(episode, ADMITTED + timedelta(hours=1)).pk
+    receipt = _ward_changes_the_date_and_the_municipality_reads_it(
+        cast, episode, ADMITTED + timedelta(days=1)
+    )
+    admin = MembershipFactory(organisation=cast.region, role=Role.ADMINISTRATOR)
+    event_void(event=receipt, membership=admin, reason="fel person")
+    _row_matches_history(episode)
+    assert episode.municipality_owes
+    again = ADMITTED + timedelta(days=1, hours=1)
+    episode_record_event(
+        episode=episode,
+        event=Event(
+            EventType.ACKNOWLEDGED,
+            party=Party.MUNICIPALITY,
+            message=MessageKind.ESTIMATED_DISCHARGE_CHANGE,
+        ),
+        at=again,
+        recorded_at=again,
+        membership=cast.officer_a,
+    )
+    _row_matches_history(episode)
+    event_void(event=EpisodeEvent.objects.get(pk=notice), membership=admin, reason="fel patient")
+    _row_matches_history(episode)
+    assert episode_facts_of(episode).messages == ()
+
+
+def _as_stored_before_the_rows(facts) -> dict:
+    """The row as it was written before migration 0014: every message and estimate in it."""
+    row = facts_to_json(facts)
+    del row["awaiting"], row["messages_sent"]
+    messages = [
+        {
+            "kind": m.kind.value,
+            "sent_at": m.sent_at.isoformat(),
+            "recipients": sorted(p.value for p in m.recipients),
+            "acknowledgements": [[p.value, at.isoformat()] for p, at in m.acknowledgements],
+        }
+        for m in facts.messages
+    ]
+    return row | {"messages": messages, "estimates": to_plain(facts.estimates)}
+
+
+def test_the_migration_moves_the_messages_and_estimates_out_of_the_row(cast):
+    from django.apps import apps
+
+    move_out = import_module(
+        "utskrivning.episodes.migrations.0014_projected_messages_and_estimates"
+    ).move_out
+    episode = cast.admit(estimated_discharge=ADMITTED.date() + timedelta(days=5))
+    cast.notify(episode, ADMITTED + timedelta(hours=1))
+    _ward_changes_the_date_and_the_municipality_reads_it(
+        cast, episode, ADMITTED + timedelta(days=1)
+    )
+    imported = cast.admit(personal_number="19900101-0017")  # no message yet
+    whole = {e.pk: episode_history_facts(e) for e in (episode, imported)}
+    assert len(whole[episode.pk].messages) == 2 and len(whole[episode.pk].estimates) == 3
+    for pk, facts in whole.items():
+        Episode.objects.filter(pk=pk).update(facts=_as_stored_before_the_rows(facts))
+    ProjectedMessage.objects.all().delete()
+    ProjectedEstimate.objects.all().delete()
+    move_out(apps, None)
+    for pk, facts in whole.items():
+        moved = Episode.objects.get(pk=pk)
+        assert "messages" not in moved.facts and "estimates" not in moved.facts
+        assert episode_facts_of(moved) == facts
+    move_out(apps, None)  # a row already moved is left as it is
+    assert ProjectedMessage.objects.count() == 4 and ProjectedEstimate.objects.count() == 3

@@ -25,13 +25,13 @@ def _both_read_before_either_writes(monkeypatch) -> None:
     """Each writer waits after reading the episode until the other has read it too, so the race
     is the real one: both hold the same version when they write."""
     barrier = threading.Barrier(2, timeout=10)
-    real = services.episode_facts_of
+    real = services.episode_row_facts
 
     def facts_after_both_read(episode):
         barrier.wait()
         return real(episode)
 
-    monkeypatch.setattr(services, "episode_facts_of", facts_after_both_read)
+    monkeypatch.setattr(services, "episode_row_facts", facts_after_both_read)
 
 
 def _post_at_once(requests: list[tuple[str, dict, dict]]) -> list:

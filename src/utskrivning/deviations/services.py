@@ -15,8 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from utskrivning.domain.process import Deadline, Event, EventType, deadlines, stored_faults
-from utskrivning.episodes.events import episode_facts_of
+from utskrivning.domain.process import (
+    Deadline,
+    EpisodeFacts,
+    Event,
+    EventType,
+    deadlines,
+    stored_faults,
+)
 from utskrivning.episodes.models import (
     Deviation,
     DeviationCategory,
@@ -24,6 +30,7 @@ from utskrivning.episodes.models import (
     EpisodeEvent,
     EpisodeStatus,
 )
+from utskrivning.episodes.projected import whole_facts
 from utskrivning.episodes.services import episode_record_event, recipient
 from utskrivning.lib.text import MAX_NOTE, checked_text
 from utskrivning.lib.writers import let_others_write
@@ -73,9 +80,9 @@ PROPOSE_BATCH = 200
 NO_DEADLINE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
-def _look(episode: Episode, now: datetime) -> tuple[list[Deadline], datetime]:
-    """The episode's missed deadlines, and when the next one falls due (NO_DEADLINE: none)."""
-    facts = episode_facts_of(episode)  # the row, no events read
+def _look(facts: EpisodeFacts, now: datetime) -> tuple[list[Deadline], datetime]:
+    """An episode's missed deadlines, and when the next one falls due (NO_DEADLINE: none), from
+    its facts read whole (each message's receipt has its deadline)."""
     if stored_faults(facts):  # reported by the reads; nothing to compute with
         return [], NO_DEADLINE
     found = deadlines(facts, now)
@@ -91,11 +98,14 @@ def _propose_for(episodes: QuerySet[Episode], now: datetime) -> list[Deviation]:
     The unique proposal per missed deadline makes a rerun (after a crash, or by a second worker
     at the same time) add only what is missing.
     """
-    looked = [
-        (episode, *_look(episode, now))
-        for episode in episodes.exclude(status=EpisodeStatus.DONE).select_related(
+    open_ = list(
+        episodes.exclude(status=EpisodeStatus.DONE).select_related(
             "ward", "home_municipality", "placing_municipality", "district", "primary_care"
         )
+    )
+    looked = [
+        (episode, *_look(facts, now))
+        for episode, facts in zip(open_, whole_facts(open_), strict=True)
     ]
     proposed = set(
         Deviation.objects.filter(

@@ -1,5 +1,5 @@
-"""The Event as stored: its JSON payload and back; an episode's facts from its row (the projection)
-and, for a rebuild, folded again from its events."""
+"""The Event as stored: its JSON payload and back; an episode's facts from the projection and,
+for a rebuild, folded again from its events."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from utskrivning.domain.process import (
     HomeCriterion,
     MessageKind,
     Party,
-    facts_from_json,
     replay,
 )
 from utskrivning.domain.process.details import (
@@ -29,6 +28,7 @@ from utskrivning.domain.process.details import (
 )
 from utskrivning.domain.process.snapshot import record_from_json, record_to_json
 from utskrivning.episodes.models import Episode, EpisodeEvent
+from utskrivning.episodes.projected import whole_facts
 
 
 def _same(value: Any) -> Any:
@@ -96,8 +96,9 @@ def event_from_payload(type_: str, payload: dict[str, Any]) -> Event:
 
 
 def episode_facts_of(episode: Episode) -> EpisodeFacts:
-    """The episode's facts from its row: the projection, no events read."""
-    return facts_from_json(episode.facts)
+    """The episode's facts whole, from the projection: its row and the rows of its messages and
+    estimates (`episodes.projected`), no events read. A write reads the row alone."""
+    return whole_facts([episode])[0]
 
 
 def episode_history_facts(episode: Episode) -> EpisodeFacts:

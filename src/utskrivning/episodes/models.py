@@ -4,6 +4,7 @@ The events are the episode's history, audit trail and outbox. `Episode.facts` is
 the process's facts as `replay` folds them from the events, written in the same transaction as
 each event, so a write, the worklist and the episode page read one row, never the history. The
 columns beside it are the facts the payment engine and the queries filter on, from the same fold.
+What of the facts grows with the history (messages, estimates) has rows of its own beside it.
 """
 
 from __future__ import annotations
@@ -253,6 +254,50 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.party}"
+
+
+class ProjectedMessage(models.Model):
+    """One recipient party of one message of the episode's facts, and when it acknowledged it:
+    the part of the projection that grows with the history, kept out of `Episode.facts` so a
+    write reads and writes only its own (`episodes.projected`). Unlike `Message`, the record of
+    what was sent, these are the fold's: a rebuild writes them anew."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()  # the message's place among the facts' messages
+    kind = models.CharField(max_length=40, choices=_choices(MessageKind))
+    party = models.CharField(max_length=24, choices=_choices(Party))
+    sent_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("number", "party")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["episode", "number", "party"], name="one_projected_message_per_party"
+            ),
+        )
+        indexes = (
+            # A receipt's write: the party's messages of one kind still awaiting it.
+            models.Index(
+                fields=["episode", "party", "kind", "sent_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="projected_message_awaited",
+            ),
+        )
+
+
+class ProjectedEstimate(models.Model):
+    """One estimated discharge date as given (`EstimateEntry`), in the order given: the
+    planning record's history of the date, out of `Episode.facts` as `ProjectedMessage` is."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="+")
+    estimate = models.DateField()
+    at = models.DateTimeField()
+    by = models.JSONField(null=True, blank=True)  # the `Signature`, as `to_plain` writes it
+
+    class Meta:
+        ordering = ("id",)
+        indexes = (models.Index(fields=["episode", "id"], name="projected_estimates"),)
 
 
 class Acknowledgement(models.Model):

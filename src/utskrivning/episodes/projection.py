@@ -1,9 +1,10 @@
 """The episode's row as a projection of its events: rebuilt from the history, and corrected by a
 compensating event, never by changing the history.
 
-Every write keeps the row (`Episode.facts` and the columns) in step with its event; these are the
-two cases that fold the whole history again: `utskrivning rebuild` after a change of the fold (or
-to check that nothing drifted), and an administrator voiding a wrong event.
+Every write keeps the row (`Episode.facts` and the columns, and the rows of its messages and
+estimates) in step with its event; these are the two cases that fold the whole history again:
+`utskrivning rebuild` after a change of the fold (or to check that nothing drifted), and an
+administrator voiding a wrong event.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from utskrivning.episodes.events import (
     store_administrative_event,
 )
 from utskrivning.episodes.models import Episode, EpisodeEvent
+from utskrivning.episodes.projected import project_all
 from utskrivning.episodes.services import _columns, _patient_number
 from utskrivning.organisations.models import Membership
 from utskrivning.organisations.permissions import Action, can
@@ -34,8 +36,9 @@ NOT_VOIDABLE = frozenset({EventType.ADMITTED, EventType.IMPORTED, EventType.EVEN
 
 
 def _differs(episode: Episode, facts: EpisodeFacts, columns: dict[str, Any]) -> bool:
-    """The facts compared as facts: their JSON spells a time in the zone it was written in (a
-    step at 09:00+02:00 folds back from the database as 07:00+00:00), the same instant."""
+    """The facts compared as facts, read whole: their JSON spells a time in the zone it was
+    written in (a step at 09:00+02:00 folds back from the database as 07:00+00:00), the same
+    instant."""
     return episode_facts_of(episode) != facts or any(
         getattr(episode, name) != value for name, value in columns.items() if name != "facts"
     )
@@ -56,6 +59,7 @@ def episode_rebuild(*, episode: Episode) -> bool:
         Episode.objects.filter(pk=current.pk).update(
             version=F("version") + 1, deadlines_checked_until=None, **columns
         )
+        project_all(episode=current, facts=facts)
         return True
 
 

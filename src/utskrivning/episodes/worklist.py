@@ -27,13 +27,13 @@ from utskrivning.domain.process import (
     Deadline,
     EpisodeFacts,
     Obligation,
-    deadlines,
     obligations,
     stored_faults,
+    unmet_deadlines,
 )
-from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import Episode, EpisodeStatus
 from utskrivning.episodes.normalised import normalised_rows
+from utskrivning.episodes.projected import episode_row_facts
 from utskrivning.episodes.selectors import (
     episodes_visible_to,
     report_skipped,
@@ -80,7 +80,7 @@ def worklist_rows(
     """`episodes` as the organisation's worklist rows, in their order; not audited."""
     kept: list[tuple[Episode, EpisodeFacts]] = []
     for episode in episodes:
-        facts = episode_facts_of(episode)  # the row, no events read
+        facts = episode_row_facts(episode)  # the row, no events or messages read
         if faults := stored_faults(facts):
             report_skipped(episode, faults, "worklist")
         else:
@@ -93,7 +93,7 @@ def worklist_rows(
     rows = []
     for (episode, facts), row in zip(kept, normalised, strict=True):
         owed = obligations(facts, now, party=party) if party else obligations(facts, now)
-        unmet = [d for d in deadlines(facts, now) if d.met_at is None]
+        unmet = unmet_deadlines(facts, now)
         own = [d for d in unmet if party is None or d.party is party]
         rows.append(
             WorklistRow(

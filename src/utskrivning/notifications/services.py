@@ -15,7 +15,6 @@ from django.db.models import Q
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import deadlines, stored_faults
-from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import (
     Acknowledgement,
     Episode,
@@ -24,6 +23,7 @@ from utskrivning.episodes.models import (
     Message,
     NoteRecipient,
 )
+from utskrivning.episodes.projected import whole_facts
 from utskrivning.episodes.services import recipient
 from utskrivning.notifications.kinds import MESSAGE_NOTICE, default_kinds
 from utskrivning.notifications.models import (
@@ -120,8 +120,7 @@ def deadline_notices(episodes: Iterable[Episode], now: datetime) -> list[Notice]
     reached = set(
         Message.objects.filter(episode__in=episodes).values_list("episode_id", "organisation_id")
     )
-    for episode in episodes:
-        facts = episode_facts_of(episode)
+    for episode, facts in zip(episodes, whole_facts(episodes), strict=True):
         if episode.status == EpisodeStatus.DONE or stored_faults(facts):
             continue
         for d in deadlines(facts, now):

@@ -20,9 +20,11 @@ from utskrivning.domain.process.deadlines import (
     next_due,
     next_due_by_party,
     sip_summons_due,
+    unmet_deadlines,
 )
 from utskrivning.domain.process.details import CareContact, Signature, SipMeeting
 from utskrivning.domain.process.facts import (
+    Awaiting,
     EpisodeFacts,
     Event,
     FileRecord,
@@ -36,7 +38,7 @@ from utskrivning.domain.process.obligations import (
     owes_a_step,
     parties_owing,
 )
-from utskrivning.domain.process.snapshot import facts_from_json, facts_to_json
+from utskrivning.domain.process.snapshot import facts_from_json, facts_to_json, row_facts
 from utskrivning.domain.process.states import (
     EpisodeState,
     EventType,
@@ -47,6 +49,7 @@ from utskrivning.domain.process.states import (
 from utskrivning.domain.process.transitions import (
     allowed_events,
     apply,
+    awaiting_of,
     fold,
     judge,
     open_steps,
@@ -57,6 +60,7 @@ from utskrivning.domain.process.transitions import (
 __all__ = [
     "SERVICE_TIMED",
     "Action",
+    "Awaiting",
     "CareContact",
     "Deadline",
     "DeadlineKind",
@@ -77,6 +81,7 @@ __all__ = [
     "admission_notice_due",
     "allowed_events",
     "apply",
+    "awaiting_of",
     "deadlines",
     "facts_from_json",
     "facts_to_json",
@@ -91,9 +96,11 @@ __all__ = [
     "parties_owing",
     "readable",
     "replay",
+    "row_facts",
     "sip_summons_due",
     "state_of",
     "step_time",
     "stored_faults",
+    "unmet_deadlines",
     "without_faults",
 ]

@@ -136,7 +136,7 @@ def stored_faults(facts: EpisodeFacts) -> tuple[str, ...]:
     if any(
         not readable(m.sent_at) or not all(readable(at) for _, at in m.acknowledgements)
         for m in facts.messages
-    ):
+    ) or not all(readable(a.since) for a in facts.awaiting):
         faults.append("messages")
     return tuple(faults)
 
@@ -145,4 +145,8 @@ def without_faults(facts: EpisodeFacts) -> EpisodeFacts:
     """The facts with what `stored_faults` names left at its default: a record shown beside the
     reported fault still says everything else (a time in year 9999 has no local date to write)."""
     defaults: dict[str, Any] = {f.name: f.default for f in fields(EpisodeFacts)}
-    return replace(facts, **{name: defaults[name] for name in stored_faults(facts)})
+    faults = stored_faults(facts)
+    cleared = {name: defaults[name] for name in faults}
+    if "messages" in faults:  # and what the row keeps of them
+        cleared["awaiting"] = ()
+    return replace(facts, **cleared)

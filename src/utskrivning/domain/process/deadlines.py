@@ -73,8 +73,8 @@ def acknowledgement_due(sent_at: datetime) -> datetime:
 
 @lru_cache(maxsize=4096)
 def _end_of_next_working_day(sent: date) -> datetime:
-    """By the day a message was sent: every write folds every message's deadline again (an
-    episode's facts hold its messages), and an episode's messages share few days."""
+    """By the day a message was sent: the page and the worker count every message's deadline,
+    and an episode's messages share few days."""
     day = sent + timedelta(days=1)
     while not is_working_day(day):
         day += timedelta(days=1)
@@ -105,12 +105,23 @@ _Row = tuple[DeadlineKind, Party, datetime, datetime | None, MessageKind | None]
 
 
 def deadlines(facts: EpisodeFacts, now: datetime) -> list[Deadline]:
-    """Every deadline the episode has run into so far, met or not, earliest first."""
+    """Every deadline the episode has run into so far, met or not, earliest first: a receipt's
+    for each message, so the facts must hold them all (read whole)."""
+    return _dated(_step_rows(facts) + _receipt_rows(facts), now)
+
+
+def unmet_deadlines(facts: EpisodeFacts, now: datetime) -> list[Deadline]:
+    """The deadlines not met yet, earliest first; of the receipts, each party's oldest per kind
+    of message (a receipt covers them all): from the facts as the episode's row keeps them."""
+    return _dated([row for row in _step_rows(facts) if row[3] is None] + _awaited(facts), now)
+
+
+def _dated(rows: list[_Row], now: datetime) -> list[Deadline]:
     if now.tzinfo is None:
         raise ValueError("`now` must be timezone-aware")
     found = [
         Deadline(kind, party, due, met_at, (met_at or now) > due, message)
-        for kind, party, due, met_at, message in _rows(facts)
+        for kind, party, due, met_at, message in rows
     ]
     return sorted(found, key=lambda d: d.due_at)
 
@@ -125,14 +136,14 @@ def next_due(facts: EpisodeFacts, party: Party) -> datetime | None:
 def next_due_by_party(facts: EpisodeFacts) -> dict[Party, datetime | None]:
     """`next_due` of every party, the deadlines counted once (each write and imported row)."""
     due: dict[Party, datetime | None] = dict.fromkeys(Party)
-    for _, party, at, met_at, _ in _rows(facts):
+    for _, party, at, met_at, _ in _step_rows(facts) + _awaited(facts):
         earliest = due[party]
         if met_at is None and (earliest is None or at < earliest):
             due[party] = at
     return due
 
 
-def _rows(facts: EpisodeFacts) -> list[_Row]:
+def _step_rows(facts: EpisodeFacts) -> list[_Row]:
     K = DeadlineKind
     rows: list[_Row] = []
     if facts.support_assessed_at is not None:
@@ -148,10 +159,22 @@ def _rows(facts: EpisodeFacts) -> list[_Row]:
     if facts.sip_summons_owed and facts.ready_at is not None:
         due = sip_summons_due(facts.ready_at)
         rows.append((K.SIP_SUMMONS, Party.PRIMARY_CARE, due, facts.sip_summoned_at, None))
-    for m in facts.messages:
-        due = acknowledgement_due(m.sent_at)
-        rows += [
-            (K.ACKNOWLEDGEMENT, party, due, m.acknowledged_at(party), m.kind)
-            for party in sorted(m.recipients)
-        ]
     return rows
+
+
+def _receipt_rows(facts: EpisodeFacts) -> list[_Row]:
+    return [
+        (DeadlineKind.ACKNOWLEDGEMENT, party, due, m.acknowledged_at(party), m.kind)
+        for m in facts.messages
+        for due in (acknowledgement_due(m.sent_at),)
+        for party in sorted(m.recipients)
+    ]
+
+
+def _awaited(facts: EpisodeFacts) -> list[_Row]:
+    """The receipts' deadlines not met, of each party's oldest message per kind: its earliest
+    (a later message of the kind is due no earlier), in the order the messages were sent."""
+    return [
+        (DeadlineKind.ACKNOWLEDGEMENT, a.party, acknowledgement_due(a.since), None, a.kind)
+        for a in sorted(facts.awaiting, key=lambda a: a.since)
+    ]

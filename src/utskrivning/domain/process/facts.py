@@ -102,6 +102,22 @@ class Message:
     def acknowledged_at(self, party: Party) -> datetime | None:
         return next((at for who, at in self.acknowledgements if who == party), None)
 
+    def awaits(self, party: Party, kind: MessageKind) -> bool:
+        """Whether `party` has this message of `kind` and has not acknowledged it."""
+        return (
+            self.kind == kind and party in self.recipients and self.acknowledged_at(party) is None
+        )
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A party's oldest message of one kind without its receipt: all a write needs of the
+    messages (the receipt's deadline runs from the oldest; a receipt covers every one so far)."""
+
+    party: Party
+    kind: MessageKind
+    since: datetime
+
 
 @dataclass(frozen=True)
 class EpisodeFacts:
@@ -131,7 +147,14 @@ class EpisodeFacts:
     care_plan_at: datetime | None = None
     court_decision_at: datetime | None = None
     court_granted: bool | None = None
+    # The messages and the estimates grow with the history: the episode's row keeps neither (they
+    # are rows of their own), only what a write needs of them, bounded: how many messages were
+    # sent, and per party and kind the oldest one awaiting its receipt. Read whole (the page, a
+    # rebuild) the facts hold them all; read for a write, only those the step needs (see
+    # `episodes.events`). Every rule but a receipt's effect reads `awaiting`, never `messages`.
     messages: tuple[Message, ...] = ()
+    messages_sent: int = 0
+    awaiting: tuple[Awaiting, ...] = ()  # ordered by party and kind
     # The planning record (issue 11 item 1): what the steps said, for every party to read.
     estimates: tuple[EstimateEntry, ...] = ()  # every date given, the current one last
     care_contact: Appointment | None = None  # the latest appointment
@@ -141,15 +164,9 @@ class EpisodeFacts:
     criteria_checks: tuple[CriterionCheck, ...] = ()  # those in force (a withdrawal clears them)
     planned_discharge: datetime | None = None  # the discharge notice's
 
-    def awaiting_receipt(self, party: Party, kind: MessageKind, at: datetime) -> tuple[bool, ...]:
-        """For each message, whether a receipt from `party` for `kind` at `at` covers it."""
-        return tuple(
-            m.kind == kind
-            and party in m.recipients
-            and m.sent_at <= at
-            and m.acknowledged_at(party) is None
-            for m in self.messages
-        )
+    def awaiting_receipt(self, party: Party, kind: MessageKind, at: datetime) -> bool:
+        """Whether a receipt from `party` for `kind` at `at` covers any message."""
+        return any(a.party == party and a.kind == kind and a.since <= at for a in self.awaiting)
 
     @property
     def primary_care_involved(self) -> bool:

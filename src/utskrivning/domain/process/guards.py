@@ -67,9 +67,7 @@ HAS_COURT_OUTCOME = Guard(
 )
 AWAITING_RECEIPT = Guard(
     lambda f, e, at: (
-        e.party is not None
-        and e.message is not None
-        and any(f.awaiting_receipt(e.party, e.message, at))
+        e.party is not None and e.message is not None and f.awaiting_receipt(e.party, e.message, at)
     ),
     NOTHING_TO_ACKNOWLEDGE,
     field="message",

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from utskrivning.domain.process.deadlines import Deadline, DeadlineKind, deadlines
+from utskrivning.domain.process.deadlines import Deadline, DeadlineKind, unmet_deadlines
 from utskrivning.domain.process.facts import EpisodeFacts
-from utskrivning.domain.process.states import EpisodeState, MessageKind, Party
+from utskrivning.domain.process.states import EpisodeState, Party
 from utskrivning.domain.process.transitions import BEFORE_DISCHARGE
 
 S = EpisodeState
@@ -95,35 +95,19 @@ def _sip(facts: EpisodeFacts, due: dict[DeadlineKind, Deadline]) -> list[Obligat
     if facts.sip_summoned_at is not None and facts.sip_held_at is None:
         # Stockholm appendix §2.1.1: the named care contact coordinates the SIP.
         owed.append(Obligation(Party.PRIMARY_CARE, Action.HOLD_SIP))
-        summoned = {
-            party
-            for m in facts.messages
-            if m.kind is MessageKind.SIP_SUMMONS
-            for party in m.recipients
-        }
         # Dalarna §7: "Det är alla parters ansvar att, efter kallelse, delta".
-        owed += [Obligation(party, Action.TAKE_PART_IN_SIP) for party in sorted(summoned)]
+        owed += [Obligation(party, Action.TAKE_PART_IN_SIP) for party in sorted(facts.sip_invited)]
     return owed
 
 
-def _acknowledgements(all_deadlines: list[Deadline]) -> list[Obligation]:
-    """One line per party and kind of message: a receipt covers all of that kind received so far."""
-    earliest: dict[tuple[Party, MessageKind | None], Deadline] = {}
-    for d in all_deadlines:  # sorted by due date, so the first one seen is the earliest
-        if d.kind is DeadlineKind.ACKNOWLEDGEMENT and d.met_at is None:
-            earliest.setdefault((d.party, d.message), d)
-    return [Obligation(party, Action.ACKNOWLEDGE, d) for (party, _), d in earliest.items()]
-
-
 def obligations(facts: EpisodeFacts, now: datetime, party: Party | None = None) -> list[Obligation]:
-    """The steps still owed, for one party or all; a closed episode owes only receipts."""
-    all_deadlines = deadlines(facts, now)
+    """The steps still owed, for one party or all; a closed episode owes only receipts, one line
+    per party and kind of message (a receipt covers all of that kind received so far)."""
+    unmet = unmet_deadlines(facts, now)
     owed = []
     if facts.state in BEFORE_DISCHARGE or facts.state is S.DISCHARGED:
         due: dict[DeadlineKind, Deadline] = {
-            d.kind: d
-            for d in all_deadlines
-            if d.met_at is None and d.kind is not DeadlineKind.ACKNOWLEDGEMENT
+            d.kind: d for d in unmet if d.kind is not DeadlineKind.ACKNOWLEDGEMENT
         }
         owed += _inpatient_care(facts, due)
         # Still owed after a discharge that did not wait for it (issue 16 item 7).
@@ -136,7 +120,11 @@ def obligations(facts: EpisodeFacts, now: datetime, party: Party | None = None) 
                 )
             )
         owed += _sip(facts, due)
-    owed += _acknowledgements(all_deadlines)
+    owed += [
+        Obligation(d.party, Action.ACKNOWLEDGE, d)
+        for d in unmet
+        if d.kind is DeadlineKind.ACKNOWLEDGEMENT
+    ]
     order = list(Party)
     owed.sort(key=lambda o: order.index(o.party))  # stable: each party's steps in process order
     return [o for o in owed if party is None or o.party == party]

@@ -18,6 +18,7 @@ from utskrivning.domain.process import guards as g
 from utskrivning.domain.process.clock import check_times
 from utskrivning.domain.process.details import Appointment, CriterionCheck, EstimateEntry
 from utskrivning.domain.process.facts import (
+    Awaiting,
     EpisodeFacts,
     Event,
     FileRecord,
@@ -45,7 +46,29 @@ class Transition:
 def _send(f: EpisodeFacts, kind: MessageKind, at: datetime, to: frozenset[Party]) -> EpisodeFacts:
     if not to:  # readiness without an admission notice has no recipients to wait for
         return f
-    return replace(f, messages=(*f.messages, Message(kind, at, to)))
+    oldest = {(a.party, a.kind): a.since for a in f.awaiting}
+    for party in to:
+        oldest[(party, kind)] = min(oldest.get((party, kind), at), at)
+    return replace(
+        f,
+        messages=(*f.messages, Message(kind, at, to)),
+        messages_sent=f.messages_sent + 1,
+        awaiting=_awaiting(oldest),
+    )
+
+
+def _awaiting(oldest: dict[tuple[Party, MessageKind], datetime]) -> tuple[Awaiting, ...]:
+    return tuple(Awaiting(party, kind, since) for (party, kind), since in sorted(oldest.items()))
+
+
+def awaiting_of(messages: Iterable[Message]) -> tuple[Awaiting, ...]:
+    """What `EpisodeFacts.awaiting` says of these messages (the fold keeps it step by step)."""
+    oldest: dict[tuple[Party, MessageKind], datetime] = {}
+    for m in messages:
+        for party in m.recipients:
+            if m.acknowledged_at(party) is None:
+                oldest[(party, m.kind)] = min(oldest.get((party, m.kind), m.sent_at), m.sent_at)
+    return _awaiting(oldest)
 
 
 def _estimate(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
@@ -132,15 +155,26 @@ def _send_discharge_notice(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFa
 
 
 def _acknowledge(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:
-    """A receipt covers every message of that kind the party had by then, not only the last."""
-    if e.party is None or e.message is None:
+    """A receipt covers every message of that kind the party had by then, not only the last.
+
+    The one effect that reads `messages`: those of the kind still awaiting the party's receipt
+    must all be there (a write reads them), so the oldest left after it is known. Each message's
+    receipts are kept by party, as its rows read them back."""
+    party, kind = e.party, e.message
+    if party is None or kind is None:
         return f
-    awaiting = f.awaiting_receipt(e.party, e.message, at)
     messages = tuple(
-        replace(m, acknowledgements=(*m.acknowledgements, (e.party, at))) if due else m
-        for m, due in zip(f.messages, awaiting, strict=True)
+        replace(m, acknowledgements=tuple(sorted((*m.acknowledgements, (party, at)))))
+        if m.awaits(party, kind) and m.sent_at <= at
+        else m
+        for m in f.messages
     )
-    return replace(f, messages=messages)
+    oldest = {(a.party, a.kind): a.since for a in f.awaiting}
+    left = [m.sent_at for m in messages if m.awaits(party, kind)]
+    oldest.pop((party, kind), None)
+    if left:
+        oldest[(party, kind)] = min(left)
+    return replace(f, messages=messages, awaiting=_awaiting(oldest))
 
 
 def _import(f: EpisodeFacts, e: Event, at: datetime) -> EpisodeFacts:

@@ -1,0 +1,138 @@
+"""The episode's messages and estimated dates as rows beside its row: the facts that grow with
+the history (`domain.process.snapshot.OWN_ROWS`), so a write's cost does not (issue 15).
+
+A write reads the row (`row_facts`: what it keeps of the messages is bounded) and, for a receipt,
+the messages of that kind still awaiting the party's; it adds the rows of what the step sent or
+gave and marks what it acknowledged. The page, the worker and a rebuild read them whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from utskrivning.domain.process import (
+    EpisodeFacts,
+    Event,
+    EventType,
+    Message,
+    MessageKind,
+    Party,
+    facts_from_json,
+)
+from utskrivning.domain.process.details import EstimateEntry, Signature, from_plain, to_plain
+from utskrivning.episodes.models import Episode, ProjectedEstimate, ProjectedMessage
+
+
+def whole_facts(episodes: Sequence[Episode]) -> list[EpisodeFacts]:
+    """Each episode's facts with its messages and estimates: two queries for them all."""
+    ids = [episode.pk for episode in episodes]
+    parts: dict[int, dict[int, list[ProjectedMessage]]] = {pk: {} for pk in ids}
+    for row in ProjectedMessage.objects.filter(episode_id__in=ids).order_by("number", "party"):
+        parts[row.episode_id].setdefault(row.number, []).append(row)
+    estimates: dict[int, list[EstimateEntry]] = {pk: [] for pk in ids}
+    for given in ProjectedEstimate.objects.filter(episode_id__in=ids).order_by("id"):
+        by = from_plain(Signature | None, given.by)
+        estimates[given.episode_id].append(EstimateEntry(given.estimate, given.at, by))
+    return [
+        replace(
+            facts,
+            messages=tuple(_message(recipients) for _, recipients in sorted(parts[pk].items())),
+            estimates=tuple(estimates[pk]),
+        )
+        for pk, facts in zip(ids, map(episode_row_facts, episodes), strict=True)
+    ]
+
+
+def episode_row_facts(episode: Episode) -> EpisodeFacts:
+    """The facts as the row keeps them, no other table read: all a write needs but a receipt's
+    messages (`awaiting_messages`), and all the worklist needs."""
+    return facts_from_json(episode.facts)
+
+
+def _message(recipients: list[ProjectedMessage]) -> Message:
+    first = recipients[0]
+    return Message(
+        MessageKind(first.kind),
+        first.sent_at,
+        frozenset(Party(r.party) for r in recipients),
+        tuple(
+            (Party(r.party), r.acknowledged_at) for r in recipients if r.acknowledged_at is not None
+        ),
+    )
+
+
+def awaiting_messages(episode: Episode, party: Party, kind: MessageKind) -> tuple[Message, ...]:
+    """The messages of `kind` awaiting `party`'s receipt (each as if to it alone): what a
+    receipt's fold reads to know the oldest one left after it (`transitions._acknowledge`)."""
+    sent = ProjectedMessage.objects.filter(
+        episode=episode, party=party.value, kind=kind.value, acknowledged_at__isnull=True
+    ).values_list("sent_at", flat=True)
+    return tuple(Message(kind, at, frozenset({party})) for at in sent.order_by("number"))
+
+
+def project_step(
+    *, episode: Episode, before: EpisodeFacts, after: EpisodeFacts, event: Event, at: datetime
+) -> None:
+    """Write what one step at `at` added to the facts: the messages it sent, the date it gave,
+    and the receipt it recorded, marked as the fold marks it."""
+    sent = after.messages[len(before.messages) :]
+    ProjectedMessage.objects.bulk_create(
+        _message_rows(episode.pk, sent, first=before.messages_sent)
+    )
+    ProjectedEstimate.objects.bulk_create(
+        _estimate_rows(episode.pk, after.estimates[len(before.estimates) :])
+    )
+    if event.type is EventType.ACKNOWLEDGED and event.party and event.message:
+        ProjectedMessage.objects.filter(
+            episode=episode,
+            party=event.party.value,
+            kind=event.message.value,
+            sent_at__lte=at,
+            acknowledged_at__isnull=True,
+        ).update(acknowledged_at=at)
+
+
+def project_all(*, episode: Episode, facts: EpisodeFacts) -> None:
+    """Write the rows anew from whole facts (a rebuild's fold)."""
+    ProjectedMessage.objects.filter(episode=episode).delete()
+    ProjectedEstimate.objects.filter(episode=episode).delete()
+    messages, estimates = projected_rows(episode.pk, facts)
+    ProjectedMessage.objects.bulk_create(messages)
+    ProjectedEstimate.objects.bulk_create(estimates)
+
+
+def projected_rows(
+    episode_id: int, facts: EpisodeFacts
+) -> tuple[list[ProjectedMessage], list[ProjectedEstimate]]:
+    """The rows of whole facts, unsaved: for a rebuild, a bulk fill and the migration that moved
+    the messages and estimates out of the row."""
+    return (
+        _message_rows(episode_id, facts.messages, first=0),
+        _estimate_rows(episode_id, facts.estimates),
+    )
+
+
+def _message_rows(
+    episode_id: int, messages: Iterable[Message], *, first: int
+) -> list[ProjectedMessage]:
+    return [
+        ProjectedMessage(
+            episode_id=episode_id,
+            number=number,
+            kind=m.kind.value,
+            party=party.value,
+            sent_at=m.sent_at,
+            acknowledged_at=m.acknowledged_at(party),
+        )
+        for number, m in enumerate(messages, start=first)
+        for party in sorted(m.recipients)
+    ]
+
+
+def _estimate_rows(episode_id: int, entries: Iterable[EstimateEntry]) -> list[ProjectedEstimate]:
+    return [
+        ProjectedEstimate(episode_id=episode_id, estimate=e.estimate, at=e.at, by=to_plain(e.by))
+        for e in entries
+    ]
