@@ -479,9 +479,13 @@ def _requests(scenario: str, cast: dict[str, Any], n: int) -> list[tuple[str, st
             analyst = {"Authorization": f"Bearer {cast['analyst_token']}"}
             out.append(("GET", "/api/followup/dashboard", b"", analyst))
         else:  # a message: a new estimated discharge date, notified to the recipients
+            # New at every round over the episodes and past the fill's dates (3 to 22 days
+            # ahead), so no request asks for the date the episode has: that is refused (422),
+            # after a 409 too, which a date repeated every other round then met.
+            ahead = 23 + (i // len(episodes)) % 300
             body = {
                 "type": "estimated_discharge_changed",
-                "estimated_discharge": (today + timedelta(days=3 + i % 20)).isoformat(),
+                "estimated_discharge": (today + timedelta(days=ahead)).isoformat(),
             }
             headers = nurse | {
                 "Content-Type": "application/json",
