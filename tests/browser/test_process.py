@@ -108,7 +108,9 @@ def test_the_whole_process_through_the_ui(cast, as_user):
     expect(ward.locator(".state")).to_have_text("Utskrivningsklar")
 
     head = as_user("verksamhetschef")
-    expect(head.get_by_text("Tolvan Tolvansson")).to_be_visible()  # on the unit's worklist
+    expect(
+        head.get_by_role("link", name="Tolvan Tolvansson").first
+    ).to_be_visible()  # on the unit's worklist
     head.goto(episode_url)
     step(head, "named_contact_appointed", contact_name="Karin Lind", contact_phone="023-49 00 00")
 
@@ -118,7 +120,7 @@ def test_the_whole_process_through_the_ui(cast, as_user):
     step(contact, "sip_summoned", sip_starts_at=soon, sip_place="Vårdcentralen, rum 3")
 
     municipality = as_user("handlaggare")
-    expect(municipality.get_by_text("Tolvan Tolvansson")).to_be_visible()
+    expect(municipality.get_by_role("link", name="Tolvan Tolvansson").first).to_be_visible()
     municipality.goto(episode_url)
     step(municipality, "acknowledged")
 

@@ -135,7 +135,7 @@ def test_each_role_s_day(demo, day):
 
     # The municipality's case officer: the worklist, the note read, the notice acknowledged.
     officer = day.as_("handlaggare")
-    expect(officer.get_by_text(PATIENT)).to_be_visible()
+    expect(officer.get_by_role("link", name=PATIENT).first).to_be_visible()
     day.look("handlaggare", "worklist")
     officer.get_by_role("link", name=PATIENT).first.click()
     note = officer.locator("#notes .note").first
