@@ -140,3 +140,14 @@ def test_a_500_logs_its_traceback_without_the_personnummer_it_names(
     errors = [line for line in json_log() if line["level"] == "ERROR"]
     assert errors and errors[0]["request_id"] == response["X-Request-ID"]
     assert "RuntimeError: no row for " in errors[0]["exception"]
+
+
+@pytest.mark.parametrize(
+    "text", ["02c346c63c7243989256f8abc543b0e8", "episode 1912121212121a", "x191212121212"]
+)
+def test_digits_inside_an_identifier_are_not_taken_for_a_personnummer(text):
+    """A uuid's hex may hold ten digits in a row; masked, the id could no longer be searched for."""
+    from utskrivning.service.logs import _masked
+
+    assert _masked(text) == text
+    assert _masked(f"{text} 19121212-1212") == f"{text} 19121212-****"

@@ -25,7 +25,9 @@ _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 # What a proxy may hand us as the id: short, ASCII, nothing a log reader could mistake.
 _FORWARDED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 # A personnummer or samordningsnummer in any accepted form (identity.py), inside any text.
-_PERSONAL_NUMBER = re.compile(r"(?<![0-9])([0-9]{6}|[0-9]{8})[-+]?[0-9]{4}(?![0-9])")
+# Bounded by anything but a letter or digit: ten digits inside a hex id (an episode's uuid, a
+# request id) are part of that id, which the log needs whole to be searched by.
+_PERSONAL_NUMBER = re.compile(r"(?<![0-9A-Za-z])([0-9]{6}|[0-9]{8})[-+]?[0-9]{4}(?![0-9A-Za-z])")
 _NOT_MASKED = frozenset({"time", "request_id"})  # a hex request id may hold ten digits in a row
 access_log = logging.getLogger("utskrivning.request")
 
