@@ -18,9 +18,11 @@ from utskrivning.deviations.selectors import episode_deviations
 from utskrivning.deviations.services import deviation_report
 from utskrivning.domain.process import (
     Deadline,
+    EpisodeFacts,
     EventType,
     HomeCriterion,
     TransitionError,
+    unmet_deadlines,
 )
 from utskrivning.domain.process.clock import BACKDATING
 from utskrivning.episodes.models import Episode
@@ -72,18 +74,16 @@ def _abridged(items: Sequence[Any], full: bool) -> tuple[Sequence[Any], int]:
     return items[-SHOWN_HISTORY:], len(items) - SHOWN_HISTORY
 
 
-def _deadlines(every: list[Deadline], full: bool) -> list[Deadline]:
-    """Earliest first: each deadline not met, of a party's receipts only the first per kind of
-    message (one receipt answers them all), and the latest met ones; or every one when `full`."""
-    if full:
+def _deadlines(
+    facts: EpisodeFacts, every: list[Deadline], now: datetime, full: bool
+) -> list[Deadline]:
+    """Earliest first: those not met (`unmet_deadlines`: of a party's receipts the oldest per kind
+    of message, as one receipt answers them all) and the latest met ones; or every one when
+    `full`. Empty when the page could not compute them (a stored time out of bounds)."""
+    if full or not every:
         return every
-    first: dict[tuple[Any, ...], Deadline] = {}
-    for d in every:
-        if d.met_at is None:
-            first.setdefault((d.kind, d.party, d.message), d)
-    kept = {id(d) for d in first.values()}
-    kept |= {id(d) for d in _abridged([d for d in every if d.met_at], full)[0]}
-    return [d for d in every if id(d) in kept]
+    met, _ = _abridged([d for d in every if d.met_at], full=False)
+    return sorted([*unmet_deadlines(facts, now), *met], key=lambda d: d.due_at)
 
 
 def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
@@ -107,7 +107,7 @@ def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dic
     )
     criteria = sorted(set(HomeCriterion) - facts.home_criteria)
     full = request.method == "GET" and request.GET.get("full") == "1"
-    deadlines = _deadlines(detail["deadlines"], full)
+    deadlines = _deadlines(facts, detail["deadlines"], now, full)
     estimates, estimates_hidden = _abridged(detail["planning"]["estimates"], full)
     return {
         **detail,
