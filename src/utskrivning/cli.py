@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
-from utskrivning.domain.documents import safe_frame, xlsx_workbook
+from utskrivning.domain.documents import NUMBER_FORMATS, safe_frame, xlsx_workbook
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
 from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
-from utskrivning.domain.payment.export import write_csv, write_json, write_xlsx
+from utskrivning.domain.payment.export import HEADERS, write_csv, write_json, write_xlsx
 from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_listing
 from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE
 from utskrivning.lib import months as month_texts
@@ -278,6 +278,8 @@ def compare(
     ] = None,
 ) -> None:
     """One row per municipality and month, one amount column per rulebook, with totals."""
+    import polars as pl
+
     from utskrivning.tables import compare_frame, compare_rich
 
     ids = [r.strip() for r in rulebooks.split(",") if r.strip()]
@@ -293,8 +295,14 @@ def compare(
     elif format is Format.CSV:
         _emit(safe_frame(table).write_csv(), output)
     elif format is Format.XLSX:
+        # For a person: the payment XLSX's Swedish names (the CSV's and JSON's are the contract).
+        named = table.with_columns(pl.col("municipality").replace("total", "Totalt")).rename(
+            {"municipality": HEADERS["municipality"], "month": HEADERS["month"]}
+        )
         book = xlsx_workbook(_xlsx_path(output))
-        safe_frame(table).write_excel(book, worksheet="Jämförelse")
+        safe_frame(named).write_excel(
+            book, worksheet="Jämförelse", column_formats={rid: NUMBER_FORMATS["kr"] for rid in ids}
+        )
         book.close()
     else:
         _stdout().print(compare_rich(table, ids))

@@ -13,7 +13,9 @@ from utskrivning.domain.indicators import INDICATORS
 from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
 from utskrivning.domain.rulebooks import Rulebook
+from utskrivning.lib.groups import GROUPS
 from utskrivning.lib.numbers import days, sek
+from utskrivning.lib.swedish import swedish
 from utskrivning.lib.text_table import Justify, TextTable
 
 
@@ -25,14 +27,16 @@ def invoice_table(result: PaymentResult) -> TextTable:
                                   "Medel", "Gräns", "Ansvar", "Fakt. dagar", "Dygnskostnad",
                                   "Belopp"])
     ]  # fmt: skip
-    table = TextTable(f"Faktureringsunderlag · {result.rulebook.title}", columns)
+    # The words of the service's invoice page, from its catalogue: the group "all" is
+    # "alla vårdformer", the law's rulebook has a Swedish title there.
+    table = TextTable(f"Fakturaunderlag · {swedish(result.rulebook.title)}", columns)
     invoices = result.invoices(lines=False)
     for invoice in invoices:
         table.rows.append([
             f"{invoice.municipality} {municipality_name(invoice.municipality)}",
             invoice.district or "",
             invoice.month,
-            invoice.group,
+            swedish(GROUPS.get(invoice.group, invoice.group)),
             str(invoice.counted_episodes),
             str(invoice.ready_days),
             days(invoice.average_days),

@@ -128,7 +128,12 @@ def test_csv_and_xlsx_agree_with_json(episodes: Path, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(target)
     sheet = book["Fakturaunderlag"]
     header = [c.value for c in sheet[1]]
-    assert sheet.cell(2, header.index("amount_sek") + 1).value == 57400
+    amount = sheet.cell(2, header.index("Belopp (kr)") + 1)
+    assert amount.value == 57400 and amount.number_format == '#,##0.00 "kr"'
+    average = sheet.cell(2, header.index("Medelvärde (dagar)") + 1)
+    assert average.value == pytest.approx(37 / 15, abs=0.005)
+    assert average.number_format == "0.00"
+    assert "amount_sek" not in header and "Antaganden" in header
     assert book["Rader"].max_row == 16
 
 
@@ -256,3 +261,29 @@ def test_the_table_warns_of_its_assumptions_and_the_files_carry_them(episodes: P
     (invoice,) = json.loads(json_out)["invoices"]
     assert any("threshold = 2.4 was set for this run" in a for a in invoice["assumptions"])
     assert invoice["amount_sek"] == 8200
+
+
+def test_the_table_speaks_swedish_as_the_invoice_page_does(episodes: Path) -> None:
+    """The groups and the law's rulebook by the service's Swedish names (its catalogue), not
+    the codes `all`/`somatic` nor the English title."""
+    code, out, _ = run("payment", "--rulebook", "dalarna-2020", "--episodes", str(episodes))
+    assert code == 0
+    assert "Fakturaunderlag · Dalarna" in out and "alla vårdformer" in out
+    assert "│ all " not in out
+    code, out, _ = run("payment", "--rulebook", "law-2017-612", "--episodes", str(episodes),
+                       "--day-rate", "8200")  # fmt: skip
+    assert code == 0
+    assert "lagens eget betalningsansvar" in out and "somatisk vård" in out
+    assert "the law's own" not in out and "│ somatic " not in out
+
+
+def test_compare_xlsx_names_its_columns_in_swedish(episodes: Path, tmp_path: Path) -> None:
+    target = tmp_path / "compare.xlsx"
+    code, _, _ = run("payment", "compare", "--episodes", str(episodes), "--rulebooks",
+                     "dalarna-2020,stockholm-2020", "--format", "xlsx",
+                     "--output", str(target))  # fmt: skip
+    assert code == 0
+    rows = list(openpyxl.load_workbook(target)["Jämförelse"].iter_rows())
+    assert [c.value for c in rows[0]] == ["Kommun", "Månad", "dalarna-2020", "stockholm-2020"]
+    assert rows[-1][0].value == "Totalt"
+    assert all(c.number_format == '#,##0.00 "kr"' for row in rows[1:] for c in row[2:])

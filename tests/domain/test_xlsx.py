@@ -51,7 +51,7 @@ def _book(monkeypatch: pytest.MonkeyPatch, *, inline: bool) -> bytes:
          "flag": [True, False, None, True], "money": ["8200", "8200.50", None, "0"]}
     )  # fmt: skip
     out = io.BytesIO()
-    write_workbook(out, [Sheet("Blad", frame, numbers_when_whole={"money"})])
+    write_workbook(out, [Sheet("Blad", frame, numbers={"money": '#,##0.00 "kr"', "n": "0"})])
     return out.getvalue()
 
 
@@ -60,7 +60,7 @@ def test_cells_have_their_types(monkeypatch: pytest.MonkeyPatch, inline: bool) -
     assert _values(_book(monkeypatch, inline=inline), "Blad") == [
         ("text", "n", "flag", "money"),
         ("a&b<c>", 1, True, 8200),
-        (None, None, False, "8200.50"),
+        (None, None, False, 8200.5),
         ("tab\tin", -3, None, None),
         ("kr", 2**40, True, 0),
     ]
@@ -79,3 +79,29 @@ def test_sheet_names_are_escaped_and_a_long_frame_is_cut_in_order() -> None:
         "10 rader på 4 blad (A & <B> rad 1–3, A & <B> 2 rad 4–6, A & <B> 3 rad 7–9, "
         "A & <B> 4 rad 10–10): ett blad rymmer 3 rader."
     )
+
+
+def test_numbers_carry_their_formats_and_headers_their_names() -> None:
+    """A person's workbook: every number formatted as its column says, text left as text, the
+    header row in the reader's words while the frame keeps its names."""
+    frame = pl.DataFrame(
+        {"n": [1, 2], "days": ["2.45", "-0.50"], "kr": ["8200", "not a number"], "t": ["x", "9"]}
+    )
+    out = io.BytesIO()
+    formats = {"n": "0", "days": "0.00", "kr": '#,##0.00 "kr"'}
+    headers = {"n": "Antal", "days": "Dagar", "kr": "Belopp (kr)"}
+    write_workbook(out, [Sheet("Blad", frame, numbers=formats, headers=headers)])
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Blad"]
+    assert [c.value for c in sheet[1]] == ["Antal", "Dagar", "Belopp (kr)", "t"]
+    assert [(c.value, c.number_format) for c in sheet[2]] == [
+        (1, "0"),
+        (2.45, "0.00"),
+        (8200, '#,##0.00 "kr"'),
+        ("x", "General"),
+    ]
+    assert [(c.value, c.number_format) for c in sheet[3]] == [
+        (2, "0"),
+        (-0.5, "0.00"),
+        ("not a number", "General"),
+        ("9", "General"),
+    ]

@@ -31,6 +31,16 @@ _NUMBER = r"^-?[0-9]+(?:[.,][0-9]+)?$"
 NUMBER = re.compile(_NUMBER, re.ASCII)
 
 
+# The number formats of every workbook a person opens (Excel's codes; a Swedish Excel shows
+# "65 100,00 kr" and "2,45"): the service's invoice basis and the command line's alike.
+NUMBER_FORMATS = {
+    "kr": '#,##0.00 "kr"',
+    "days": "0.00",
+    "int": "0",
+    "date": "yyyy-mm-dd",
+}
+
+
 def runs_as_formula(value: Any) -> bool:
     return (
         isinstance(value, str)

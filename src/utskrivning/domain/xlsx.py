@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,17 +38,41 @@ _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CONTROL = [*range(0x00, 0x09), *range(0x0B, 0x20)]
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{chr(c): f"_x{c:04X}_" for c in _CONTROL}}
 _LITERAL = r"(_x[0-9a-fA-F]{4}_)"
-_STYLES = (
-    f'{_XML}<styleSheet xmlns="{_MAIN}"><fonts count="2"><font><sz val="11"/>'
-    '<name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill>'
-    '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/>'
-    '<right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" '
-    'fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1">'
-    '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
-)
+# A number format is a style of its own: cellXfs 0 plain, 1 bold, then one per format used
+# (custom numFmt ids start at 164; the built-in ones below that are Excel's).
+_FIRST_FORMAT_ID = 164
+
+
+def _styles(formats: list[str]) -> str:
+    number_formats = "".join(
+        f"<numFmt numFmtId={quoteattr(str(_FIRST_FORMAT_ID + n))} formatCode={quoteattr(code)}/>"
+        for n, code in enumerate(formats)
+    )
+    xfs = "".join(
+        f'<xf numFmtId="{_FIRST_FORMAT_ID + n}" fontId="0" fillId="0" borderId="0" xfId="0" '
+        'applyNumberFormat="1"/>'
+        for n in range(len(formats))
+    )
+    return (
+        f'{_XML}<styleSheet xmlns="{_MAIN}"><numFmts count="{len(formats)}">{number_formats}'
+        '</numFmts><fonts count="2"><font><sz val="11"/>'
+        '<name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill>'
+        '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/>'
+        '<right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1">'
+        f'<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count='
+        f'"{2 + len(formats)}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+        f'{xfs}</cellXfs><cellStyles count="1">'
+        '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    )
+
+
+def _formats(sheets: list[Sheet]) -> list[str]:
+    """Every number format of the workbook, once, in the order first used."""
+    return list(dict.fromkeys(code for sheet in sheets for code in sheet.numbers.values()))
+
+
 _BOLD = ' s="1"'
 
 
@@ -75,14 +99,17 @@ class Sheet:
     """A frame as one or more sheets: a bold header row, then one row per frame row.
 
     String columns are text, integers numbers, booleans TRUE/FALSE, nulls empty cells.
-    `numbers_when_whole` names String columns whose all-digit values are numbers (whole kronor
-    are numbers; öre stay the text "8200.50", as in the JSON). `repeated` (texts.py) changes
+    `numbers` gives a column its number format (Excel's code, "0.00"): an integer column's cells,
+    and a String column's decimal texts ("8200.50", exact as the engine wrote them), are numbers
+    in that format; a String column's other texts stay text. `headers` names a column for the
+    people who open the file (the frame's own name otherwise). `repeated` (texts.py) changes
     only how fast the XML is made.
     """
 
     name: str
     frame: pl.DataFrame
-    numbers_when_whole: Collection[str] = ()
+    numbers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
     # Columns whose values repeat from row to row: adjacent ones are made once per combination.
     repeated: Collection[str] = ()
 
@@ -114,28 +141,36 @@ def _text_cell(frame: pl.DataFrame, name: str, strings: _Strings) -> pl.Expr:
     return pl.col(name).replace_strict(shared, default=None, return_dtype=pl.String)
 
 
-def _cell(frame: pl.DataFrame, name: str, sheet: Sheet, strings: _Strings) -> pl.Expr:
+_DECIMAL = "^-?[0-9]+(\\.[0-9]+)?$"  # what a String column in `numbers` writes as a number
+
+
+def _cell(
+    frame: pl.DataFrame, name: str, sheet: Sheet, strings: _Strings, styles: Mapping[str, int]
+) -> pl.Expr:
     column, dtype = pl.col(name), frame.schema[name]
-    if dtype == pl.String and name in sheet.numbers_when_whole:
-        number = pl.format("<c><v>{}</v></c>", column)
+    style = f' s="{styles[sheet.numbers[name]]}"' if name in sheet.numbers else ""
+    number = pl.format(f"<c{style}><v>{{}}</v></c>", column)
+    if dtype == pl.String and name in sheet.numbers:
         text = _text_cell(frame, name, strings)
-        return pl.when(column.str.contains("^[0-9]+$")).then(number).otherwise(text)
+        return pl.when(column.str.contains(_DECIMAL)).then(number).otherwise(text)
     if dtype == pl.String:
         return _text_cell(frame, name, strings)
     if dtype == pl.Boolean:
         true, false = '<c t="b"><v>1</v></c>', '<c t="b"><v>0</v></c>'
         return pl.when(column).then(pl.lit(true)).when(~column).then(pl.lit(false))
     if dtype.is_integer():
-        return pl.format("<c><v>{}</v></c>", column)
+        return number
     raise TypeError(f"{sheet.name}.{name}: no cell for {dtype}")
 
 
-def _row_chunks(part: _Part, strings: _Strings) -> Iterator[pl.DataFrame]:
+def _row_chunks(
+    part: _Part, strings: _Strings, styles: Mapping[str, int]
+) -> Iterator[pl.DataFrame]:
     """The part's rows as XML, `_CHUNK_ROWS` rows at a time."""
     sheet = part.sheet
 
     def cell(frame: pl.DataFrame, name: str) -> pl.Expr:
-        return _cell(frame, name, sheet, strings).fill_null(pl.lit("<c/>"))
+        return _cell(frame, name, sheet, strings, styles).fill_null(pl.lit("<c/>"))
 
     rows = sheet.frame.slice(part.start, part.length)
     for chunk, cells in chunk_pieces(rows, cell, sheet.repeated, rows=_CHUNK_ROWS):
@@ -162,9 +197,11 @@ class _Part:
     note: str | None = None  # on the first sheet: where the rows of a continued sheet went
 
 
-def _write_sheet(handle: IO[bytes], part: _Part, strings: _Strings, *, first: bool) -> None:
-    frame = part.sheet.frame
-    header = "".join(strings.cell(name, _BOLD) for name in frame.columns)
+def _write_sheet(
+    handle: IO[bytes], part: _Part, strings: _Strings, styles: Mapping[str, int], *, first: bool
+) -> None:
+    frame, headers = part.sheet.frame, part.sheet.headers
+    header = "".join(strings.cell(headers.get(name, name), _BOLD) for name in frame.columns)
     if part.note:  # in the header row after one empty column: seen as the file opens
         where = f' r="{_column_letters(frame.width + 2)}1"'
         header += strings.cell(part.note, where + _BOLD)
@@ -177,7 +214,7 @@ def _write_sheet(handle: IO[bytes], part: _Part, strings: _Strings, *, first: bo
     # Deflating a chunk (zlib, one core, the GIL released) overlaps building the next (Polars).
     with ThreadPoolExecutor(1) as deflater:
         pending: Future[int] | None = None
-        for rows in _row_chunks(part, strings):
+        for rows in _row_chunks(part, strings, styles):
             xml = io.BytesIO()
             rows.write_csv(xml, include_header=False, quote_style="never")
             if pending is not None:
@@ -250,7 +287,6 @@ def _package(parts: list[_Part]) -> dict[str, str]:
         f'{relations}<Relationship Id="rId{count + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
         f'<Relationship Id="rId{count + 2}" Type="{_REL}/sharedStrings" '
         'Target="sharedStrings.xml"/></Relationships>',
-        "xl/styles.xml": _STYLES,
     }
 
 
@@ -262,11 +298,14 @@ def write_workbook(
     names of the sheets written."""
     parts = _parts(sheets, sheet_rows)
     strings = _Strings()
+    formats = _formats(sheets)
+    styles = {code: 2 + n for n, code in enumerate(formats)}  # after plain and bold
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, text in _package(parts).items():
             book.writestr(name, text)
+        book.writestr("xl/styles.xml", _styles(formats))
         for number, part in enumerate(parts, start=1):
             with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as handle:
-                _write_sheet(handle, part, strings, first=number == 1)
+                _write_sheet(handle, part, strings, styles, first=number == 1)
         book.writestr("xl/sharedStrings.xml", strings.xml())
     return [part.name for part in parts]

@@ -17,7 +17,8 @@ from django.http import HttpResponse
 from django.utils import translation
 
 from utskrivning.domain.calendar import STOCKHOLM
-from utskrivning.domain.documents import safe_cell, xlsx_workbook
+from utskrivning.domain.documents import NUMBER_FORMATS, safe_cell, xlsx_workbook
+from utskrivning.domain.payment.export import HEADERS
 from utskrivning.lib.groups import rulebook_name
 from utskrivning.lib.http import XLSX, attachment
 from utskrivning.organisations.models import Organisation
@@ -36,13 +37,16 @@ from utskrivning.payment.texts import (
 DISPUTE_HEADERS = ["Ärende", "Månad", "Vårdtillfälle", "Fråga", "Status", "Utfall", "Svar",
                    "Korrigering", "Korrigerat vårdtillfälle",
                    "Korrigerad utskrivningsklar"]  # fmt: skip
-LINE_HEADERS = ["Rad", "Patient", "Personnummer", "Vårdtillfälle", "Grupp", "Inskriven",
-                "Utskrivningsklar", "Utskriven", "Utskrivningsklara dagar", "Grund",
-                "Fakturerbara dagar", "Belopp (kr)", "Skäl", "Avser månad"]  # fmt: skip
-INVOICE_HEADERS = ["Grupp", "Stadsdel", "Etapp", "Räknade vårdtillfällen",
-                   "Utskrivningsklara dagar", "Medelvärde (dagar)", "Gräns (dagar)",
-                   "Betalningsansvar", "Skäl", "Fakturerbara dagar", "Dygnskostnad (kr)",
-                   "Belopp (kr)"]  # fmt: skip
+# The columns the command line's workbook has too are named as there (`HEADERS`).
+LINE_HEADERS = ["Rad", "Patient", "Personnummer", HEADERS["episode_id"], HEADERS["group"],
+                "Inskriven", "Utskrivningsklar", "Utskriven",
+                *(HEADERS[c] for c in ("ready_days", "basis", "billable_days", "amount_sek",
+                                       "reason")),
+                "Avser månad"]  # fmt: skip
+INVOICE_HEADERS = [HEADERS[c] for c in (
+    "group", "district", "stage", "counted_episodes", "ready_days", "average_days",
+    "threshold_days", "liable", "reason", "billable_days", "day_rate_sek", "amount_sek",
+)]  # fmt: skip
 _KIND = {LineKind.PATIENT: "Patient", LineKind.AVERAGE: "Genomsnittsdel",
          LineKind.ROUNDING: "Öresavrundning", LineKind.CORRECTION: "Rättelse"}  # fmt: skip
 _BASIS = {"average": "genomsnitt", "individual": "individuell", "excluded": "utesluten",
@@ -103,12 +107,7 @@ class _Book:
         self.workbook = xlsx_workbook(path)
         add = self.workbook.add_format
         self.bold = add({"bold": True})
-        self.formats = {
-            "kr": add({"num_format": '#,##0.00 "kr"'}),
-            "days": add({"num_format": "0.00"}),
-            "int": add({"num_format": "0"}),
-            "date": add({"num_format": "yyyy-mm-dd"}),
-        }
+        self.formats = {kind: add({"num_format": code}) for kind, code in NUMBER_FORMATS.items()}
 
     def sheet(
         self, name: str, header: list[str], rows: Iterable[list[Any]], kinds: dict[int, str]

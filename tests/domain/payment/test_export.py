@@ -24,6 +24,7 @@ from utskrivning.domain.documents import safe_cell
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.domain.payment import PaymentResult, compute_payment, export
 from utskrivning.domain.payment.export import (
+    HEADERS,
     INVOICE_COLUMNS,
     LINE_COLUMNS,
     invoice_cells,
@@ -83,13 +84,25 @@ def _reference(result: PaymentResult) -> dict[str, Any]:
             "skipped_rows": result.skipped_rows, "assumptions": result.assumptions()}  # fmt: skip
 
 
+def _number(name: str, value: Any) -> Any:
+    """A cell of a numeric column as a spreadsheet reads it: the JSON's decimal strings
+    ("2.45", öre "8200.50") are numbers there, not text."""
+    if name in export._NUMBERS and isinstance(value, str) and re.fullmatch(r"-?[0-9.]+", value):
+        return float(value) if "." in value else int(value)
+    return value
+
+
 def _reference_rows(result: PaymentResult) -> tuple[list[list[Any]], list[list[Any]]]:
     """Invoice rows and line rows (led by their invoice's keys), formula-safe."""
     invoices, lines = [], []
     for invoice in _reference(result)["invoices"]:
-        invoices.append([None if cell == "" else cell for cell in invoice_cells(invoice)])
+        cells = zip(INVOICE_COLUMNS, invoice_cells(invoice), strict=True)
+        invoices.append([None if cell == "" else _number(name, cell) for name, cell in cells])
         keys = [safe_cell(invoice[k]) for k in ("municipality", "district", "month", "group")]
-        lines += [[*keys, *(safe_cell(line[c]) for c in LINE_COLUMNS)] for line in invoice["lines"]]
+        lines += [
+            [*keys, *(_number(c, safe_cell(line[c])) for c in LINE_COLUMNS)]
+            for line in invoice["lines"]
+        ]
     return invoices, lines
 
 
@@ -150,9 +163,35 @@ def test_xlsx_cells_are_the_objects_values(result: PaymentResult) -> None:
     assert _sheet_values(book["Fakturaunderlag"]) == invoices
     assert _sheet_values(book["Rader"]) == lines
     header = [cell.value for cell in book["Rader"][1]]
-    assert header == ["municipality", "district", "month", "group", *LINE_COLUMNS]
+    assert header == [HEADERS[c] for c in ["municipality", "district", "month", "group",
+                                           *LINE_COLUMNS]]  # fmt: skip
     assert book["Rader"].freeze_panes == "A2"
     assert book["Rader"]["A1"].font.b
+
+
+def test_xlsx_is_for_a_person_swedish_headers_and_formatted_numbers(
+    result: PaymentResult,
+) -> None:
+    """Issue #16: "XLSX: numbers as numeric cells with formats, Swedish headers". Every numeric
+    cell has a number format (kronor with "kr", days with two decimals), no decimal is left as
+    text, and no header is a column name of the CSV's contract."""
+    out = io.BytesIO()
+    write_xlsx(result, out)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    for sheet, columns in (("Fakturaunderlag", INVOICE_COLUMNS),
+                           ("Rader", [*export.KEY_COLUMNS, *LINE_COLUMNS])):  # fmt: skip
+        header = [cell.value for cell in book[sheet][1]]
+        assert not set(header) & {*INVOICE_COLUMNS, *LINE_COLUMNS}
+        assert "Belopp (kr)" in header and "Utskrivningsklara dagar" in header
+        for row in book[sheet].iter_rows(min_row=2):
+            for name, cell in zip(columns, row, strict=True):
+                if isinstance(cell.value, bool):
+                    continue
+                if isinstance(cell.value, int | float):
+                    assert cell.number_format != "General", (sheet, name, cell.value)
+                    assert ("kr" in cell.number_format) == name.endswith("_sek")
+                elif name in export._NUMBERS:
+                    assert cell.value is None, (sheet, name, cell.value)
 
 
 def test_an_xlsx_longer_than_a_sheet_goes_on_over_further_sheets(result: PaymentResult) -> None:

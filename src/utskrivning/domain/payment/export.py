@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import polars as pl
 
-from utskrivning.domain.documents import safe_cell, safe_frame
+from utskrivning.domain.documents import NUMBER_FORMATS, safe_cell, safe_frame
 from utskrivning.domain.payment import Invoice, PaymentResult
 from utskrivning.domain.payment.invoices import KEYS
 from utskrivning.domain.texts import chunk_pieces, row_pieces
@@ -36,6 +36,29 @@ INVOICE_COLUMNS = [
 ]  # fmt: skip
 LINE_COLUMNS = ["episode_id", "line", "care_type", "ready_days", "basis", "billable_days",
                 "amount_sek", "reason", "day_one_moved_by", "day_one_moved_days"]  # fmt: skip
+# The columns' names in the XLSX, for the people who open it (the CSV's and JSON's names are the
+# contract other systems read); the service's workbook (payment/export.py) names its alike.
+HEADERS = {
+    "municipality": "Kommun", "district": "Stadsdel", "month": "Månad", "group": "Grupp",
+    "model": "Modell", "stage": "Etapp", "counted_episodes": "Räknade vårdtillfällen",
+    "ready_days": "Utskrivningsklara dagar", "average_days": "Medelvärde (dagar)",
+    "threshold_days": "Gräns (dagar)", "liable": "Betalningsansvar", "reason": "Skäl",
+    "billable_days": "Fakturerbara dagar", "day_rate_sek": "Dygnskostnad (kr)",
+    "amount_sek": "Belopp (kr)", "excluded_episodes": "Uteslutna vårdtillfällen",
+    "not_liable_episodes": "Vårdtillfällen utan betalningsansvar",
+    "missing_ready_at": "Saknar tid för utskrivningsklar", "assumptions": "Antaganden",
+    "episode_id": "Vårdtillfälle", "line": "Rad i episodfilen", "care_type": "Vårdform",
+    "basis": "Grund", "day_one_moved_by": "Dag 1 flyttad av",
+    "day_one_moved_days": "Dag 1 flyttad (dagar)",
+}  # fmt: skip
+# Each numeric column's format: a municipality sums and filters the cells (issue #16).
+_NUMBERS = {
+    **dict.fromkeys(["counted_episodes", "ready_days", "excluded_episodes",
+                     "not_liable_episodes", "missing_ready_at", "line",
+                     "day_one_moved_days"], NUMBER_FORMATS["int"]),
+    **dict.fromkeys(["average_days", "threshold_days", "billable_days"], NUMBER_FORMATS["days"]),
+    **dict.fromkeys(["day_rate_sek", "amount_sek"], NUMBER_FORMATS["kr"]),
+}  # fmt: skip
 ASSUMPTION_SEPARATOR = " | "
 _CSV_QUOTED = r'^$|[,"\r\n]'  # a text that is empty or holds one of these is quoted
 _JSON_ESCAPED = r'[\x00-\x1f"\\]'  # a text holding one of these is escaped
@@ -342,8 +365,8 @@ def write_xlsx(
     return write_workbook(
         target,
         [
-            Sheet("Fakturaunderlag", _cells(invoice_rows(result)), numbers_when_whole=_MONEY),
-            Sheet("Rader", lines, numbers_when_whole=_MONEY, repeated=_REPEATED_LINE_CELLS),
+            Sheet("Fakturaunderlag", _cells(invoice_rows(result)), _NUMBERS, HEADERS),
+            Sheet("Rader", lines, _NUMBERS, HEADERS, repeated=_REPEATED_LINE_CELLS),
         ],
         sheet_rows=sheet_rows,
     )
