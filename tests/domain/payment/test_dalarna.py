@@ -410,6 +410,49 @@ def test_section_11_late_preconditions_delay_day_1(dalarna, fields, ready_days, 
 
 
 @pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        # Summoned Tue 10 March, the day after the discharge (Mon 9 March 10:00).
+        ({"sip_needed": True, "sip_summoned_at": "2020-03-10 09:00"},
+         "SIP summoned after discharge"),
+        # The same day, an hour after the patient left.
+        ({"sip_needed": True, "sip_summoned_at": "2020-03-09 11:00"},
+         "SIP summoned after discharge"),
+        ({"admission_notice_at": "2020-03-12 08:00"}, "admission notice sent after discharge"),
+    ],
+)  # fmt: skip
+def test_section_11_a_step_first_taken_after_discharge_is_not_taken(dalarna, fields, reason):
+    """payment-rules.md "Preconditions" (late preconditions): counting starts at the latest of
+    the steps, so one taken only after the patient left never started it. That is a precondition
+    not met during the stay, as an empty one or a named contact after discharge: `not_liable`,
+    in neither N nor D, the line naming the step. Counted as a stay of 0 ready days, it lowered
+    the month's average (by 1.5 days here) for a step the municipality was never given."""
+    late = episode("2020-03-02 10:00", "2020-03-09 10:00", episode_id="LATE", **fields)
+    rows = [*EXCEEDING_FEBRUARY, late, *month_of([3, 3], "2020-03")]
+    result = compute_payment(frame(*rows), dalarna)
+    line = line_of(result, "LATE")
+    assert (line["basis"], line["ready_days"], line["billable_days"]) == (Basis.NOT_LIABLE, 0, 0)
+    assert reason in line["reason"]
+    invoice = invoice_of(result, "2020-03")
+    assert (invoice.counted_episodes, invoice.ready_days) == (2, 6)
+    assert invoice.average_days == Decimal("3.00")
+    assert invoice.not_liable_episodes == 1
+    explained = explain_episode(late, dalarna)
+    assert explained.basis is Basis.NOT_LIABLE
+    assert reason in explained.reason
+
+
+def test_a_step_at_the_discharge_itself_still_counts_as_day_zero(dalarna):
+    """Summoned on the discharge date before the patient left: taken during the stay, so day 1
+    moves to that date and the stay has 0 ready days, counted (payment-rules.md, day zero)."""
+    row = episode("2020-03-02 10:00", "2020-03-09 12:00", episode_id="E", sip_needed=True,
+                  sip_summoned_at="2020-03-09 10:00")  # fmt: skip
+    line = line_of(compute_payment(frame(row), dalarna), "E")
+    assert (line["basis"], line["ready_days"]) == (Basis.AVERAGE, 0)
+    assert (line["day_one_moved_by"], line["day_one_moved_days"]) == ("sip_summons", 7)
+
+
+@pytest.mark.parametrize(
     ("contact", "basis"),
     [
         (None, Basis.NOT_LIABLE),  # never appointed

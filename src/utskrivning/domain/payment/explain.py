@@ -65,35 +65,52 @@ class Explanation:
     day_one_moved_days: int = 0
 
 
+def _after_discharge(episode: Mapping[str, Any], field: str) -> bool:
+    """A step first taken after discharge, which counts as not taken (payment-rules.md)."""
+    at, discharged = episode.get(field), episode.get("discharged_at")
+    return at is not None and discharged is not None and at > discharged
+
+
 def _failed_preconditions(episode: Mapping[str, Any], stage: Stage) -> list[str]:
-    checks = {
-        Precondition.ADMISSION_NOTICE: (
+    """The failed preconditions' texts, in the order of the bulk engine's bits (lines.py)."""
+    sip_needed = bool(episode.get("sip_needed"))
+    checks = [
+        (
+            Precondition.ADMISSION_NOTICE,
             episode.get("admission_notice_at") is None,
             reasons.MISSING_ADMISSION_NOTICE,
         ),
-        Precondition.READINESS_NOTIFICATION: (
+        (
+            Precondition.READINESS_NOTIFICATION,
             episode.get("ready_at") is None,
             reasons.MISSING_READINESS,
         ),
-        Precondition.NAMED_CONTACT: (
+        (
+            Precondition.NAMED_CONTACT,
             episode.get("primary_care_unit") is not None
             and (
                 episode.get("named_contact_at") is None
-                or (
-                    episode.get("discharged_at") is not None
-                    and episode["named_contact_at"] > episode["discharged_at"]
-                )
+                or _after_discharge(episode, "named_contact_at")
             ),
             reasons.MISSING_NAMED_CONTACT,
         ),
-        Precondition.SIP_SUMMONED: (
-            bool(episode.get("sip_needed")) and episode.get("sip_summoned_at") is None,
+        (
+            Precondition.SIP_SUMMONED,
+            sip_needed and episode.get("sip_summoned_at") is None,
             reasons.MISSING_SIP_SUMMONS,
         ),
-    }
-    return [
-        text for check, (failed, text) in checks.items() if check in stage.preconditions and failed
+        (
+            Precondition.ADMISSION_NOTICE,
+            _after_discharge(episode, "admission_notice_at"),
+            reasons.LATE_ADMISSION_NOTICE,
+        ),
+        (
+            Precondition.SIP_SUMMONED,
+            sip_needed and _after_discharge(episode, "sip_summoned_at"),
+            reasons.LATE_SIP_SUMMONS,
+        ),
     ]
+    return [text for check, failed, text in checks if check in stage.preconditions and failed]
 
 
 def _last_grace_day(day_one: date, grace_days: int) -> date:

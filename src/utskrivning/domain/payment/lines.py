@@ -55,18 +55,22 @@ def _holidays(episodes: pl.DataFrame) -> list[date]:
 
 
 _PRECONDITIONS = (reasons.MISSING_ADMISSION_NOTICE, reasons.MISSING_READINESS,
-                  reasons.MISSING_NAMED_CONTACT, reasons.MISSING_SIP_SUMMONS)  # fmt: skip
+                  reasons.MISSING_NAMED_CONTACT, reasons.MISSING_SIP_SUMMONS,
+                  reasons.LATE_ADMISSION_NOTICE, reasons.LATE_SIP_SUMMONS)  # fmt: skip
 
 
 def _failed_preconditions() -> pl.Expr:
     """The failed preconditions as bits, in the order of `_PRECONDITIONS`."""
-    contact = pl.col("named_contact_at")
+    contact, discharged = pl.col("named_contact_at"), pl.col("discharged_at")
+    notice, summons = pl.col("admission_notice_at"), pl.col("sip_summoned_at")
     checks = [
-        pl.col("check_admission_notice") & pl.col("admission_notice_at").is_null(),
+        pl.col("check_admission_notice") & notice.is_null(),
         pl.col("check_readiness") & pl.col("ready_at").is_null(),
         pl.col("check_named_contact") & pl.col("primary_care_unit").is_not_null()
-        & (contact.is_null() | (contact > pl.col("discharged_at"))),
-        pl.col("check_sip_summoned") & pl.col("sip_needed") & pl.col("sip_summoned_at").is_null(),
+        & (contact.is_null() | (contact > discharged)),
+        pl.col("check_sip_summoned") & pl.col("sip_needed") & summons.is_null(),
+        pl.col("check_admission_notice") & (notice > discharged),
+        pl.col("check_sip_summoned") & pl.col("sip_needed") & (summons > discharged),
     ]  # fmt: skip
     return pl.sum_horizontal(
         failed.fill_null(False).cast(pl.UInt8) * (1 << bit) for bit, failed in enumerate(checks)

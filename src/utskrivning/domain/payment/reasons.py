@@ -31,6 +31,10 @@ MISSING_ADMISSION_NOTICE = "no admission notice"
 MISSING_READINESS = "no readiness notification"
 MISSING_NAMED_CONTACT = "no named care contact in primary care before discharge"
 MISSING_SIP_SUMMONS = "SIP needed but not summoned"
+# A step first taken after discharge was not taken during the stay: counting never started, the
+# same as a step never taken (payment-rules.md "Preconditions"), not a stay of 0 ready days.
+LATE_ADMISSION_NOTICE = "admission notice sent after discharge"
+LATE_SIP_SUMMONS = "SIP summoned after discharge"
 PRECONDITIONS_FAILED = "preconditions not met: {}"
 
 # Which precondition moved day 1 past the readiness notification's own (payment-rules.md).
