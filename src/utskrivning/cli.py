@@ -7,7 +7,6 @@ Exit status 2 means bad input (an episode file with errors, an unknown rulebook,
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -24,7 +23,7 @@ from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_epis
 from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
 from utskrivning.domain.payment.export import HEADERS, write_csv, write_json, write_xlsx
 from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_listing
-from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE
+from utskrivning.domain.rulebooks.parameters import bounded_number
 from utskrivning.lib import months as month_texts
 from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
 
@@ -85,22 +84,14 @@ def _months(month: str | None) -> list[str] | None:
     return [month]
 
 
-_AMOUNT = re.compile(r"^[0-9]{1,7}([.,][0-9]{1,2})?$")
-
-
 def _rate(day_rate: str | None) -> Decimal | None:
-    """ASCII digits, at most two decimals, bounded: never NaN, infinity or an exponent."""
+    """A day rate as `--set day_rate_<year>` takes one (parameters.bounded_number)."""
     if day_rate is None:
         return None
-    text = day_rate.replace(" ", "")
-    if not _AMOUNT.fullmatch(text):
-        raise _fail(
-            f"--day-rate {day_rate[:40]!r} is not an amount in SEK (digits, at most two decimals)"
-        )
-    rate = Decimal(text.replace(",", "."))
-    if rate > MAX_DAY_RATE:
-        raise _fail(f"--day-rate {day_rate!r} is above {MAX_DAY_RATE} SEK")
-    return rate
+    try:
+        return bounded_number(day_rate.replace(" ", ""), "sek")
+    except ValueError as error:
+        raise _fail(f"--day-rate {day_rate[:40]!r}: {error}") from None
 
 
 def _whole(low: int, high: int) -> Callable[[str | int], int]:

@@ -5,6 +5,7 @@ are ASCII digits, bounded, and refused with exit 2 otherwise."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_one_broken_file_in_the_rulebook_folder_fails_alone(tmp_path, monkeypatc
 
 
 def test_money_cannot_overflow_at_the_largest_values_allowed(monkeypatch):
-    """30 000 episodes of 36 500 ready days at the largest day rate (1 000 000 SEK): the
+    """30 000 episodes of 36 500 ready days at ten times the largest day rate (100 000 SEK): the
     product of days and öre passes 2^63, which once wrapped into negative invoices."""
     n, days = 30_000, 36_500
     rulebook = load_rulebook("stockholm-2020", {"threshold_etapp_3": "0"})
@@ -159,7 +160,21 @@ def test_money_cannot_overflow_at_the_largest_values_allowed(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "rate", ["NaN", "nan", "inf", "-Infinity", "1e5", "-1", "٣٠٠٠", "8200.001", "10000000000000"]
+    "rate",
+    [
+        "NaN",
+        "nan",
+        "inf",
+        "-Infinity",
+        "1e5",
+        "-1",
+        "٣٠٠٠",
+        "8200.001",
+        "10000000000000",
+        "0",
+        "99.99",
+        "100000.01",
+    ],
 )
 def test_a_day_rate_that_is_not_a_bounded_amount_is_exit_2(tmp_path, rate):
     episodes = tmp_path / "episodes.csv"
@@ -170,6 +185,7 @@ def test_a_day_rate_that_is_not_a_bounded_amount_is_exit_2(tmp_path, rate):
     )  # fmt: skip
     assert outcome.exit_code == 2, outcome.output
     assert "--day-rate" in outcome.stderr
+    assert "from 100 to 100000" in " ".join(outcome.stderr.split())
 
 
 @pytest.mark.parametrize(
@@ -178,7 +194,15 @@ def test_a_day_rate_that_is_not_a_bounded_amount_is_exit_2(tmp_path, rate):
         ("threshold=NaN", ["threshold", "digits"]),
         ("threshold=-1", ["threshold", "digits"]),
         ("threshold=٣", ["threshold", "digits"]),
-        ("threshold=100000", ["outside 0"]),
+        ("threshold=100000", ["threshold", "from 0 to 100"]),
+        ("threshold=100.01", ["threshold", "from 0 to 100"]),
+        # A day rate is a positive amount in SEK: 0 billed every month 0 kr without a word.
+        ("day_rate_2020=0", ["day_rate_2020", "from 100 to 100000"]),
+        ("day_rate_2020=99.99", ["day_rate_2020", "from 100 to 100000"]),
+        ("day_rate_2020=1000000000000", ["day_rate_2020", "from 100 to 100000"]),
+        ("day_rate_2020=100000.01", ["day_rate_2020", "from 100 to 100000"]),
+        ("day_rate_2020=inf", ["day_rate_2020", "ASCII digits"]),
+        ("day_rate_2020=8２00", ["day_rate_2020", "ASCII digits"]),
         ("threshold", ["NAME=VALUE"]),
         ("nowhere=1", ["no parameter 'nowhere'", "threshold"]),
         ("day_rate_2024=1e9", ["day_rate_2024", "digits"]),
@@ -199,3 +223,23 @@ def test_a_setting_that_is_not_a_bounded_value_is_exit_2(tmp_path, setting, word
     message = " ".join(outcome.stderr.split())
     for word in words:
         assert word in message
+
+
+@pytest.mark.parametrize(("setting", "amount"), [("day_rate_2020=100", 100),
+                                                 ("day_rate_2020=100000", 100_000)])  # fmt: skip
+def test_a_day_rate_at_either_end_of_its_range_is_billed(tmp_path, setting, amount):
+    """The range's ends are allowed: one episode of 3 days past Stockholm's 2.0 → 1 day."""
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(
+        "episode_id,patient_id,municipality,care_type,admitted_at,admission_notice_at,ready_at,"
+        "discharged_at,status\nE1,19121212-1212,2080,somatic,2020-03-01 08:00,2020-03-01 09:00,"
+        "2020-03-02 10:00,2020-03-05 12:00,UTFÖRD\n",
+        encoding="utf-8",
+    )
+    outcome = CliRunner().invoke(
+        app, ["payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes),
+              "--set", setting, "--format", "json"]
+    )  # fmt: skip
+    assert outcome.exit_code == 0, outcome.output
+    [invoice] = json.loads(outcome.stdout)["invoices"]
+    assert invoice["amount_sek"] == amount

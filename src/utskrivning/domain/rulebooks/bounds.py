@@ -15,8 +15,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
-MAX_DAYS = Decimal(1000)
-MAX_DAY_RATE = Decimal(1_000_000)
+# A threshold or county average, in ready days per patient: the agreements' lie between 1.3 and
+# 5.0; a hundred is beyond any month's average and refuses a slip of a digit or two.
+MAX_DAYS = Decimal(100)
+# A day rate is a positive amount in SEK per care day. The figures of the agreements and of
+# Socialstyrelsen lie between 3 638 (Stockholm 2018, geriatric, 2017 level) and 9 300 (2022):
+# 100 – 100 000 leaves decades of indexation either side and refuses a slip (0, a rate in
+# thousands, or ten times too many digits), which billed 0 kr or nonsense without a word.
+MIN_DAY_RATE = Decimal(100)
+MAX_DAY_RATE = Decimal(100_000)
 
 
 class Strict(BaseModel):
@@ -31,7 +38,9 @@ def _in_period(value: date) -> date:
 
 Period = Annotated[date, AfterValidator(_in_period)]
 Days = Annotated[Decimal, Field(ge=0, le=MAX_DAYS, decimal_places=2, allow_inf_nan=False)]
-DayRateSEK = Annotated[Decimal, Field(ge=0, le=MAX_DAY_RATE, decimal_places=2, allow_inf_nan=False)]
+DayRateSEK = Annotated[
+    Decimal, Field(ge=MIN_DAY_RATE, le=MAX_DAY_RATE, decimal_places=2, allow_inf_nan=False)
+]
 SmallCount = Annotated[int, Field(ge=0, le=1000)]
 Year = Annotated[int, Field(ge=FIRST_DAY.year, le=LAST_DAY.year)]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)]

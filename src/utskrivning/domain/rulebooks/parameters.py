@@ -17,19 +17,52 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationInfo, field_validator, model_validator
 
-from utskrivning.domain.rulebooks.bounds import MAX_DAY_RATE, MAX_DAYS, Name, Note, Strict
+from utskrivning.domain.rulebooks.bounds import (
+    MAX_DAY_RATE,
+    MAX_DAYS,
+    MIN_DAY_RATE,
+    Name,
+    Note,
+    Strict,
+)
 
 REFERENCE = "parameter"
 NATIONAL_RATE = re.compile(r"^day_rate_(?P<year>[0-9]{4})$")
 _NUMBER = re.compile(r"^[0-9]{1,7}([.,][0-9]{1,2})?$")
-_LIMITS = {"days": MAX_DAYS, "sek": MAX_DAY_RATE}
+Unit = Literal["days", "sek", "yes_no"]
+# The values a number of each unit may take, in a rulebook file or a run's --set alike
+# (bounds.py): days (thresholds, county averages) from 0 (every ready day counts, a what-if);
+# a day rate is a positive amount.
+RANGES = {"days": (Decimal(0), MAX_DAYS), "sek": (MIN_DAY_RATE, MAX_DAY_RATE)}
+_UNIT_WORDS = {"days": "a number of days", "sek": "an amount in SEK"}
+
+
+def allowed(unit: str) -> str:
+    """What a value of `unit` may be, for a refusal to name: "an amount in SEK from 100 to
+    100000 (ASCII digits, at most two decimals)"."""
+    if unit == "yes_no":
+        return "true or false"
+    low, high = RANGES[unit]
+    return f"{_UNIT_WORDS[unit]} from {low} to {high} (ASCII digits, at most two decimals)"
+
+
+def bounded_number(text: str, unit: str) -> Decimal:
+    """A number a caller typed, in `unit`: ASCII digits with at most two decimals (a comma or a
+    point), inside the unit's range; never NaN, infinity, an exponent or a sign. ValueError
+    (saying what is allowed) otherwise."""
+    low, high = RANGES[unit]
+    if _NUMBER.fullmatch(text):
+        number = Decimal(text.replace(",", "."))
+        if low <= number <= high:
+            return number
+    raise ValueError(f"give {allowed(unit)}")
 
 
 class Parameter(Strict):
     """One value with where it comes from: `source` (cited) or `assumption` (the project's)."""
 
     description: Note
-    unit: Literal["days", "sek", "yes_no"]
+    unit: Unit
     value: Decimal | bool | None = None
     source: Note | None = None
     assumption: Note | None = None
@@ -63,9 +96,9 @@ class Parameter(Strict):
         if self.value is None:
             return self
         if isinstance(self.value, Decimal):
-            limit = _LIMITS[self.unit]
-            if not 0 <= self.value <= limit:
-                raise ValueError(f"value {self.value} is outside 0 – {limit}")
+            low, high = RANGES[self.unit]
+            if not low <= self.value <= high:
+                raise ValueError(f"value {self.value} is outside {low} – {high}")
             if self.value != self.value.quantize(Decimal("0.01")):
                 raise ValueError(f"value {self.value} has more than two decimals")
         return self
@@ -90,17 +123,17 @@ def _shown(value: bool | Decimal | None) -> str:
 
 
 def parse_value(name: str, parameter: Parameter | None, text: str) -> bool | Decimal:
-    """A `--set` value in the parameter's unit: ASCII digits, at most two decimals, bounded."""
+    """A `--set` value in the parameter's unit: ASCII digits, at most two decimals, inside the
+    unit's range; the refusal names the parameter and the range."""
     unit = parameter.unit if parameter else "sek"
     if unit == "yes_no":
         if text.lower() not in ("true", "false"):
-            raise ValueError(f"--set {name}={text!r}: give true or false")
+            raise ValueError(f"--set {name}={text[:40]!r}: give true or false")
         return text.lower() == "true"
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(
-            f"--set {name}={text!r}: give a number in {unit} (digits, at most two decimals)"
-        )
-    return Decimal(text.replace(",", "."))
+    try:
+        return bounded_number(text, unit)
+    except ValueError as error:
+        raise ValueError(f"--set {name}={text[:40]!r}: {error}") from None
 
 
 def _overridden(name: str, declared: Parameter | None, text: str, national: bool) -> dict[str, Any]:
