@@ -7,6 +7,8 @@ The amounts are the hand-worked case of tests/payment/test_closed_months.py (Dal
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -76,3 +78,45 @@ def test_an_approved_month_stands_and_the_next_open_month_carries_the_difference
         wide
     )  # what sticks out
     municipality.screenshot(path=tmp_path / "march-390.png", full_page=True)
+
+
+def test_the_lines_fit_the_page_at_1280_and_390(region, as_user):  # noqa: F811
+    """The lines table was 1 422 px wide in a 1 280 px window, its reason and disputes out of
+    sight behind a scroll bar. Folded into eight columns it fits its column of the page; on a
+    phone each line is a card. Neither the page nor the table scrolls sideways."""
+    municipality = as_user("ekonom-falun")
+    for width in (1280, 390):
+        municipality.set_viewport_size({"width": width, "height": 900})
+        municipality.goto(MARCH)
+        table = municipality.locator("table.invoice-lines")
+        sizes = table.evaluate(
+            "t => [t.getBoundingClientRect().width, t.parentElement.clientWidth,"
+            " t.parentElement.scrollWidth, document.documentElement.scrollWidth]"
+        )
+        table_width, room, scrolled, page_width = sizes
+        assert table_width <= room and scrolled <= room, (width, sizes)
+        assert page_width <= width, (width, sizes)
+        expect(table.locator("caption")).to_contain_text("Fakturaunderlagets rader, Falun 2020-03")
+        # Nothing of a line is folded away: the personnummer and the three dates are there.
+        line = municipality.locator("tr.episode-line").first
+        expect(line.locator(".pnr")).to_have_text(re.compile(r"^[0-9]{8}-[0-9]{4}$"))
+        expect(line.locator(".line-dates dt")).to_have_text(
+            ["Inskriven", "Utskrivningsklar", "Utskriven"]
+        )
+
+
+def test_a_month_is_typed_as_a_swede_writes_it_whatever_the_browser(region, as_user):  # noqa: F811
+    """Chromium draws a month or date input in its own language, not the page's: a Swedish
+    page showed "mm/dd/yyyy" and "--------- ----". The field is text with ÅÅÅÅ-MM beside it."""
+    finance = as_user("ekonom-regionen")
+    finance.goto(MARCH)
+    month = finance.get_by_label("Månad", exact=True)
+    expect(month).to_have_attribute("type", "text")
+    expect(month).to_have_value("2020-03")
+    expect(month).to_have_accessible_description("ÅÅÅÅ-MM")
+    expect(
+        finance.locator("input[type=month], input[type=date], input[type=datetime-local]")
+    ).to_have_count(0)
+    month.fill("2020-04")
+    finance.get_by_role("button", name="Visa").click()
+    expect(finance).to_have_url(re.compile(r"/invoices/2080/2020-04/$"))

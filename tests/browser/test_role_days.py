@@ -181,7 +181,7 @@ def test_each_role_s_day(demo, day):
     form = nurse.locator('form[data-event="discharged"]')
     expect(form.get_by_label(f"Ja, skriv ut {PATIENT}")).to_be_visible()
     expect(form.get_by_label("Tidpunkt", exact=True)).to_have_value(
-        re.compile(rf"^{timezone.localdate().isoformat()}T")
+        re.compile(rf"^{timezone.localdate().isoformat()} [0-9]{{2}}:[0-9]{{2}}$")
     )
     day.look("sjukskoterska", "episode-discharge-form", title=PATIENT)
     step(nurse, "discharged")

@@ -59,8 +59,12 @@ def test_buttons_say_what_they_do(client, login, physician, officer_a, episode):
 def test_the_discharge_form_asks_for_a_time_bounded_by_now_and_a_confirmation(client, ready):
     page = client.get(f"/episodes/{ready}/").text
     form = page[page.index('data-event="discharged"') :].split("</form>")[0]
-    assert 'type="datetime-local" name="at"' in form
-    assert f'max="{_local(timedelta())}"' in form
+    # Text in ÅÅÅÅ-MM-DD TT:MM, whatever the browser's language (a datetime-local showed
+    # mm/dd/yyyy in an English Chromium); the server bounds it (the tests below).
+    assert 'type="text" id="at-discharged" name="at"' in form
+    assert f'value="{_local(timedelta()).replace("T", " ")}"' in form
+    assert 'pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"' in form
+    assert "ÅÅÅÅ-MM-DD TT:MM" in form
     assert 'name="confirm" required' in form
     assert "Skriv ut patienten" in _buttons(form)
 

@@ -14,6 +14,7 @@ from utskrivning.domain.identity import parse_personal_number
 from utskrivning.domain.process import Party
 from utskrivning.episodes.models import CareType, DeviationCategory
 from utskrivning.lib import months
+from utskrivning.lib.date_inputs import date_attrs, hint
 from utskrivning.lib.forms import AsciiDigitsForm
 from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, MAX_NOTE
 from utskrivning.organisations.models import Kind, Organisation
@@ -64,7 +65,8 @@ class AdmitForm(AsciiDigitsForm):
         label=_("Estimated discharge date"),
         required=False,
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs=date_attrs("date"), format="%Y-%m-%d"),
+        help_text=hint("date"),
     )
 
     def clean_personal_number(self) -> str:
@@ -148,7 +150,8 @@ class AnswerForm(AsciiDigitsForm):
     corrected_ready_at = forms.DateTimeField(
         label=_("Corrected readiness time"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs=date_attrs("minute"), format="%Y-%m-%d %H:%M"),
+        help_text=hint("minute"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
@@ -159,12 +162,14 @@ class FollowupForm(AsciiDigitsForm):
     start = forms.DateField(
         label=_("From month"),
         input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        widget=forms.DateInput(attrs=date_attrs("month"), format="%Y-%m"),
+        help_text=hint("month"),
     )
     end = forms.DateField(
         label=_("To month"),
         input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        widget=forms.DateInput(attrs=date_attrs("month"), format="%Y-%m"),
+        help_text=hint("month"),
     )
     category = forms.ChoiceField(
         label=_("Category"),

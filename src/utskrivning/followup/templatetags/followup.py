@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from utskrivning.followup import formatting
+from utskrivning.lib.date_inputs import Kind, date_input
 from utskrivning.lib.groups import rulebook_name
 
 register = template.Library()
@@ -40,3 +41,11 @@ def points(line: tuple[tuple[float, float], ...]) -> str:
 def rulebook_name_filter(title: str) -> str:
     """A rulebook's title in the reader's language."""
     return rulebook_name(title)
+
+
+@register.simple_tag(name="date_input")
+def date_input_tag(
+    name: str, kind: Kind, value: object = "", *, id: str, required: bool = False
+) -> str:
+    """A date typed as ÅÅÅÅ-MM-DD whatever the browser's language (`lib.date_inputs`)."""
+    return date_input(name, kind, value, id=id, required=required)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from utskrivning.lib.date_inputs import Kind, date_input
 from utskrivning.lib.groups import rulebook_name
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.organisations.models import Membership
@@ -121,3 +122,11 @@ def refusal(text: str) -> str:
 def rulebook_name_filter(title: str) -> str:
     """A rulebook's title in the reader's language."""
     return rulebook_name(title)
+
+
+@register.simple_tag(name="date_input")
+def date_input_tag(
+    name: str, kind: Kind, value: object = "", *, id: str, required: bool = False
+) -> str:
+    """A date typed as ÅÅÅÅ-MM-DD whatever the browser's language (`lib.date_inputs`)."""
+    return date_input(name, kind, value, id=id, required=required)
