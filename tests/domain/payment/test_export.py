@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+import polars as pl
 import pytest
 
 from utskrivning.domain.demo import generate_episodes
@@ -27,12 +28,14 @@ from utskrivning.domain.payment.export import (
     HEADERS,
     INVOICE_COLUMNS,
     LINE_COLUMNS,
+    _invoice_key,
     invoice_cells,
     invoice_dict,
     to_csv,
     write_json,
     write_xlsx,
 )
+from utskrivning.domain.payment.invoices import KEYS
 from utskrivning.domain.rulebooks import load_rulebook
 
 ODD_IDS = ['=HYPERLINK("x")', "+1", "-2", "@S", "a,b", 'q"uote', "ünïcödé", "back\\slash",
@@ -241,3 +244,18 @@ def test_an_empty_basis_writes_every_format() -> None:
     with zipfile.ZipFile(out) as book:
         assert book.testzip() is None
     assert openpyxl.load_workbook(out)["Rader"].max_row == 1
+
+
+@pytest.mark.parametrize("distinct", [3, 70_000], ids=["64 bits", "128 bits"])
+def test_the_invoice_key_sorts_as_the_invoices_do(distinct: int) -> None:
+    """Four keys of 70 000 values each overflow 64 bits: then the key is computed in 128."""
+    values = pl.Series([f"v{n:06d}" for n in range(distinct)])
+    invoices = pl.DataFrame({name: values.shuffle(seed=n) for n, name in enumerate(KEYS)})
+    # a district's nulls come first
+    first = pl.int_range(pl.len()) == 0
+    invoices = invoices.with_columns(pl.when(~first).then(pl.col(KEYS[1])).alias(KEYS[1]))
+    invoices = invoices.sort(KEYS, nulls_last=False)
+    key = _invoice_key(invoices, invoices)
+    assert key.is_sorted() and key.n_unique() == distinct
+    assert key.dtype == (pl.UInt64 if distinct < 1000 else pl.Int128)
+    assert _invoice_key(invoices.reverse(), invoices).to_list() == key.reverse().to_list()

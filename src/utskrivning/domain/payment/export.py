@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -124,17 +125,30 @@ class _Order:
     invoices: pl.Series
 
 
+def _invoice_key(frame: pl.DataFrame, invoices: pl.DataFrame) -> pl.Series:
+    """Each row's invoice as one integer that sorts as `invoice_frame` is sorted (KEYS, nulls
+    first): each key's rank among the invoices' values, in mixed radix. Joining a national
+    year's 1.5 million lines to the invoices on the four texts cost twice this and the sort."""
+    values = [invoices.get_column(name).drop_nulls().unique().sort() for name in KEYS]
+    # Four ranks each below 2**31 always fit in 128 bits; in practice they fit in 64.
+    dtype = pl.UInt64 if math.prod(len(v) + 1 for v in values) < 2**64 else pl.Int128
+    key = pl.lit(0, dtype)
+    for name, known in zip(KEYS, values, strict=True):
+        rank = pl.col(name).cast(pl.Enum(known)).to_physical().cast(dtype) + 1
+        key = key * (len(known) + 1) + rank.fill_null(0)
+    return frame.select(key).to_series()
+
+
 def _line_order(result: PaymentResult) -> _Order:
-    """One sort of the invoice's number when the ids already rise in the file's order (a national
-    file's do), else of the number and the id."""
-    lines = result.line_frame
-    numbers = result.invoice_frame.select(*KEYS).with_row_index("invoice")
-    keyed = lines.select(*KEYS, "episode_id").join(
-        numbers, on=KEYS, how="left", nulls_equal=True, maintain_order="left"
-    )
-    by = ["invoice"] if lines.get_column("episode_id").is_sorted() else ["invoice", "episode_id"]
-    rows = keyed.select(pl.arg_sort_by(by, maintain_order=True)).to_series()
-    return _Order(rows, keyed.get_column("invoice").gather(rows))
+    """One sort of the invoice's key when the ids already rise in the file's order (a national
+    file's do), else of the key and the id."""
+    lines, invoices = result.line_frame, result.invoice_frame
+    keys = _invoice_key(lines, invoices)
+    by = pl.DataFrame([keys.alias("invoice"), lines.get_column("episode_id")])
+    if lines.get_column("episode_id").is_sorted():
+        by = by.drop("episode_id")
+    rows = by.select(pl.arg_sort_by(by.columns, maintain_order=True)).to_series()
+    return _Order(rows, _invoice_key(invoices, invoices).search_sorted(keys.gather(rows)))
 
 
 def _line_fields(result: PaymentResult) -> pl.DataFrame:
