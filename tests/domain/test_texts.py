@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from utskrivning.domain.texts import _runs, row_pieces
+from utskrivning.domain.texts import RowTexts, _runs, row_pieces
 
 
 def _text(frame: pl.DataFrame, name: str) -> pl.Expr:
@@ -37,3 +37,21 @@ def test_adjacent_repeated_columns_make_one_run() -> None:
         ["id"],
         ["kind", "days"],
     ]
+
+
+@pytest.mark.parametrize("repeated", [(), ("group",), ("group", "kind", "days"), FRAME.columns])
+@pytest.mark.parametrize("start,length", [(0, None), (1, 4), (5, 10), (6, None)])
+def test_rows_in_another_order_are_those_rows_made_in_it(
+    repeated: tuple, start: int, length: int | None
+) -> None:
+    order = pl.Series([3, 0, 5, 1, 4, 2], dtype=pl.UInt32)
+    moved = FRAME[order].slice(start, length)
+    expected = moved.select(pl.concat_str([_text(moved, name) for name in FRAME.columns]))
+    texts = RowTexts(FRAME, _text, repeated)
+    got = [
+        chunk.select(pl.concat_str(pieces)).to_series()
+        for chunk, pieces in texts.chunks(2, start=start, length=length, order=order)
+    ]
+    assert pl.concat([pl.Series([], dtype=pl.String), *got]).to_list() == (
+        expected.to_series().to_list()
+    )

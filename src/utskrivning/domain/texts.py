@@ -86,8 +86,51 @@ def chunk_pieces(
     """`row_pieces` of each `rows` rows of `frame` in turn, with the chunk they are over: a
     file too long to hold as text at once is made a chunk at a time, but the combinations of
     its repeated runs are found and made once, not again in every chunk."""
-    runs = _runs(frame.columns, repeated)
-    made = {run[0]: _run(frame, run, text_of, separator) for run in runs if run[0] in repeated}
-    for start in range(0, frame.height, rows):
-        chunk = frame.slice(start, rows)
-        yield chunk, _pieces(chunk, start, runs, made, text_of)
+    return RowTexts(frame, text_of, repeated, separator).chunks(rows)
+
+
+class RowTexts:
+    """`row_pieces` of a frame, chunk by chunk, in the frame's order or another: its repeated
+    runs made once for all the chunks."""
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        text_of: TextOf,
+        repeated: Collection[str] = (),
+        separator: str = "",
+    ) -> None:
+        self.frame, self.text_of = frame, text_of
+        self.runs = _runs(frame.columns, repeated)
+        self.made = {
+            run[0]: _run(frame, run, text_of, separator) for run in self.runs if run[0] in repeated
+        }
+
+    def chunks(
+        self,
+        rows: int,
+        *,
+        start: int = 0,
+        length: int | None = None,
+        order: pl.Series | None = None,
+    ) -> Iterator[tuple[pl.DataFrame, list[pl.Expr]]]:
+        """The pieces of `length` rows from `start` (to the end), `rows` at a time, with the
+        chunk of the frame they are over. `order`, a gather index, writes the frame's rows in
+        that order: then only each row's combination and the columns made row by row are put in
+        order, not every column (a national year's lines are sorted after they are made)."""
+        made = self.made
+        chunks_of = self.frame
+        if order is not None:
+            made = {
+                name: _Run(run.texts, run.combination.gather(order)) for name, run in made.items()
+            }
+            chunks_of = self.frame.select(run[0] for run in self.runs if run[0] not in made)
+        height = self.frame.height if order is None else order.len()
+        end = height if length is None else min(height, start + length)
+        for offset in range(start, end, rows):
+            if order is None:
+                chunk = chunks_of.slice(offset, min(rows, end - offset))
+            else:  # a frame with no columns has no rows: then the chunk is its rows' numbers
+                rows_of_chunk = order.slice(offset, min(rows, end - offset))
+                chunk = chunks_of[rows_of_chunk] if chunks_of.width else rows_of_chunk.to_frame()
+            yield chunk, _pieces(chunk, offset, self.runs, made, self.text_of)

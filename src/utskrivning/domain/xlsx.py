@@ -23,7 +23,7 @@ from xml.sax.saxutils import quoteattr
 
 import polars as pl
 
-from utskrivning.domain.texts import chunk_pieces
+from utskrivning.domain.texts import RowTexts
 
 SHEET_ROWS = 1_048_576  # Excel's sheet, the header row being one of them
 _CHUNK_ROWS = 200_000  # rows built at a time: bounds the memory of the XML text
@@ -112,6 +112,13 @@ class Sheet:
     headers: Mapping[str, str] = field(default_factory=dict)
     # Columns whose values repeat from row to row: adjacent ones are made once per combination.
     repeated: Collection[str] = ()
+    # The frame's rows in the order to write them (a gather index), when not the frame's own:
+    # sorting the rows' texts as they are made costs less than sorting the frame's columns.
+    order: pl.Series | None = None
+
+    @property
+    def height(self) -> int:
+        return self.frame.height if self.order is None else self.order.len()
 
 
 @dataclass
@@ -163,17 +170,19 @@ def _cell(
     raise TypeError(f"{sheet.name}.{name}: no cell for {dtype}")
 
 
-def _row_chunks(
-    part: _Part, strings: _Strings, styles: Mapping[str, int]
-) -> Iterator[pl.DataFrame]:
-    """The part's rows as XML, `_CHUNK_ROWS` rows at a time."""
-    sheet = part.sheet
+def _row_texts(sheet: Sheet, strings: _Strings, styles: Mapping[str, int]) -> RowTexts:
+    """The sheet's rows as XML, its repeated runs made once for all its parts."""
 
     def cell(frame: pl.DataFrame, name: str) -> pl.Expr:
         return _cell(frame, name, sheet, strings, styles).fill_null(pl.lit("<c/>"))
 
-    rows = sheet.frame.slice(part.start, part.length)
-    for chunk, cells in chunk_pieces(rows, cell, sheet.repeated, rows=_CHUNK_ROWS):
+    return RowTexts(sheet.frame, cell, sheet.repeated)
+
+
+def _row_chunks(part: _Part, texts: RowTexts) -> Iterator[pl.DataFrame]:
+    """The part's rows as XML, `_CHUNK_ROWS` rows at a time."""
+    chunks = texts.chunks(_CHUNK_ROWS, start=part.start, length=part.length, order=part.sheet.order)
+    for chunk, cells in chunks:
         yield chunk.select(pl.concat_str([pl.lit("<row>"), *cells, pl.lit("</row>")]))
 
 
@@ -198,7 +207,7 @@ class _Part:
 
 
 def _write_sheet(
-    handle: IO[bytes], part: _Part, strings: _Strings, styles: Mapping[str, int], *, first: bool
+    handle: IO[bytes], part: _Part, strings: _Strings, texts: RowTexts, *, first: bool
 ) -> None:
     frame, headers = part.sheet.frame, part.sheet.headers
     header = "".join(strings.cell(headers.get(name, name), _BOLD) for name in frame.columns)
@@ -214,7 +223,7 @@ def _write_sheet(
     # Deflating a chunk (zlib, one core, the GIL released) overlaps building the next (Polars).
     with ThreadPoolExecutor(1) as deflater:
         pending: Future[int] | None = None
-        for rows in _row_chunks(part, strings, styles):
+        for rows in _row_chunks(part, texts):
             xml = io.BytesIO()
             rows.write_csv(xml, include_header=False, quote_style="never")
             if pending is not None:
@@ -235,7 +244,7 @@ def _parts(sheets: list[Sheet], sheet_rows: int) -> list[_Part]:
     parts: list[_Part] = []
     notes = []
     for sheet in sheets:
-        height = sheet.frame.height
+        height = sheet.height
         starts = range(0, max(height, 1), per_sheet)
         names = [sheet.name, *(f"{sheet.name} {n}" for n in range(2, len(starts) + 1))]
         parts += [
@@ -304,8 +313,11 @@ def write_workbook(
         for name, text in _package(parts).items():
             book.writestr(name, text)
         book.writestr("xl/styles.xml", _styles(formats))
+        texts: RowTexts | None = None
         for number, part in enumerate(parts, start=1):
+            if texts is None or part.start == 0:  # a sheet's first part
+                texts = _row_texts(part.sheet, strings, styles)
             with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as handle:
-                _write_sheet(handle, part, strings, styles, first=number == 1)
+                _write_sheet(handle, part, strings, texts, first=number == 1)
         book.writestr("xl/sharedStrings.xml", strings.xml())
     return [part.name for part in parts]

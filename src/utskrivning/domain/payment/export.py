@@ -165,10 +165,11 @@ def _line_fields(result: PaymentResult) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _line_cells(result: PaymentResult, order: _Order) -> pl.DataFrame:
-    """One row per line, its invoice's keys first, as spreadsheet cells, in order."""
+def _line_cells(result: PaymentResult) -> pl.DataFrame:
+    """One row per line, its invoice's keys first, as spreadsheet cells, in `line_frame`'s
+    order (the sheet puts them in order as it writes them)."""
     keys = _cells(
-        result.invoice_frame.select(
+        result.line_frame.select(
             municipality=pl.col("liable_municipality"),
             district=pl.col("liable_district"),
             month=pl.col("month"),
@@ -176,7 +177,7 @@ def _line_cells(result: PaymentResult, order: _Order) -> pl.DataFrame:
         )
     )
     fields = _cells(_line_fields(result), TYPED_LINE_COLUMNS)
-    return pl.concat([keys[order.invoices], fields[order.rows]], how="horizontal")
+    return pl.concat([keys, fields], how="horizontal")
 
 
 def _cells(frame: pl.DataFrame, typed: Iterable[str] | None = None) -> pl.DataFrame:
@@ -375,12 +376,18 @@ def write_xlsx(
 ) -> list[str]:
     """The invoices (Fakturaunderlag) and one row per episode line (Rader, continued on "Rader 2"
     and on when a sheet is full). Returns the names of the sheets."""
-    lines = _line_cells(result, _line_order(result))
     return write_workbook(
         target,
         [
             Sheet("Fakturaunderlag", _cells(invoice_rows(result)), _NUMBERS, HEADERS),
-            Sheet("Rader", lines, _NUMBERS, HEADERS, repeated=_REPEATED_LINE_CELLS),
+            Sheet(
+                "Rader",
+                _line_cells(result),
+                _NUMBERS,
+                HEADERS,
+                repeated=_REPEATED_LINE_CELLS,
+                order=_line_order(result).rows,
+            ),
         ],
         sheet_rows=sheet_rows,
     )
