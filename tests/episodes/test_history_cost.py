@@ -16,9 +16,8 @@ from utskrivning.domain.process import Event, EventType, deadlines
 from utskrivning.episodes.events import episode_facts_of, event_to_payload
 from utskrivning.episodes.models import EpisodeEvent
 from utskrivning.episodes.projection import episode_rebuild
-from utskrivning.episodes.selectors import TIMELINE_PAGE
+from utskrivning.episodes.selectors import SHOWN_HISTORY, TIMELINE_PAGE
 from utskrivning.episodes.services import episode_record_event
-from utskrivning.web.views.episode import SHOWN_HISTORY
 
 from .conftest import ADMITTED
 from .test_api import auth
@@ -196,3 +195,25 @@ def test_the_page_shows_what_is_open_and_the_latest_history_the_whole_when_asked
     assert _rows(whole) == len(every)
     assert _dates(whole) == dates
     assert 'id="deadlines" open' in whole and "Visa alla" not in whole
+
+
+def test_the_api_detail_answers_what_is_open_and_the_latest_history_the_whole_when_asked(
+    client, cast, short_and_long
+):
+    """Its size does not grow with the history (issue 15): unmet deadlines and the latest met,
+    the latest dates given, with totals; `full=true` answers every one."""
+    _, long = short_and_long
+    headers = auth(cast.nurse)
+    facts = episode_facts_of(long)
+    every = deadlines(facts, timezone.now())
+    open_ = {(d.kind, d.party, d.message) for d in every if d.met_at is None}
+    body = client.get(f"/api/episodes/{long.pk}", **headers).json()
+    assert body["deadlines_total"] == len(every) > len(body["deadlines"])
+    assert len(body["deadlines"]) <= len(open_) + SHOWN_HISTORY
+    assert len(body["planning"]["estimates"]) == SHOWN_HISTORY
+    assert body["estimates_total"] == len(facts.estimates) > SHOWN_HISTORY
+    whole = client.get(f"/api/episodes/{long.pk}?full=true", **headers).json()
+    assert len(whole["deadlines"]) == whole["deadlines_total"] == len(every)
+    assert len(whole["planning"]["estimates"]) == whole["estimates_total"]
+    assert [e for e in body["deadlines"] if e not in whole["deadlines"]] == []
+    assert whole["planning"]["estimates"][-SHOWN_HISTORY:] == body["planning"]["estimates"]

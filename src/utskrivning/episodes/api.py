@@ -263,10 +263,13 @@ def worklist_summary(request: HttpRequest) -> Any:
 
 @router.get("/{int:pk}", summary="One episode: timeline, deadlines, allowed steps, payment")
 def episode_detail(
-    request: HttpRequest, pk: EpisodeId, before: DbId | None = None
+    request: HttpRequest, pk: EpisodeId, before: DbId | None = None, full: bool = False
 ) -> dict[str, Any]:
     """`timeline` is a page: the latest 50 events in time order, or the 50 before the event
-    `before`; `timeline_older` is the `before` of the page of older events (null: none)."""
+    `before`; `timeline_older` is the `before` of the page of older events (null: none).
+    `deadlines` are those not met and the latest 5 met, `planning.estimates` the latest 5 dates
+    given, so the answer's size does not grow with the history; `deadlines_total` and
+    `estimates_total` count them all, which `full=true` returns."""
     membership = membership_of(request)
     episode = visible_episode(membership, pk)
     detail = selectors.episode_detail(
@@ -275,11 +278,14 @@ def episode_detail(
         actor=membership.user,
         now=timezone.now(),
         before=before,
+        full=full,
     )
     return _episode_summary(episode) | {
         "timeline": [_event_out(e) for e in detail["events"]],
         "timeline_older": detail["older_events"],
         "deadlines": [_deadline(d) for d in detail["deadlines"]],
+        "deadlines_total": detail["deadlines_total"],
+        "estimates_total": detail["estimates_total"],
         "obligations": [
             {"party": o.party.value, "action": o.action.value} for o in detail["obligations"]
         ],

@@ -283,7 +283,14 @@ class ProjectedMessage(models.Model):
                 condition=Q(acknowledged_at__isnull=True),
                 name="projected_message_awaited",
             ),
+            # The episode page: the latest receipts given, walked back from the newest.
+            models.Index(
+                fields=["episode", "number"],
+                condition=Q(acknowledged_at__isnull=False),
+                name="projected_message_answered",
+            ),
         )
+
 
 
 class ProjectedEstimate(models.Model):

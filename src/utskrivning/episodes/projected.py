@@ -9,8 +9,9 @@ gave and marks what it acknowledged. The page, the worker and a rebuild read the
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
 
 from utskrivning.domain.process import (
     EpisodeFacts,
@@ -29,24 +30,51 @@ def whole_facts(episodes: Sequence[Episode]) -> list[EpisodeFacts]:
     """Each episode's facts with its messages and estimates: two queries for them all, read as
     tuples (a long history's page reads hundreds)."""
     ids = [episode.pk for episode in episodes]
-    parts: dict[int, dict[int, list[_Recipient]]] = {pk: {} for pk in ids}
+    parts: dict[int, list[tuple[int, _Recipient]]] = {pk: [] for pk in ids}
     rows = ProjectedMessage.objects.filter(episode_id__in=ids).order_by("number", "party")
-    for pk, number, *recipient in rows.values_list(
-        "episode_id", "number", "kind", "party", "sent_at", "acknowledged_at"
-    ):
-        parts[pk].setdefault(number, []).append(tuple(recipient))
+    for pk, number, *recipient in rows.values_list("episode_id", "number", *_RECIPIENT):
+        parts[pk].append((number, tuple(recipient)))
     estimates: dict[int, list[EstimateEntry]] = {pk: [] for pk in ids}
     given = ProjectedEstimate.objects.filter(episode_id__in=ids).order_by("id")
-    for pk, estimate, at, by in given.values_list("episode_id", "estimate", "at", "by"):
-        estimates[pk].append(EstimateEntry(estimate, at, from_plain(Signature | None, by)))
+    for pk, *entry in given.values_list("episode_id", *_ESTIMATE):
+        estimates[pk].append(_estimate(*entry))
     return [
-        replace(
-            facts,
-            messages=tuple(_message(recipients) for _, recipients in sorted(parts[pk].items())),
-            estimates=tuple(estimates[pk]),
-        )
+        replace(facts, messages=_messages(parts[pk]), estimates=tuple(estimates[pk]))
         for pk, facts in zip(ids, map(episode_row_facts, episodes), strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """`page_facts`: what a page shows of an episode's facts, and how much of them there is."""
+
+    facts: EpisodeFacts
+    receipts: int  # receipt deadlines in all: one per message and recipient
+    estimates: int  # dates given in all
+
+
+def page_facts(episode: Episode, *, last: int) -> PageFacts:
+    """The row's facts (what is still awaited is on it), with the latest `last` acknowledged
+    receipts as their messages and the latest `last` dates given: what the episode page shows of
+    a long history, read by index, its cost the page's whatever the history (issue 15). Not facts
+    to fold on: `messages` leaves out the unanswered, which `awaiting` keeps."""
+    acknowledged = ProjectedMessage.objects.filter(
+        episode_id=episode.pk, acknowledged_at__isnull=False
+    ).order_by("-number", "party")[:last]
+    parts = [(number, tuple(r)) for number, *r in acknowledged.values_list("number", *_RECIPIENT)]
+    given = ProjectedEstimate.objects.filter(episode_id=episode.pk).order_by("-id")[:last]
+    latest = [_estimate(*entry) for entry in given.values_list(*_ESTIMATE)][::-1]
+    facts = replace(
+        episode_row_facts(episode),
+        messages=_messages(parts),
+        estimates=tuple(latest),
+    )
+    receipts = ProjectedMessage.objects.filter(episode_id=episode.pk).count()
+    if len(latest) < last:  # all there are: no need to count them
+        return PageFacts(facts, receipts, len(latest))
+    return PageFacts(
+        facts, receipts, ProjectedEstimate.objects.filter(episode_id=episode.pk).count()
+    )
 
 
 def episode_row_facts(episode: Episode) -> EpisodeFacts:
@@ -56,6 +84,20 @@ def episode_row_facts(episode: Episode) -> EpisodeFacts:
 
 
 _Recipient = tuple[str, str, datetime, datetime | None]  # kind, party, sent, acknowledged
+_RECIPIENT = ("kind", "party", "sent_at", "acknowledged_at")
+_ESTIMATE = ("estimate", "at", "by")
+
+
+def _messages(recipients: list[tuple[int, _Recipient]]) -> tuple[Message, ...]:
+    """The messages of rows in the order of their numbers, one per number."""
+    by_number: dict[int, list[_Recipient]] = {}
+    for number, recipient in recipients:
+        by_number.setdefault(number, []).append(recipient)
+    return tuple(_message(parts) for _, parts in sorted(by_number.items()))
+
+
+def _estimate(estimate: date, at: datetime, by: Any) -> EstimateEntry:
+    return EstimateEntry(estimate, at, from_plain(Signature | None, by))
 
 
 def _message(recipients: list[_Recipient]) -> Message:

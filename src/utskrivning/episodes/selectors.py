@@ -19,10 +19,13 @@ from utskrivning.domain.calendar import to_local_naive
 from utskrivning.domain.episodes import MAX_DECLARATIONS, TIME_COLUMNS, read_episode_texts
 from utskrivning.domain.payment.explain import Explanation, explain_episode
 from utskrivning.domain.process import (
+    Deadline,
     Party,
+    abridged_deadlines,
     deadlines,
     obligations,
     readable,
+    step_deadline_count,
     stored_faults,
 )
 from utskrivning.domain.process.clock import EARLIEST, LATEST_READABLE
@@ -32,10 +35,10 @@ from utskrivning.episodes.events import episode_facts_of
 from utskrivning.episodes.models import Acknowledgement, Episode, EpisodeEvent, Message
 from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.episodes.planning import planning_record
+from utskrivning.episodes.projected import page_facts
 from utskrivning.organisations.models import Kind, Organisation
 
 logger = logging.getLogger(__name__)
-_RELATED = ("patient", "ward", "home_municipality", "placing_municipality", "district", "region")
 
 
 def _notified(party: Party, organisation: Organisation) -> Exists:
@@ -45,7 +48,7 @@ def _notified(party: Party, organisation: Organisation) -> Exists:
 
 
 def episodes_visible_to(*, organisation: Organisation) -> QuerySet[Episode]:
-    episodes = Episode.objects.select_related(*_RELATED, "primary_care")
+    episodes = Episode.objects.select_related("patient").with_organisations()
     kind = organisation.kind
     if kind == Kind.WARD:
         return episodes.filter(ward=organisation)
@@ -179,6 +182,11 @@ def _unreadable_events(episode: Episode) -> list[int]:
     )
 
 
+# Kept on a page beside what is still open: the latest met deadlines and dates given. An episode
+# with a hundred messages has two hundred receipts' deadlines, which a full read shows.
+SHOWN_HISTORY = 5
+
+
 def episode_detail(
     *,
     episode: Episode,
@@ -186,19 +194,28 @@ def episode_detail(
     actor: Any,
     now: datetime,
     before: int | None = None,
-):
+    full: bool = False,
+) -> dict[str, Any]:
     """The episode page's data; audited as a read. The facts are the row's; of the events only
-    the timeline's page is read (`episode_timeline`). A stored time out of bounds is left out
-    and reported."""
+    the timeline's page is read (`episode_timeline`). Of the deadlines and the dates given, the
+    unmet ones and the latest `SHOWN_HISTORY` (`page_facts`), so the page's cost is flat in the
+    history's length; `full` reads them all. A stored time out of bounds is left out and
+    reported."""
     audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
     events, older = episode_timeline(episode=episode, before=before)
-    facts = episode_facts_of(episode)
+    page = page_facts(episode, last=SHOWN_HISTORY) if not full else None
+    facts = page.facts if page is not None else episode_facts_of(episode)
     unreadable = _unreadable_events(episode)
     out_of_bounds = stored_faults(facts)
     faults = (*out_of_bounds, *(f"event {pk}" for pk in unreadable))
     if faults:
         report_skipped(episode, faults, "episode page")
     computed = not out_of_bounds
+    shown: list[Deadline] = []
+    if computed and page is None:
+        shown = deadlines(facts, now)
+    elif computed:
+        shown = abridged_deadlines(facts, now, met=SHOWN_HISTORY)
     return {
         "episode": episode,
         "facts": facts,
@@ -206,7 +223,11 @@ def episode_detail(
         "events": [e for e in events if e.pk not in unreadable],
         "older_events": older,  # `before` for the page of older events, None at the first
         "faults": faults,  # for the page to say what it leaves out (issue 14 class 2)
-        "deadlines": deadlines(facts, now) if computed else [],
+        "deadlines": shown,
+        "deadlines_total": (
+            step_deadline_count(facts) + page.receipts if page and computed else len(shown)
+        ),
+        "estimates_total": page.estimates if page is not None else len(facts.estimates),
         "obligations": obligations(facts, now) if computed else [],
         "explanation": episode_explanation(episode=episode, now=now) if computed else None,
     }

@@ -13,6 +13,7 @@ from utskrivning.domain.process.clock import (
 from utskrivning.domain.process.deadlines import (
     Deadline,
     DeadlineKind,
+    abridged_deadlines,
     acknowledgement_due,
     admission_notice_due,
     deadlines,
@@ -20,6 +21,7 @@ from utskrivning.domain.process.deadlines import (
     next_due,
     next_due_by_party,
     sip_summons_due,
+    step_deadline_count,
     unmet_deadlines,
 )
 from utskrivning.domain.process.details import CareContact, Signature, SipMeeting
@@ -77,6 +79,7 @@ __all__ = [
     "Signature",
     "SipMeeting",
     "TransitionError",
+    "abridged_deadlines",
     "acknowledgement_due",
     "admission_notice_due",
     "allowed_events",
@@ -99,6 +102,7 @@ __all__ = [
     "row_facts",
     "sip_summons_due",
     "state_of",
+    "step_deadline_count",
     "step_time",
     "stored_faults",
     "unmet_deadlines",

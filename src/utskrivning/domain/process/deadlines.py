@@ -116,6 +116,20 @@ def unmet_deadlines(facts: EpisodeFacts, now: datetime) -> list[Deadline]:
     return _dated([row for row in _step_rows(facts) if row[3] is None] + _awaited(facts), now)
 
 
+def abridged_deadlines(facts: EpisodeFacts, now: datetime, *, met: int) -> list[Deadline]:
+    """What a page shows of a long history, earliest first: the deadlines not met
+    (`unmet_deadlines`) and the latest `met` of those met. `facts.messages` need hold only the
+    latest acknowledged messages, so the page reads what it shows (issue 15)."""
+    every = _dated(_step_rows(facts) + _receipt_rows(facts), now)
+    done = [d for d in every if d.met_at is not None][-met:] if met else []
+    return sorted([*unmet_deadlines(facts, now), *done], key=lambda d: d.due_at)
+
+
+def step_deadline_count(facts: EpisodeFacts) -> int:
+    """The deadlines of the process's own steps (not receipts) the episode has run into."""
+    return len(_step_rows(facts))
+
+
 def _dated(rows: list[_Row], now: datetime) -> list[Deadline]:
     if now.tzinfo is None:
         raise ValueError("`now` must be timezone-aware")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,12 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from utskrivning.deviations.selectors import episode_deviations
 from utskrivning.deviations.services import deviation_report
 from utskrivning.domain.process import (
-    Deadline,
-    EpisodeFacts,
     EventType,
     HomeCriterion,
     TransitionError,
-    unmet_deadlines,
 )
 from utskrivning.domain.process.clock import BACKDATING
 from utskrivning.episodes.models import Episode
@@ -62,53 +58,23 @@ def _cursor(request: HttpRequest, name: str) -> int | None:
         raise BadRequest(str(refused)) from None
 
 
-# Kept on the page beside what is still open: the latest met deadlines and dates given. An episode
-# with a hundred messages has two hundred receipts' deadlines, which `?full=1` shows.
-SHOWN_HISTORY = 5
-
-
-def _abridged(items: Sequence[Any], full: bool) -> tuple[Sequence[Any], int]:
-    """The latest `SHOWN_HISTORY` of `items` (all when `full`), and how many are left out."""
-    if full or len(items) <= SHOWN_HISTORY:
-        return items, 0
-    return items[-SHOWN_HISTORY:], len(items) - SHOWN_HISTORY
-
-
-def _deadlines(
-    facts: EpisodeFacts, every: list[Deadline], now: datetime, full: bool
-) -> list[Deadline]:
-    """Earliest first: those not met (`unmet_deadlines`: of a party's receipts the oldest per kind
-    of message, as one receipt answers them all) and the latest met ones; or every one when
-    `full`. Empty when the page could not compute them (a stored time out of bounds)."""
-    if full or not every:
-        return every
-    met, _ = _abridged([d for d in every if d.met_at], full=False)
-    return sorted([*unmet_deadlines(facts, now), *met], key=lambda d: d.due_at)
-
-
 def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     now = timezone.now()
+    full = request.method == "GET" and request.GET.get("full") == "1"
     detail = episode_detail(
         episode=episode,
         organisation=membership.organisation,
         actor=request.user,
         now=now,
         before=_cursor(request, "before"),
+        full=full,
     )
     facts = detail["facts"]
     party = party_of(membership.organisation)
-    awaiting = sorted(
-        {
-            m.kind
-            for m in facts.messages
-            if party in m.recipients and m.acknowledged_at(party) is None
-        }
-    )
+    awaiting = sorted({a.kind for a in facts.awaiting if a.party is party})
     criteria = sorted(set(HomeCriterion) - facts.home_criteria)
-    full = request.method == "GET" and request.GET.get("full") == "1"
-    deadlines = _deadlines(facts, detail["deadlines"], now, full)
-    estimates, estimates_hidden = _abridged(detail["planning"]["estimates"], full)
+    estimates = detail["planning"]["estimates"]
     return {
         **detail,
         "membership": membership,
@@ -123,11 +89,9 @@ def episode_context(request: HttpRequest, episode: Episode, **extra: Any) -> dic
         "earliest": max(t for t in (facts.admitted_at, facts.ready_at, now - BACKDATING) if t),
         "awaiting": awaiting,
         "full": full,
-        "deadlines": deadlines,
-        "deadlines_total": len(detail["deadlines"]),
         "older_events_shown": "before" in request.GET,
         "estimates": estimates,
-        "estimates_hidden": estimates_hidden,
+        "estimates_hidden": detail["estimates_total"] - len(estimates),
         "deviations": episode_deviations(episode=episode),
         "may_report_deviation": can(membership, Action.REPORT_DEVIATION),
         "deviation_form": DeviationForm(),
