@@ -63,6 +63,47 @@ class Patient(models.Model):
         return self.name
 
 
+# An episode's organisations: read after its row, not joined to it (`with_organisations`).
+EPISODE_ORGANISATIONS = (
+    "ward", "home_municipality", "placing_municipality", "district", "region", "primary_care",
+)  # fmt: skip
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    """`with_organisations()` reads the episodes' organisations in one query after their rows and
+    sets them on them, instead of six joins: PostgreSQL spent 3–10 ms planning those joins,
+    three of them outer, on every request that read an episode (issue 15), against 0.2 ms for
+    the row and its patient."""
+
+    _organisations = False
+
+    def with_organisations(self) -> EpisodeQuerySet:
+        clone = self._chain()
+        clone._organisations = True
+        return clone
+
+    def _clone(self) -> EpisodeQuerySet:
+        clone = super()._clone()
+        clone._organisations = self._organisations
+        return clone
+
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if self._organisations and not fetched:
+            _attach_organisations([e for e in self._result_cache if isinstance(e, Episode)])
+
+
+def _attach_organisations(episodes: list[Episode]) -> None:
+    ids = {getattr(e, f"{name}_id") for e in episodes for name in EPISODE_ORGANISATIONS}
+    found = Organisation.objects.in_bulk(ids - {None}) if episodes else {}
+    for name in EPISODE_ORGANISATIONS:
+        field = Episode._meta.get_field(name)
+        for episode in episodes:
+            if (pk := getattr(episode, f"{name}_id")) is not None:
+                field.set_cached_value(episode, found[pk])
+
+
 class Episode(models.Model):
     patient = models.ForeignKey(
         Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="episodes"
@@ -133,6 +174,8 @@ class Episode(models.Model):
     municipality_owes = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(default=timezone.now)
+
+    objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("episode")
@@ -290,7 +333,6 @@ class ProjectedMessage(models.Model):
                 name="projected_message_answered",
             ),
         )
-
 
 
 class ProjectedEstimate(models.Model):

@@ -250,9 +250,7 @@ def episode_record_event(
         check_details(event)
         if (existing := _existing(idempotency_key)) is not None:
             return existing
-        current = Episode.objects.select_related(
-            "patient", "ward", "home_municipality", "placing_municipality", "district"
-        ).get(pk=episode.pk)
+        current = Episode.objects.select_related("patient").with_organisations().get(pk=episode.pk)
         version = current.version if expected_version is None else expected_version
         if current.version != version:
             raise ConflictError("The episode has changed; reload it and try again.")
