@@ -85,3 +85,30 @@ def test_an_administrator_lists_issues_and_revokes_the_organisation_s_keys(clien
     assert stored.revoked is not None
     client.force_login(cast.nurse.user)
     assert client.get("/accounts/api-keys/").status_code == 403
+
+
+def test_a_key_read_moments_ago_is_not_read_again_until_something_changes(client, cast):
+    """Kept per process for `KEPT_FOR` seconds (issue 15); a revocation, a user made inactive or a
+    membership removed in this process is seen at the next request, and another process's
+    revocation within `KEPT_FOR`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from utskrivning.organisations import api_keys
+
+    stored, key = api_key_issue(membership=cast.nurse, name="journalsystem", issued_by=None)
+    assert _worklist(client, key).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert _worklist(client, key).status_code == 200
+    assert not [q for q in queries if "organisations_apikey" in q["sql"]]
+    cast.nurse.user.is_active = False
+    cast.nurse.user.save()
+    assert _worklist(client, key).status_code == 401
+    cast.nurse.user.is_active = True
+    cast.nurse.user.save()
+    assert _worklist(client, key).status_code == 200
+    ApiKey.objects.filter(pk=stored.pk).update(revoked=timezone.now())  # as another process
+    assert _worklist(client, key).status_code == 200
+    read_at, kept = api_keys._kept[api_keys.key_hash(key)]
+    api_keys._kept[api_keys.key_hash(key)] = (read_at - api_keys.KEPT_FOR, kept)  # time passed
+    assert _worklist(client, key).status_code == 401

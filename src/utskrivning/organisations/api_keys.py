@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +21,15 @@ DEFAULT_VALIDITY = timedelta(days=365)
 MAX_VALIDITY = timedelta(days=2 * 365)
 # How often `last_used` is written: once a minute, not a write on every request.
 LAST_USE_RESOLUTION = timedelta(minutes=1)
+# A key's row with its membership, user and organisation, as read, kept per process for at most
+# KEPT_FOR seconds: every API request authenticates, and reading and building those four rows was
+# a quarter of a worklist request's CPU (issue 15). Any change to a key, membership, user or
+# organisation in this process forgets them at once (`forget_api_keys`, on their saves and
+# deletes); another process sees a revocation within KEPT_FOR.
+KEPT_FOR = 2.0
+MAX_KEPT = 1000
+_kept: dict[str, tuple[float, ApiKey]] = {}
+_kept_lock = threading.Lock()
 
 
 class ApiKeyError(ValueError):
@@ -77,17 +89,37 @@ def api_key_revoke(*, api_key: ApiKey, revoked_by: Membership | None) -> ApiKey:
 
 def api_key_authenticate(key: str, *, now: datetime) -> ApiKey | None:
     """The valid key's row, its membership and user loaded; its last use noted (once a minute)."""
-    found = (
-        ApiKey.objects.select_related("membership__user", "membership__organisation")
-        .filter(key_hash=key_hash(key))
-        .first()
-    )
+    found = _read(key_hash(key))
     if found is None or not found.valid_at(now) or not found.membership.user.is_active:
         return None
     if found.last_used is None or now - found.last_used >= LAST_USE_RESOLUTION:
         ApiKey.objects.filter(pk=found.pk).update(last_used=now)
         found.last_used = now
     return found
+
+
+def _read(hashed: str) -> ApiKey | None:
+    with _kept_lock:
+        read_at, found = _kept.get(hashed, (0.0, None))
+    if found is not None and time.monotonic() - read_at < KEPT_FOR:
+        return found
+    found = (
+        ApiKey.objects.select_related("membership__user", "membership__organisation")
+        .filter(key_hash=hashed)
+        .first()
+    )
+    if found is not None:
+        with _kept_lock:
+            if len(_kept) >= MAX_KEPT:
+                _kept.clear()
+            _kept[hashed] = (time.monotonic(), found)
+    return found
+
+
+def forget_api_keys(**_: Any) -> None:
+    """A key, membership, user or organisation changed: read the keys anew."""
+    with _kept_lock:
+        _kept.clear()
 
 
 def api_keys_of(*, organisation: Organisation) -> QuerySet[ApiKey]:
