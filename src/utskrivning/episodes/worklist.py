@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 
 from utskrivning.audit.services import audit_patients_read
@@ -181,6 +183,13 @@ def presented_worklist(
 _State = list[tuple[int, int, str]]  # per row of the page: id, version, personnummer
 
 
+# The window's SQL per organisation, query and page: Django built and compiled it anew on every
+# poll, a quarter of a worklist request's CPU (issue 15). It depends on nothing else, unless the
+# query filters by the clock (`due`) or by the notes unread now (`unread`): those are built each
+# time.
+_compiled: dict[tuple[Any, ...], tuple[str, Any]] = {}
+
+
 def _window(
     *, organisation: Organisation, now: datetime, page: Page | None, query: WorklistQuery
 ) -> tuple[_State, int]:
@@ -188,15 +197,36 @@ def _window(
     how many it keeps in all. A page that is not full tells the total itself; only a full one,
     or one past the end, is counted (in the index, never by reading every row with a window
     function, which would join each episode's patient to count it)."""
-    visible = open_episodes_visible_to(organisation=organisation)
-    kept_by_query = filtered(visible, query, organisation=organisation, now=now)
-    window = ordered(kept_by_query, query, party=party_of(organisation))
     offset = 0 if page is None else page.offset
-    if page is not None:
-        window = window[offset : offset + page.limit]
-    state = list(window.values_list("pk", "version", "patient__personal_number"))
+    static = query.due is None and not query.unread
+    key = (
+        (organisation.pk, organisation.kind, query, offset, page and page.limit) if static else None
+    )
+    compiled = _compiled.get(key) if key else None
+    if compiled is None:
+        window = ordered(_kept_by(organisation, query, now), query, party=party_of(organisation))
+        if page is not None:
+            window = window[offset : offset + page.limit]
+        rows = window.values_list("pk", "version", "patient__personal_number")
+        try:
+            compiled = rows.query.sql_with_params()
+        except EmptyResultSet:  # a filter that keeps none (`QuerySet.none()`, an empty `in`)
+            return [], 0
+        if key is not None:
+            with _lock:
+                if len(_compiled) >= MAX_KEPT:
+                    _compiled.clear()
+                _compiled[key] = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        state = [(pk, version, number) for pk, version, number in cursor.fetchall()]
     told = page is None or (len(state) < page.limit and (bool(state) or offset == 0))
-    return state, offset + len(state) if told else kept_by_query.count()
+    return state, offset + len(state) if told else _kept_by(organisation, query, now).count()
+
+
+def _kept_by(organisation: Organisation, query: WorklistQuery, now: datetime) -> QuerySet[Episode]:
+    visible = open_episodes_visible_to(organisation=organisation)
+    return filtered(visible, query, organisation=organisation, now=now)
 
 
 def _presented(
