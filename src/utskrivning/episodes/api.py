@@ -279,6 +279,7 @@ def episode_detail(
         now=timezone.now(),
         before=before,
         full=full,
+        names=False,
     )
     return _episode_summary(episode) | {
         "timeline": [_event_out(e) for e in detail["events"]],

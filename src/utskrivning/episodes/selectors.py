@@ -156,13 +156,17 @@ TIMELINE_PAGE = 50  # events a page of the timeline shows, the latest first read
 
 
 def episode_timeline(
-    *, episode: Episode, before: int | None = None, limit: int = TIMELINE_PAGE
+    *, episode: Episode, before: int | None = None, limit: int = TIMELINE_PAGE, names: bool = True
 ) -> tuple[list[EpisodeEvent], int | None]:
     """A page of the episode's events in time order: the latest `limit`, or those before the
     event `before`; and the event to page on from for older ones (None: this is the first page
     of the history). An index walk from the end: the cost is the page's, whatever the history.
+    `names`: with each event's actor and organisation, for a page that names them (the API
+    gives their ids: building a user and an organisation for each event was half its cost).
     """
-    events = EpisodeEvent.objects.filter(episode=episode).select_related("actor", "organisation")
+    events = EpisodeEvent.objects.filter(episode=episode)
+    if names:
+        events = events.select_related("actor", "organisation")
     if before is not None:
         cursor = EpisodeEvent.objects.filter(episode=episode, pk=before).values("at").first()
         if cursor is None:
@@ -195,14 +199,15 @@ def episode_detail(
     now: datetime,
     before: int | None = None,
     full: bool = False,
+    names: bool = True,
 ) -> dict[str, Any]:
     """The episode page's data; audited as a read. The facts are the row's; of the events only
     the timeline's page is read (`episode_timeline`). Of the deadlines and the dates given, the
     unmet ones and the latest `SHOWN_HISTORY` (`page_facts`), so the page's cost is flat in the
-    history's length; `full` reads them all. A stored time out of bounds is left out and
-    reported."""
+    history's length; `full` reads them all. `names` as for `episode_timeline`. A stored time
+    out of bounds is left out and reported."""
     audit_reads([episode], actor=actor, organisation=organisation, purpose="episode page")
-    events, older = episode_timeline(episode=episode, before=before)
+    events, older = episode_timeline(episode=episode, before=before, names=names)
     page = page_facts(episode, last=SHOWN_HISTORY) if not full else None
     facts = page.facts if page is not None else episode_facts_of(episode)
     unreadable = _unreadable_events(episode)

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('episodes', '0014_projected_messages_and_estimates'),
+        ("episodes", "0014_projected_messages_and_estimates"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='projectedmessage',
-            index=models.Index(condition=models.Q(('acknowledged_at__isnull', False)), fields=['episode', 'number'], name='projected_message_answered'),
+            model_name="projectedmessage",
+            index=models.Index(
+                condition=models.Q(("acknowledged_at__isnull", False)),
+                fields=["episode", "number"],
+                name="projected_message_answered",
+            ),
         ),
     ]
