@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
+
 from utskrivning.domain.process import (
     EpisodeFacts,
     Event,
@@ -69,12 +71,21 @@ def page_facts(episode: Episode, *, last: int) -> PageFacts:
         messages=_messages(parts),
         estimates=tuple(latest),
     )
-    receipts = ProjectedMessage.objects.filter(episode_id=episode.pk).count()
-    if len(latest) < last:  # all there are: no need to count them
-        return PageFacts(facts, receipts, len(latest))
-    return PageFacts(
-        facts, receipts, ProjectedEstimate.objects.filter(episode_id=episode.pk).count()
-    )
+    return PageFacts(facts, *_counts(episode.pk))
+
+
+def _counts(episode_id: int) -> tuple[int, int]:
+    """The episode's receipts and dates given, counted in one statement (two index-only
+    counts): two ORM counts cost the page more Python than they cost the database."""
+    messages, estimates = ProjectedMessage._meta.db_table, ProjectedEstimate._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {messages} WHERE episode_id = %s),"
+            f" (SELECT count(*) FROM {estimates} WHERE episode_id = %s)",
+            [episode_id, episode_id],
+        )
+        receipts, dates = cursor.fetchone()
+    return receipts, dates
 
 
 def episode_row_facts(episode: Episode) -> EpisodeFacts:
