@@ -6,7 +6,9 @@ streamed by Polars' own writer into the zip entry. Text that repeats (a reason, 
 shared string; text that does not (an episode id) is written inline. A frame longer than a
 sheet holds goes on over further sheets ("Rader", "Rader 2", …) and the first sheet says so:
 the workbook never drops a row. Data cells carry no reference (`r`), which SpreadsheetML leaves
-optional; they follow one another.
+optional; they follow one another, a space between them (whitespace between elements means
+nothing in XML): Polars' writer puts its separator there and each row's tags as its line end,
+where joining the cells into one text per row copied every row once more.
 """
 
 from __future__ import annotations
@@ -180,10 +182,24 @@ def _row_texts(sheet: Sheet, strings: _Strings, styles: Mapping[str, int]) -> Ro
 
 
 def _row_chunks(part: _Part, texts: RowTexts) -> Iterator[pl.DataFrame]:
-    """The part's rows as XML, `_CHUNK_ROWS` rows at a time."""
+    """The part's cells as XML, a column a cell, `_CHUNK_ROWS` rows at a time."""
     chunks = texts.chunks(_CHUNK_ROWS, start=part.start, length=part.length, order=part.sheet.order)
     for chunk, cells in chunks:
-        yield chunk.select(pl.concat_str([pl.lit("<row>"), *cells, pl.lit("</row>")]))
+        yield chunk.select(cell.alias(str(n)) for n, cell in enumerate(cells))
+
+
+_ROW = b"<row>"
+
+
+def _rows_xml(cells: pl.DataFrame) -> memoryview:
+    """The rows of a chunk's cells: the writer ends each row and opens the next."""
+    xml = io.BytesIO()
+    xml.write(_ROW)
+    cells.write_csv(
+        xml, include_header=False, quote_style="never", separator=" ",
+        line_terminator=f"</row>\n{_ROW.decode()}",
+    )  # fmt: skip
+    return xml.getbuffer()[: -len(_ROW)]  # the row opened after the last
 
 
 def _column_letters(number: int) -> str:
@@ -223,12 +239,11 @@ def _write_sheet(
     # Deflating a chunk (zlib, one core, the GIL released) overlaps building the next (Polars).
     with ThreadPoolExecutor(1) as deflater:
         pending: Future[int] | None = None
-        for rows in _row_chunks(part, texts):
-            xml = io.BytesIO()
-            rows.write_csv(xml, include_header=False, quote_style="never")
+        for cells in _row_chunks(part, texts):
+            xml = _rows_xml(cells)
             if pending is not None:
                 pending.result()
-            pending = deflater.submit(handle.write, xml.getbuffer())
+            pending = deflater.submit(handle.write, xml)
         if pending is not None:
             pending.result()
     handle.write(b"</sheetData></worksheet>")
