@@ -66,3 +66,16 @@ def test_a_worklist_request_asks_as_often_for_more_episodes(client, cast, who, p
     for k in range(3, 6):
         _admit(cast, k)
     assert queries() == few
+
+
+def test_the_window_is_compiled_once_unless_it_depends_on_the_clock_or_unread_notes(
+    client, cast
+):
+    """Its SQL is kept per organisation, query and page (issue 15): the same poll again reuses
+    it; a filter by the clock (`due`) or by the notes unread now is built each time."""
+    _admit(cast, 0)
+    headers = auth(cast.nurse)
+    worklist._compiled.clear()
+    for path in ["", "", "?page=1&limit=50", "?due=overdue", "?unread=1", "?mine=1"]:
+        assert client.get(f"/api/episodes/worklist{path}", **headers).status_code == 200
+    assert len(worklist._compiled) == 2  # the first (its page named or not) and mine=1

@@ -198,7 +198,7 @@ def _window(
     or one past the end, is counted (in the index, never by reading every row with a window
     function, which would join each episode's patient to count it)."""
     offset = 0 if page is None else page.offset
-    static = query.due is None and not query.unread
+    static = not query.due and not query.unread
     key = (
         (organisation.pk, organisation.kind, query, offset, page and page.limit) if static else None
     )
