@@ -68,9 +68,7 @@ def test_a_worklist_request_asks_as_often_for_more_episodes(client, cast, who, p
     assert queries() == few
 
 
-def test_the_window_is_compiled_once_unless_it_depends_on_the_clock_or_unread_notes(
-    client, cast
-):
+def test_the_window_is_compiled_once_unless_it_depends_on_the_clock_or_unread_notes(client, cast):
     """Its SQL is kept per organisation, query and page (issue 15): the same poll again reuses
     it; a filter by the clock (`due`) or by the notes unread now is built each time."""
     _admit(cast, 0)
