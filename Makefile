@@ -27,8 +27,9 @@ test: setup lint browsers
 # not differ by database, and it is the suite's slowest part; it runs once, on SQLite, in
 # `make test`. What those walks do to the database (the services, the views, the API, the
 # worker and server processes, the sign-in) is run here on PostgreSQL by the tests named below.
+# --database-tests (tests/conftest.py) leaves out those of them that never reach the database.
 test-db: setup browsers
-	@$(UV) run pytest -q --durations=15 tests/service tests/organisations tests/audit tests/episodes tests/imports tests/deviations tests/payment tests/followup tests/notifications tests/web tests/trust
+	@$(UV) run pytest -q --durations=15 --database-tests tests/service tests/organisations tests/audit tests/episodes tests/imports tests/deviations tests/payment tests/followup tests/notifications tests/web tests/trust
 
 lint: setup
 	@$(UV) run ruff check .

@@ -1,5 +1,6 @@
-"""What every test shares: a process-wide cache emptied between tests, and a PDF test skipped
-(not failed) on a machine without poppler's tools, saying what to install."""
+"""What every test shares: a process-wide cache emptied between tests, a PDF test skipped
+(not failed) on a machine without poppler's tools, saying what to install, and --database-tests,
+with which `make test-db` runs on PostgreSQL only the tests that reach the database."""
 
 from __future__ import annotations
 
@@ -30,6 +31,43 @@ def fresh_worklists() -> Iterator[None]:
     cache = sys.modules.get("utskrivning.episodes.worklist")
     if cache is not None:
         cache._kept.clear()
+
+
+# A test whose fixtures include one of these reaches the database (its own, a server's or a
+# worker process's on the test database); pytest-django refuses the database to any other.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "live_server",
+        "django_db_setup",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests",
+        action="store_true",
+        help="only the tests that reach the database (make test-db: again on PostgreSQL)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --database-tests, a test that never reaches the database is left out: it would only
+    do again on PostgreSQL what it did on SQLite (a sixth of make test-db's tests)."""
+    if not config.getoption("--database-tests"):
+        return
+    reach, never = [], []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        uses = item.get_closest_marker("django_db") is not None or fixtures & DATABASE_FIXTURES
+        (reach if uses else never).append(item)
+    if never:
+        config.hook.pytest_deselected(items=never)
+        items[:] = reach
 
 
 POPPLER = frozenset({"pdftotext", "pdftoppm"})
