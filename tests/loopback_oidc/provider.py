@@ -14,6 +14,7 @@ callback, logout return and back-channel logout addresses.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -73,16 +74,23 @@ class LoopbackProvider:
 
 
 def _npm_ci() -> None:
+    """`npm ci` unless this lock is installed, one process at a time: the suite's workers
+    (pytest-xdist) each start a provider, and two `npm ci` at once delete each other's files."""
     digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
-    if INSTALLED.exists() and INSTALLED.read_text().strip() == digest:
-        return
-    subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HERE,
-        check=True,
-        timeout=600,
-    )
-    INSTALLED.write_text(digest + "\n")
+    directory = os.open(HERE, os.O_RDONLY)
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)  # released when closed
+        if INSTALLED.exists() and INSTALLED.read_text().strip() == digest:
+            return
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=HERE,
+            check=True,
+            timeout=600,
+        )
+        INSTALLED.write_text(digest + "\n")
+    finally:
+        os.close(directory)
 
 
 @pytest.fixture(scope="session")
