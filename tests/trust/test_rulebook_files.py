@@ -123,6 +123,9 @@ def test_one_broken_file_in_the_rulebook_folder_fails_alone(tmp_path, monkeypatc
     _write(tmp_path, GOOD, "good-one")
     broken = _write(tmp_path, GOOD.replace("to = 2020-12-31", "to = 9999-12-31"), "broken-one")
     monkeypatch.setenv("UTSKRIVNING_RULEBOOKS", str(tmp_path))
+    # Rich wraps stderr at 80 columns: under pytest-xdist the temporary path is longer
+    # (…/popen-gw1/…) and the file's name was cut in two ("broken-o\nne.toml").
+    monkeypatch.setenv("COLUMNS", "400")
     listing = rulebook_listing()
     assert {"good-one", "dalarna-2020", "stockholm-2020"} <= {r.id for r in listing.rulebooks}
     assert [path for path, _ in listing.failed] == [broken]
