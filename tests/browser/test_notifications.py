@@ -59,11 +59,18 @@ def cast():
     StaffIdentity.objects.create(user=officer.user, hsa_id=OFFICER_HSA_ID)
     administrator = MembershipFactory(organisation=falun, role=Role.ADMINISTRATOR)
     now = timezone.now()
+    # The admission notice is sent today (Stockholm), two hours ago or at midnight: its receipt
+    # is due by the end of the next working day. Sent yesterday (a run between midnight and two
+    # in the morning), the receipt fell due today and the officer's counter began at 1, not 0.
+    sent = max(
+        now - timedelta(hours=2),
+        timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0),
+    )
     episode = episode_admit(
         actor=physician.user, membership=physician, personal_number="19121212-1212",
         name="Tolvan Tolvansson", address="Storgatan 1", home_municipality=falun, ward=ward,
-        care_type="somatic", primary_care=vardcentral, at=now - timedelta(hours=3),
-        recorded_at=now - timedelta(hours=3),
+        care_type="somatic", primary_care=vardcentral, at=sent - timedelta(hours=1),
+        recorded_at=sent - timedelta(hours=1),
     ).episode  # fmt: skip
     episode_record_event(
         episode=episode,
@@ -72,8 +79,8 @@ def cast():
             parties=frozenset({Party.MUNICIPALITY, Party.PRIMARY_CARE}),
             estimated_discharge=(now + timedelta(days=3)).date(),
         ),
-        at=now - timedelta(hours=2),
-        recorded_at=now - timedelta(hours=2),
+        at=sent,
+        recorded_at=sent,
         membership=physician,
     )
     _outbox(now)  # the admission notice is old news by the time the officer signs in
