@@ -167,11 +167,15 @@ def _run(
 
 def _warn_assumptions(result: PaymentResult, prefix: str = "") -> None:
     """Under the table: what the invoices rest on that no agreement states (payment-rules.md)."""
-    notes = result.assumptions()
+    from utskrivning.lib.note_texts import note_text
+    from utskrivning.lib.swedish import swedish
+
+    notes = result.assumption_notes()
     if notes:
         _err().print(f"[bold yellow]{prefix}Antaganden ({len(notes)}), inget avtal anger dem:[/]")
     for note in notes:
-        _err().print(f"  • {note}", highlight=False, markup=False)
+        text = note_text(note, swedish, decimal_comma=True, with_field=True)
+        _err().print(f"  • {text}", highlight=False, markup=False)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -287,3 +287,17 @@ def test_compare_xlsx_names_its_columns_in_swedish(episodes: Path, tmp_path: Pat
     assert [c.value for c in rows[0]] == ["Kommun", "Månad", "dalarna-2020", "stockholm-2020"]
     assert rows[-1][0].value == "Totalt"
     assert all(c.number_format == '#,##0.00 "kr"' for row in rows[1:] for c in row[2:])
+
+
+def test_the_table_s_warnings_are_in_swedish_while_the_json_keeps_english(episodes: Path) -> None:
+    """The warnings under the table are for a person: the service's words, from the notes'
+    codes and the same catalogue; the JSON's `assumptions` are the contract, unchanged."""
+    args = ["payment", "--rulebook", "vastmanland-2019", "--episodes", str(episodes),
+            "--set", "threshold=2.4"]  # fmt: skip
+    code, _, err = run(*args)
+    assert code == 0
+    err = " ".join(err.split())
+    assert "threshold = 2.4 sattes för den här körningen (--set; regelverkets 3.0)" in err
+    assert "was set for this run" not in err
+    _, out, _ = run(*args, "--format", "json")
+    assert any("was set for this run" in a for a in json.loads(out)["assumptions"])

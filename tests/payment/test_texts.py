@@ -110,9 +110,9 @@ def test_the_run_s_own_notes_are_said_in_swedish():
     result = compute_payment(
         frame(*rows), load_rulebook("stockholm-2020"), day_rate=Decimal("8200.50")
     )
-    notes = invoice_of(result, "2020-11").assumptions
-    county = next(n for n in notes if n.startswith("the threshold"))
-    rate = next(n for n in notes if n.startswith("the day rate"))
+    notes = [result.note(text) for text in invoice_of(result, "2020-11").assumptions]
+    county = next(n for n in notes if str(n).startswith("the threshold"))
+    rate = next(n for n in notes if str(n).startswith("the day rate"))
     assert assumption_text(county) == (
         "tröskeln 2,0 är länets genomsnitt 2020-01 – 2020-10 beräknat ur den här filen "
         "(1 vårdtillfällen i 1 kommuner, 2,00 dagar, tak 2,0), eftersom county_average_2020 "

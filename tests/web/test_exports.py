@@ -103,7 +103,7 @@ def test_the_engine_s_assumptions_are_in_a_box(result):
     assert "Antaganden som underlaget vilar på" in text
     assert result.assumptions(), "Dalarna's rulebook rests on assumptions"
     with translation.override("sv"):
-        swedish = [assumption_text(sentence) for sentence in result.assumptions()]
+        swedish = [assumption_text(note) for note in result.assumption_notes()]
     for sentence in swedish:  # in Swedish, as the rest of the PDF
         assert " ".join(sentence.split()[:6]) in text
     assert "§13 anger 2022-01-01" in text

@@ -7,7 +7,7 @@ One frame is read (and audited) for all parts, so the parts agree with each othe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -81,8 +81,9 @@ def _codes(scope: Scope) -> set[str]:
 
 def _only(result: PaymentResult, codes: set[str]) -> PaymentResult:
     keep = pl.col("liable_municipality").is_in(sorted(codes))
-    return PaymentResult(
-        rulebook=result.rulebook,
+    # `replace`, not a new result: the notes (the assumptions' codes) stay with the frames.
+    return replace(
+        result,
         invoice_frame=result.invoice_frame.filter(keep),
         line_frame=result.line_frame.filter(keep),
     )

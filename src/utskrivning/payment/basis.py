@@ -3,6 +3,7 @@ frame, its invoice basis, and the month's episode file, each read of a patient a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -89,8 +90,9 @@ def invoice_basis(
     mine = pl.col("liable_municipality") == code
     if municipality.kind == Kind.DISTRICT:
         mine &= pl.col("liable_district") == municipality.name
-    return PaymentResult(
-        rulebook=result.rulebook,
+    # `replace`, not a new result: the notes (the assumptions' codes) stay with the frames.
+    return replace(
+        result,
         invoice_frame=result.invoice_frame.filter(mine),
         line_frame=result.line_frame.filter(mine),
     )

@@ -62,7 +62,7 @@ def live_document(municipality: Organisation, month: str, basis: DisputedBasis) 
         rulebook_title=result.rulebook.title,
         rulebook_version=rulebook_version(result.rulebook),
         sections=tuple(section(invoice, basis.episodes) for invoice in result.invoices()),
-        assumptions=tuple(result.assumptions()),
+        assumptions=tuple(result.assumption_notes()),
         left_out=tuple(left_out),
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.payment import Invoice
+from utskrivning.domain.payment.notes import Note
 from utskrivning.domain.payment.stages import month_start
 from utskrivning.domain.rulebooks import Rulebook
 
@@ -83,7 +84,7 @@ class InvoiceDocument:
     rulebook_title: str
     rulebook_version: str
     sections: tuple[Section, ...]
-    assumptions: tuple[str, ...]
+    assumptions: tuple[Note, ...]  # each by its code and values (domain.payment.notes)
     corrections: tuple[DocumentLine, ...] = ()
     # Episodes a dispute's answer left out of the basis: named, with nothing billed.
     left_out: tuple[DocumentLine, ...] = ()
@@ -222,7 +223,8 @@ def _plain(value: Any) -> Any:
 
 
 def to_json(document: InvoiceDocument) -> dict[str, Any]:
-    return json.loads(json.dumps(asdict(document), default=_plain))
+    data = {**asdict(document), "assumptions": [n.as_dict() for n in document.assumptions]}
+    return json.loads(json.dumps(data, default=_plain))
 
 
 def _typed(data: dict[str, Any]) -> dict[str, Any]:
@@ -247,7 +249,7 @@ def from_json(data: dict[str, Any]) -> InvoiceDocument:
     )
     plain = {f.name: data[f.name] for f in fields(InvoiceDocument)} | {
         "sections": sections,
-        "assumptions": tuple(data["assumptions"]),
+        "assumptions": tuple(Note.from_dict(note) for note in data["assumptions"]),
         "corrections": tuple(_line(c) for c in data["corrections"]),
         "left_out": tuple(_line(c) for c in data["left_out"]),
     }

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from utskrivning.domain.payment import explain, reasons
+from utskrivning.domain.payment.notes import Note
 from utskrivning.domain.payment.reasons import Basis
 from utskrivning.lib.groups import group_text
+from utskrivning.lib.note_texts import note_text
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.payment.document import DocumentLine, LineKind
 
@@ -106,61 +108,9 @@ def explanation_step(step: str) -> str:
     return _(step.template) % values
 
 
-# An assumption is "field: sentence" (the rulebook's or the stage's) or a parameter's sentence
-# (`Parameter.text`); each sentence of the shipped rulebooks is a msgid of the web's catalogue. A
-# region's own rulebook's sentence without one is shown as written.
-_PARAMETER = re.compile(
-    r"^(?P<name>[a-z_0-9]+) = (?P<value>\S+) \((?P<description>.+)\) "
-    r"is an assumption: (?P<text>.+)$",
-    re.S,
-)
-_FIELD = re.compile(r"^(?P<field>[a-z_]+): (?P<text>.+)$", re.S)
-
-
-# The run's own notes (`domain.payment.invoices.county_average`, `assumptions.month_assumptions`).
-_RUN_NOTES = [
-    (re.compile(
-        r"the threshold (?P<days>[0-9.]+) is the county average (?P<first>[0-9-]+) – "
-        r"(?P<last>[0-9-]+) computed from this file \((?P<count>[0-9]+) episodes in "
-        r"(?P<municipalities>[0-9]+) municipalities, (?P<mean>[0-9.]+) days, cap "
-        r"(?P<cap>[0-9.]+)\), as (?P<name>\S+) is not set"),
-     gettext_noop(
-        "the threshold %(days)s is the county average %(first)s – %(last)s computed from this "
-        "file (%(count)s episodes in %(municipalities)s municipalities, %(mean)s days, cap "
-        "%(cap)s), as %(name)s is not set")),
-    (re.compile(r"the day rate (?P<rate>[0-9.]+) SEK was set for this run \(--day-rate\)"),
-     gettext_noop("the day rate %(rate)s SEK was set for this run (--day-rate)")),
-]  # fmt: skip
-
-
-def _run_note(text: str) -> str | None:
-    """A run's note in the reader's language, its decimals with a comma in Swedish (the values
-    are numbers, months and a parameter's name: none holds a full stop otherwise)."""
-    for pattern, msgid in _RUN_NOTES:
-        if found := pattern.fullmatch(text):
-            values = {
-                key: value.replace(".", ",") if translation.get_language() == "sv" else value
-                for key, value in found.groupdict().items()
-            }
-            return _(msgid) % values
-    return None
-
-
-def assumption_text(text: str) -> str:
-    """An invoice's assumption in the reader's language, as far as the catalogue has it."""
-    if (note := _run_note(text)) is not None:
-        return note
-    if found := _PARAMETER.match(text):
-        return _("%(name)s = %(value)s (%(description)s) is an assumption: %(text)s") % {
-            **found.groupdict(),
-            "description": _(found["description"]),
-            "text": _(found["text"]),
-        }
-    if found := _FIELD.match(text):
-        # The field ("valid_to", "cutoff") says where the rulebook holds it, which the CLI's
-        # reader may edit; a page's reader gets the sentence, which says what it is about.
-        return _(found["text"])
-    return _(text)
+def assumption_text(note: Note) -> str:
+    """An invoice's assumption in the reader's language, from its code (`lib.note_texts`)."""
+    return note_text(note, _, decimal_comma=translation.get_language() == "sv")
 
 
 def line_text(line: DocumentLine) -> str:

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from typing import Any
 
 import polars as pl
@@ -15,6 +17,7 @@ import polars as pl
 from utskrivning.domain.payment.assumptions import month_assumptions
 from utskrivning.domain.payment.invoices import KEYS, invoice_table, threshold_table
 from utskrivning.domain.payment.lines import discharged, episode_lines
+from utskrivning.domain.payment.notes import Note, NoteCode
 from utskrivning.domain.payment.reasons import Basis
 from utskrivning.domain.payment.stages import (
     MonthStage,
@@ -134,11 +137,21 @@ class PaymentResult:
     invoice_frame: pl.DataFrame
     line_frame: pl.DataFrame
     skipped_rows: int = 0
+    # Each assumption's sentence (the frames', the files') → its code and values (notes.py).
+    notes: Mapping[str, Note] = field(default_factory=dict)
 
     def assumptions(self) -> list[str]:
         """Every sentence any invoice of the run rests on, once each, in order."""
         notes = self.invoice_frame.select(pl.col("assumptions").explode().drop_nulls())
         return list(dict.fromkeys(notes.to_series().to_list()))
+
+    def assumption_notes(self) -> list[Note]:
+        """`assumptions()` as codes and values, for a reader's own words."""
+        return [self.note(text) for text in self.assumptions()]
+
+    def note(self, text: str) -> Note:
+        """One of the run's sentences as its code and values."""
+        return self.notes.get(text) or Note.of(NoteCode.TEXT, text=text)
 
     def reasons(self) -> list[str]:
         """Each invoice's reason, in the order of `invoice_frame`: one sentence per invoice."""
@@ -265,10 +278,16 @@ def compute_payment(
     notes = {(ms.group, ms.month): month_assumptions(rulebook, ms, day_rate) for ms in stages}
     table = stage_table(stages, rates=rates, notes=notes)
     lines = episode_lines(frame, table, _notified_grace(rulebook, frame))
-    invoices = invoice_table(lines, table, threshold_table(stages, lines, set(wanted)))
+    thresholds, threshold_notes = threshold_table(stages, lines, set(wanted))
+    invoices = invoice_table(lines, table, thresholds)
+    known = {str(note): note for note in [*chain.from_iterable(notes.values()), *threshold_notes]}
     if wanted != all_months:  # a filter keeping every line would still copy them all
         invoices = invoices.filter(pl.col("month").is_in(wanted))
         lines = lines.filter(pl.col("month").is_in(wanted))
     return PaymentResult(
-        rulebook=rulebook, invoice_frame=invoices, line_frame=lines, skipped_rows=skipped_rows
+        rulebook=rulebook,
+        invoice_frame=invoices,
+        line_frame=lines,
+        skipped_rows=skipped_rows,
+        notes=known,
     )

@@ -11,32 +11,37 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from utskrivning.domain.payment.notes import Note, NoteCode
 from utskrivning.domain.payment.stages import MonthStage
 from utskrivning.domain.rulebooks import Parameter, Rulebook
 
 
-def _parameter_notes(name: str, parameter: Parameter | None) -> list[str]:
+def _parameter_notes(name: str, parameter: Parameter | None) -> list[Note]:
     if parameter is None or parameter.value is None:
         return []
     if parameter.set_for_run or parameter.assumption:
-        return [parameter.text(name)]
+        code, values = parameter.note(name)
+        return [Note.of(NoteCode(code), **values)]
     return []
 
 
-def month_assumptions(rulebook: Rulebook, ms: MonthStage, day_rate: Decimal | None) -> list[str]:
+def month_assumptions(rulebook: Rulebook, ms: MonthStage, day_rate: Decimal | None) -> list[Note]:
     stage = ms.stage
     if stage is None:
         return []
-    notes = [f"{field}: {text}" for field, text in rulebook.assumptions.items()]
+    notes = [
+        Note.of(NoteCode.RULEBOOK, field=field, text=text)
+        for field, text in rulebook.assumptions.items()
+    ]
     notes += [
-        f"{field}: {text}"
+        Note.of(NoteCode.RULEBOOK, field=field, text=text)
         for field, text in stage.assumptions.items()
         if field not in stage.parameters
     ]
     for name in stage.parameters.values():
         notes += _parameter_notes(name, rulebook.parameters.get(name))
     if day_rate is not None:
-        notes.append(f"the day rate {day_rate} SEK was set for this run (--day-rate)")
+        notes.append(Note.of(NoteCode.DAY_RATE_SET, rate=day_rate))
     elif stage.day_rate == "national":
         name = f"day_rate_{ms.year}"
         notes += _parameter_notes(name, rulebook.parameters.get(name))

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
+from utskrivning.domain.payment.notes import Note, NoteCode
 from utskrivning.domain.payment.reasons import Basis
 from utskrivning.domain.payment.stages import (
     MonthStage,
@@ -32,7 +33,7 @@ class Figure:
     """A threshold and, when no agreement states it, the sentence the invoice lists for it."""
 
     days: Decimal
-    note: str | None = None
+    note: Note | None = None
 
 
 def county_average(lines: pl.DataFrame, group: str, rule: CountyAverage) -> Figure:
@@ -63,24 +64,24 @@ def county_average(lines: pl.DataFrame, group: str, rule: CountyAverage) -> Figu
     mean = Decimal(int(window["ready_days"].sum())) / window.height
     days = min(rule.cap, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     municipalities = window["liable_municipality"].n_unique()
-    note = (
-        f"the threshold {days} is the county average {period[0]} – {period[-1]} computed from "
-        f"this file ({window.height} episodes in {municipalities} municipalities, "
-        f"{mean.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)} days, cap {rule.cap}), as "
-        f"{name} is not set"
-    )
+    note = Note.of(
+        NoteCode.COUNTY_AVERAGE, days=days, first=period[0], last=period[-1],
+        count=window.height, municipalities=municipalities,
+        mean=mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), cap=rule.cap, name=name,
+    )  # fmt: skip
     return Figure(days, note)
 
 
 def threshold_table(
     month_stages: list[MonthStage], lines: pl.DataFrame, wanted: set[str]
-) -> pl.DataFrame:
-    """Each (group, month)'s threshold in hundredths and its sentence, if any; a county-average
-    threshold only for the months asked for that have episodes (it may stop the run)."""
+) -> tuple[pl.DataFrame, list[Note]]:
+    """Each (group, month)'s threshold in hundredths and its sentence, if any, and the notes
+    behind those sentences; a county-average threshold only for the months asked for that have
+    episodes (it may stop the run)."""
     county = any(ms.stage and isinstance(ms.stage.threshold, CountyAverage) for ms in month_stages)
     # Only a county-average rulebook pays for finding the (group, month)s that have lines.
     billed = set(lines.select("rule_group", "month").unique().iter_rows()) if county else set()
-    rows = []
+    rows, notes = [], []
     for ms in month_stages:
         rule = ms.stage.threshold if ms.stage else None
         figure = None
@@ -89,19 +90,24 @@ def threshold_table(
             figure = county_average(lines, ms.group, rule) if needed else None
         elif rule is not None:
             figure = Figure(rule)
+        if figure is not None and figure.note is not None:
+            notes.append(figure.note)
         rows.append(
             {
                 "rule_group": ms.group,
                 "month_key": month_key(ms.month),
                 "threshold_c": None if figure is None else hundredths(figure.days),
-                "threshold_note": None if figure is None else figure.note,
+                "threshold_note": None
+                if figure is None or figure.note is None
+                else str(figure.note),
             }
         )
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         rows,
         schema={"rule_group": pl.String, "month_key": pl.Int32, "threshold_c": pl.Int64,
                 "threshold_note": pl.String},
     )  # fmt: skip
+    return frame, notes
 
 
 def _previous(key: pl.Expr) -> pl.Expr:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import polars as pl
 
+from utskrivning.domain.payment.notes import Note
 from utskrivning.domain.rulebooks import Model, Precondition, Rulebook, Stage
 
 
@@ -120,7 +121,7 @@ def stage_table(
     month_stages: list[MonthStage],
     *,
     rates: dict[tuple[str, str], Decimal],
-    notes: dict[tuple[str, str], list[str]],
+    notes: dict[tuple[str, str], list[Note]],
 ) -> pl.DataFrame:
     """One row per (group, month) with the stage's parameters as columns.
 
@@ -158,7 +159,7 @@ def stage_table(
                 "invoicing": bool(stage and stage.invoicing),
                 "rate_ore": hundredths(rates[key]) if key in rates else None,
                 "by_notification": bool(stage and stage.model is Model.LAW_DEFAULT),
-                "assumptions": notes.get(key, []),
+                "assumptions": [str(note) for note in notes.get(key, [])],
             }
         )
     return pl.DataFrame(rows, schema=STAGE_SCHEMA)

@@ -103,17 +103,20 @@ class Parameter(Strict):
                 raise ValueError(f"value {self.value} has more than two decimals")
         return self
 
-    def text(self, name: str) -> str:
-        """The sentence an invoice shows for a parameter it rests on that no agreement states."""
+    def note(self, name: str) -> tuple[str, dict[str, str]]:
+        """What an invoice says of a parameter it rests on that no agreement states: which
+        sentence (`domain.payment.notes.NoteCode`) and its values."""
         value = _shown(self.value)
         if self.set_for_run:
-            was = (
-                f"the rulebook's {_shown(self.rulebook_value)}"
-                if self.rulebook_value is not None
-                else "not in the rulebook"
-            )
-            return f"{name} = {value} was set for this run (--set; {was}): {self.description}"
-        return f"{name} = {value} ({self.description}) is an assumption: {self.assumption}"
+            if self.rulebook_value is None:
+                return "parameter_added", {"name": name, "value": value,
+                                           "description": self.description}  # fmt: skip
+            return "parameter_set", {"name": name, "value": value,
+                                     "was": _shown(self.rulebook_value),
+                                     "description": self.description}  # fmt: skip
+        return "parameter_assumed", {"name": name, "value": value,
+                                     "description": self.description,
+                                     "text": self.assumption or ""}  # fmt: skip
 
 
 def _shown(value: bool | Decimal | None) -> str:

@@ -1,0 +1,90 @@
+"""An invoice's assumptions travel as codes and values (domain.payment.notes), not as sentences
+a screen matches back: the files keep the English sentence (the JSON contract), each reader gets
+its own words from the code (lib.note_texts), a stored document keeps the codes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from domain.payment.frames import frame, stay
+from domain.payment.test_stockholm import covers_etapp_1
+from utskrivning.domain.payment import compute_payment
+from utskrivning.domain.payment.export import to_json_dict
+from utskrivning.domain.payment.notes import TEMPLATES, Note, NoteCode
+from utskrivning.domain.rulebooks import load_rulebook
+from utskrivning.lib.note_texts import MSGIDS
+from utskrivning.payment.document import InvoiceDocument, from_json, to_json
+from utskrivning.payment.texts import assumption_text
+
+
+@pytest.fixture
+def result():
+    """Stockholm 2020 in November with the county average from the file, a --day-rate and a
+    parameter set for the run: every kind of note but the rulebook's own."""
+    rows = [stay(2, "2020-06-20"), stay(2, "2020-11-20"), *covers_etapp_1()]
+    rulebook = load_rulebook("stockholm-2020", {"threshold_psychiatry_2": "1.5"})
+    return compute_payment(frame(*rows), rulebook, day_rate=Decimal("8200.50"))
+
+
+def test_each_sentence_of_the_files_has_its_code(result):
+    notes = result.assumption_notes()
+    assert [str(n) for n in notes] == result.assumptions()
+    codes = {n.code for n in notes}
+    assert {NoteCode.RULEBOOK, NoteCode.DAY_RATE_SET, NoteCode.COUNTY_AVERAGE} <= codes
+    assert NoteCode.TEXT not in codes  # every sentence the run wrote is known by its code
+    # The JSON contract: the same English sentences as before the codes.
+    data = to_json_dict(result)
+    assert data["assumptions"] == result.assumptions()
+    assert any(a.startswith("the day rate 8200.50 SEK was set") for a in data["assumptions"])
+
+
+def test_every_code_has_its_words_for_a_reader():
+    assert set(TEMPLATES) - set(MSGIDS) == {NoteCode.RULEBOOK, NoteCode.TEXT}
+
+
+@pytest.mark.parametrize(
+    ("note", "swedish"),
+    [
+        (Note.of(NoteCode.PARAMETER_SET, name="threshold", value="2.4", was="3.0",
+                 description="the limit for a month's average ready days, somatic care, etapp 1"),
+         "threshold = 2.4 sattes för den här körningen (--set; regelverkets 3.0): gränsen för "
+         "månadens genomsnittliga utskrivningsklara dagar, somatisk vård, etapp 1"),
+        (Note.of(NoteCode.PARAMETER_ADDED, name="day_rate_2021", value="8900",
+                 description="Socialstyrelsen's day rate"),
+         "day_rate_2021 = 8900 sattes för den här körningen (--set; finns inte i regelverket): "
+         "Socialstyrelsens belopp per vårddygn"),
+        (Note.of(NoteCode.DAY_RATE_SET, rate="8200.50"),
+         "dygnskostnaden 8200,50 kr sattes för den här körningen (--day-rate)"),
+        (Note.of(NoteCode.RULEBOOK, field="cutoff",
+                 text="The page sets no time of day; the date of the notification is day 1"),
+         "Sidan anger ingen tid på dygnet; meddelandets datum är dag 1"),
+    ],
+)  # fmt: skip
+def test_a_page_says_each_code_in_swedish(note, swedish):
+    """A parameter set for the run was shown in English on a page: no template matched it."""
+    with translation.override("sv"):
+        assert assumption_text(note) == swedish
+    with translation.override("en"):
+        assert assumption_text(note) == (
+            str(note) if note.code is not NoteCode.RULEBOOK else dict(note.values)["text"]
+        )
+
+
+def _document(assumptions) -> InvoiceDocument:
+    return InvoiceDocument(
+        sender="Region", recipient="Falun", code="2080", month="2020-11", rulebook_id="x",
+        rulebook_title="X", rulebook_version="1", sections=(), assumptions=tuple(assumptions),
+    )  # fmt: skip
+
+
+def test_a_stored_document_keeps_the_codes_and_reads_an_older_one(result):
+    notes = result.assumption_notes()
+    stored = to_json(_document(notes))
+    assert stored["assumptions"][0]["code"] == str(notes[0].code)
+    assert from_json(stored).assumptions == tuple(notes)
+    # A month approved before the codes stored sentences: each is read as its text.
+    older = {**stored, "assumptions": ["cutoff: as written"]}
+    assert from_json(older).assumptions == (Note.of(NoteCode.TEXT, text="cutoff: as written"),)
