@@ -10,6 +10,7 @@ from django.utils import translation
 
 from service.factories import MembershipFactory
 from utskrivning.domain import identity
+from utskrivning.domain.refusals import Refusal
 from utskrivning.organisations.models import Role
 from utskrivning.web.refusals import refusal
 
@@ -73,9 +74,40 @@ def test_every_personnummer_refusal_has_its_swedish():
         identity.PLUS_IN_LONG_FORM,
         identity.WRONG_CHECK_DIGIT,
         identity.BORN_IN_FUTURE,
-        "no such date 2026-02-30",
+        Refusal(identity.NO_SUCH_DATE, date="2026-02-30"),  # by its template and its date
     ]
     with translation.override("sv"):
         swedish = [refusal(reason) for reason in reasons]
-    assert all(s != r for s, r in zip(swedish, reasons, strict=True)), swedish
+    assert all(s != str(r) for s, r in zip(swedish, reasons, strict=True)), swedish
     assert swedish[-1] == "datumet 2026-02-30 finns inte"
+    assert str(reasons[-1]) == "no such date 2026-02-30"  # the API's and the CLI's words
+
+
+def test_a_refusal_with_values_is_translated_from_its_template_not_its_sentence():
+    """A service's refusal carries its template and values (no sentence matched back): a
+    template the catalogue has is said in Swedish with the same values, whatever they hold."""
+    from django.core.exceptions import ValidationError
+
+    from utskrivning.lib.text import checked_text
+    from utskrivning.web.refusals import refusals
+
+    with pytest.raises(ValidationError) as raised:
+        checked_text("x" * 12, field="text", max_length=10)
+    assert raised.value.message_dict == {"text": ["longer than 10 characters (12)."]}  # API
+    with translation.override("sv"):
+        assert refusals(raised.value) == {"text": ["längre än 10 tecken (12)."]}
+        # A value that looks like the rest of a sentence stays a value.
+        odd = Refusal("%(count)s wards of the region have this name: %(names)s",
+                      count=2, names="'A'; 'B' (admitted 2020-01-01 10:00)")  # fmt: skip
+        assert refusal(odd) == (
+            "2 vårdavdelningar i regionen har det här namnet: 'A'; 'B' (admitted 2020-01-01 10:00)"
+        )
+        # An import job's stored error, with and without its template.
+        stored = {
+            "line": 2, "column": "episode_id", "reason": "longer than 50 characters",
+            "template": "longer than %(most)s characters", "values": {"most": "50"},
+        }  # fmt: skip
+        assert refusal(stored) == "längre än 50 tecken"
+        assert refusal({"reason": "not an organisation of the region"}) == (
+            "inte en organisation i regionen"
+        )

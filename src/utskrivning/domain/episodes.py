@@ -24,6 +24,7 @@ from utskrivning.domain.calendar import FIRST_YEAR, LAST_YEAR, STOCKHOLM, nonexi
 from utskrivning.domain.care import SPELLINGS
 from utskrivning.domain.identity import personal_number_errors, with_canonical_personal_number
 from utskrivning.domain.municipalities import MUNICIPALITY_CODES
+from utskrivning.domain.refusals import Refusal
 
 TIME_COLUMNS = (
     "admitted_at",
@@ -86,6 +87,14 @@ class RowError:
     line: int  # 1-based line in the file; the header is line 1
     column: str | None
     reason: str
+    # The reason's template and values, where it has values (domain.refusals): a page says it
+    # in its own words from these, the command line and the API print `reason`.
+    template: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def refused(cls, line: int, column: str | None, refusal: Refusal) -> RowError:
+        return cls(line, column, str(refusal), refusal.template, tuple(refusal.values.items()))
 
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")

@@ -17,6 +17,8 @@ from typing import TypeVar
 
 import polars as pl
 
+from utskrivning.domain.refusals import Refusal
+
 PERSONAL_NUMBER_SHAPE = (
     r"^([0-9]{6}|[0-9]{8})([-+]?)([0-9]{4})$"  # [0-9]: \d matches other scripts' digits
 )
@@ -28,6 +30,7 @@ PLUS_IN_LONG_FORM = "'+' is only used in the 10-digit form"
 WRONG_CHECK_DIGIT = "wrong check digit"
 BORN_IN_FUTURE = "birth date in the future"
 _NO_SUCH_DATE = "no such date"
+NO_SUCH_DATE = "no such date %(date)s"  # the refusal with its date (domain.refusals)
 
 
 def _luhn_block_sums(doubled: int) -> pl.Series:
@@ -48,8 +51,8 @@ def _luhn_block_sums(doubled: int) -> pl.Series:
 _LUHN_LOW, _LUHN_HIGH = _luhn_block_sums(doubled=1), _luhn_block_sums(doubled=0)
 
 
-def _no_such_date(year: int, month: int, day: int) -> str:
-    return f"{_NO_SUCH_DATE} {year:04d}-{month:02d}-{day:02d}"
+def _no_such_date(year: int, month: int, day: int) -> Refusal:
+    return Refusal(NO_SUCH_DATE, date=f"{year:04d}-{month:02d}-{day:02d}")
 
 
 @dataclass(frozen=True, repr=False)
@@ -135,7 +138,7 @@ def parse_personal_number(text: str, *, today: date) -> PersonalNumber:
     try:
         born = date(year, month, birth_day)
     except ValueError:
-        raise ValueError(_no_such_date(year, month, birth_day)) from None
+        raise _no_such_date(year, month, birth_day) from None
     if born > today:
         raise ValueError(BORN_IN_FUTURE)
     if not _luhn_ok(ten):
@@ -265,7 +268,9 @@ def _checked(numbers: pl.Series, today: date) -> pl.DataFrame:
     impossible = reason == _NO_SUCH_DATE
     if impossible.any():
         parts = frame.filter(impossible).select(_step("year"), _step("month"), _step("day"))
-        messages = pl.Series([_no_such_date(*row) for row in parts.iter_rows()], dtype=pl.String)
+        messages = pl.Series(
+            [str(_no_such_date(*row)) for row in parts.iter_rows()], dtype=pl.String
+        )
         reason = reason.scatter(impossible.arg_true(), messages)
     return pl.DataFrame({"reason": reason, "canonical": frame.get_column(f"{_STEP}canonical")})
 

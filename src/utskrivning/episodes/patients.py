@@ -18,11 +18,12 @@ from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.domain.identity import PersonalNumber
 from utskrivning.domain.process import Event, EventType
+from utskrivning.domain.refusals import Refusal
 from utskrivning.episodes.events import store_administrative_event
 from utskrivning.episodes.models import Episode, EpisodeEvent, EpisodeStatus, Patient
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.lib.errors import NotVisibleError
-from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, checked_text
+from utskrivning.lib.text import MAX_ADDRESS, MAX_NAME, checked_text, refused
 from utskrivning.organisations.models import Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 
@@ -45,15 +46,15 @@ def patient_for_admission(
     )
     if open_stay is not None:
         since = timezone.localtime(open_stay.admitted_at)
-        raise ValidationError(
-            {
-                "personal_number": (
-                    f"The patient already has an open stay: episode {open_stay.external_id} "
-                    f"on {open_stay.ward.name}, admitted {since:%Y-%m-%d %H:%M}. Discharge it "
-                    "before admitting again."
-                )
-            }
-        )
+        raise refused(
+            "personal_number",
+            Refusal(
+                "The patient already has an open stay: episode %(episode)s on %(ward)s, admitted "
+                "%(since)s. Discharge it before admitting again.",
+                episode=open_stay.external_id, ward=open_stay.ward.name,
+                since=f"{since:%Y-%m-%d %H:%M}",
+            ),
+        )  # fmt: skip
     return patient
 
 

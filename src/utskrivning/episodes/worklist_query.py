@@ -17,8 +17,10 @@ from django.db.models import Count, F, OrderBy, Q, QuerySet
 
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.process import EpisodeState, Party
+from utskrivning.domain.refusals import Refusal
 from utskrivning.episodes.models import CareType, Episode
 from utskrivning.episodes.notes import unread_notes
+from utskrivning.lib.text import refused
 from utskrivning.organisations.models import Organisation
 from utskrivning.organisations.parties import party_of
 
@@ -75,7 +77,7 @@ def _choice(raw: str, field: str, allowed: tuple[str, ...]) -> str:
 def _search(raw: str) -> str:
     text = raw.strip()
     if len(text) > MAX_SEARCH:
-        raise ValidationError({"q": f"At most {MAX_SEARCH} characters."})
+        raise refused("q", Refusal("At most %(count)s characters.", count=MAX_SEARCH))
     if any(unicodedata.category(c) == "Nd" for c in text) and not _NUMBER.fullmatch(text):
         raise ValidationError(
             {"q": "Search by name, or by personnummer written with 0-9 (ÅÅÅÅMMDD-NNNN)."}

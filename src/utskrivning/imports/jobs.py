@@ -93,9 +93,12 @@ def import_job_run(*, job_id: UUID) -> bool:
             data=bytes(job.data), membership=job.membership, progress=progress, saved=saved
         )
     except EpisodeFileError as error:
+        # With its template and values where it has them, for the page's words (web.refusals).
         errors = [
-            {"line": e.line, "column": e.column or "", "reason": e.reason} for e in error.errors
-        ]
+            {"line": e.line, "column": e.column or "", "reason": e.reason,
+             **({"template": e.template, "values": dict(e.values)} if e.template else {})}
+            for e in error.errors
+        ]  # fmt: skip
         _finish(job_id, status=ImportStatus.FAILED, errors=errors)
     except Exception:
         log.exception("import job %s failed", job_id)

@@ -25,6 +25,7 @@ from utskrivning.domain.calendar import STOCKHOLM, to_local_naive
 from utskrivning.domain.documents import runs_as_formula
 from utskrivning.domain.episodes import EpisodeFileError, RowError, read_episodes
 from utskrivning.domain.process import EpisodeFacts, Event, EventType, FileRecord, Party, fold
+from utskrivning.domain.refusals import Refusal
 from utskrivning.episodes.events import event_to_payload
 from utskrivning.episodes.models import Episode, ImportStatus
 from utskrivning.episodes.services import _columns
@@ -108,8 +109,12 @@ class _Organisations:
 class _Refused(Exception):
     """A row the region cannot store, raised from the checks so `_plan` reports the first."""
 
-    def __init__(self, line: int, column: str, reason: str) -> None:
-        self.error = RowError(line, column, reason)
+    def __init__(self, line: int, column: str, reason: str | Refusal) -> None:
+        self.error = (
+            RowError.refused(line, column, reason)
+            if isinstance(reason, Refusal)
+            else RowError(line, column, reason)
+        )
 
 
 def _named(row: dict[str, Any], column: str, known: dict[str, Organisation]) -> Organisation | None:
@@ -140,8 +145,11 @@ def _ward(row: dict[str, Any], orgs: _Organisations) -> Organisation:
     if len(found) > 1:
         candidates = "; ".join(sorted(f"'{qualified_unit(ward)}'" for ward in found))
         raise _Refused(
-            row["line"], "unit", f"{len(found)} wards of the region have this name: {candidates}"
-        )
+            row["line"],
+            "unit",
+            Refusal("%(count)s wards of the region have this name: %(names)s",
+                    count=len(found), names=candidates),
+        )  # fmt: skip
     return found[0]
 
 
@@ -154,7 +162,8 @@ def _checked_keys(row: dict[str, Any]) -> None:
             row["line"], "patient_id", "a personnummer or samordningsnummer, not a pseudonym"
         )
     if len(row["episode_id"]) > EPISODE_ID_LENGTH:
-        raise _Refused(row["line"], "episode_id", f"longer than {EPISODE_ID_LENGTH} characters")
+        longer = Refusal("longer than %(most)s characters", most=EPISODE_ID_LENGTH)
+        raise _Refused(row["line"], "episode_id", longer)
     if runs_as_formula(row["episode_id"]):
         # It would come back out in every download; refused here, it never needs neutralising.
         raise _Refused(row["line"], "episode_id", "starts as a spreadsheet formula (=, +, -, @)")
@@ -191,8 +200,11 @@ def _checked_stay(row: dict[str, Any], stays: dict[Stay, str]) -> None:
         raise _Refused(
             row["line"],
             "episode_id",
-            f"the same stay (personnummer and admission time) is already present as episode "
-            f"{present}",
+            Refusal(
+                "the same stay (personnummer and admission time) is already present as episode "
+                "%(episode)s",
+                episode=present,
+            ),
         )
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from utskrivning.domain.refusals import Refusal
+
 MAX_NAME = 200  # a patient's or an API key's name
 MAX_ADDRESS = 300
 MAX_NOTE = 4000  # a deviation, a dispute, an answer: a paragraph, not a document
@@ -21,25 +23,33 @@ _LINE_BREAKS = frozenset("\t\n\r")
 _DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str | None:
+def text_problem(value: str, *, max_length: int, multiline: bool = False) -> Refusal | None:
     """Why `value` cannot be stored as text, or None."""
     if len(value) > max_length:
-        return f"longer than {max_length} characters ({len(value)})."
+        return Refusal(
+            "longer than %(most)s characters (%(count)s).", most=max_length, count=len(value)
+        )
     for char in value:
         code = ord(char)
         if 0xD800 <= code <= 0xDFFF:
-            return "contains an invalid character (a lone surrogate)."
+            return Refusal("contains an invalid character (a lone surrogate).")
         control = code < 0x20 or 0x7F <= code < 0xA0 or char in _DIRECTION_CONTROLS
         if control and not (multiline and char in _LINE_BREAKS):
-            return f"contains a control character (U+{code:04X})."
+            return Refusal("contains a control character (%(code)s).", code=f"U+{code:04X}")
     return None
+
+
+def refused(field: str, refusal: Refusal) -> ValidationError:
+    """A ValidationError naming `field`, its message the template and its params the values:
+    the API formats it (English), a page translates the template (web.refusals)."""
+    return ValidationError({field: ValidationError(refusal.template, params=dict(refusal.values))})
 
 
 def checked_text(value: str, *, field: str, max_length: int, multiline: bool = False) -> str:
     """`value` if it can be stored; else a ValidationError naming `field`."""
     problem = text_problem(value, max_length=max_length, multiline=multiline)
     if problem is not None:
-        raise ValidationError({field: problem})
+        raise refused(field, problem)
     return value
 
 

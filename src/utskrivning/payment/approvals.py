@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from utskrivning.domain.calendar import STOCKHOLM
+from utskrivning.domain.refusals import Refusal
 from utskrivning.lib.errors import ConflictError, NotVisibleError
+from utskrivning.lib.text import refused
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.closed_months import carried, month_document
@@ -83,7 +85,7 @@ def basis_reopen(
     if not reason:
         raise ValidationError({"reason": "Say why the month is reopened."})
     if len(reason) > REASON_LENGTH:
-        raise ValidationError({"reason": f"At most {REASON_LENGTH} characters."})
+        raise refused("reason", Refusal("At most %(count)s characters.", count=REASON_LENGTH))
     with transaction.atomic():
         approval = (
             ApprovedBasis.objects.select_for_update()

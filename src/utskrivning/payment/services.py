@@ -13,10 +13,11 @@ from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.identity import PersonalNumber
+from utskrivning.domain.refusals import Refusal
 from utskrivning.episodes.models import Episode
 from utskrivning.lib import months
 from utskrivning.lib.errors import ConflictError, NotVisibleError
-from utskrivning.lib.text import MAX_NOTE, checked_text
+from utskrivning.lib.text import MAX_NOTE, checked_text, refused
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.models import Correction, DisputeOutcome, DisputeStatus, InvoiceDispute
@@ -24,9 +25,11 @@ from utskrivning.payment.models import Correction, DisputeOutcome, DisputeStatus
 
 def checked_month(month: str) -> str:
     if not months.is_month(month):
-        raise ValidationError(
-            {"month": f"A month is YYYY-MM, from {months.FIRST_YEAR} to {months.LAST_YEAR}."}
-        )
+        raise refused(
+            "month",
+            Refusal("A month is YYYY-MM, from %(first)s to %(last)s.",
+                    first=months.FIRST_YEAR, last=months.LAST_YEAR),
+        )  # fmt: skip
     return month
 
 

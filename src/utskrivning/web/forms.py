@@ -75,7 +75,7 @@ class AdmitForm(AsciiDigitsForm):
         try:
             parse_personal_number(text, today=timezone.localdate())
         except ValueError as error:
-            raise forms.ValidationError(refusal(str(error))) from None
+            raise forms.ValidationError(refusal(error)) from None
         return text
 
 

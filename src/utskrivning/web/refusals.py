@@ -1,71 +1,46 @@
 """A refusal of the domain or a service (English: the API's and the CLI's words) in the reader's
-language, at the web edge. Fixed sentences are msgids of the web's catalogue, as the process's
-are; a sentence with a value in it is matched to its template here and the value kept."""
+language, at the web edge. A refusal with values comes with its template and values (a domain
+`Refusal`, a service's `ValidationError(message, params=...)`, an import job's stored error): the
+template is a msgid of the web's catalogue, filled with the same values. A fixed sentence is a
+msgid itself, as the process's are. No sentence is matched back to a template."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
+from typing import Any
 
-from django.utils.functional import Promise
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-# The domain's sentences with a value (`domain.identity._no_such_date`, `imports.services._ward`).
-_TEMPLATES: list[tuple[re.Pattern[str], Promise]] = [
-    (
-        re.compile(r"no such date (?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"),
-        gettext_lazy("no such date %(date)s"),
-    ),
-    (
-        re.compile(r"(?P<count>[0-9]+) wards of the region have this name: (?P<names>.+)"),
-        gettext_lazy("%(count)s wards of the region have this name: %(names)s"),
-    ),
-    (
-        re.compile(r"At most (?P<count>[0-9]+) characters\."),
-        gettext_lazy("At most %(count)s characters."),
-    ),
-    (
-        re.compile(r"longer than (?P<most>[0-9]+) characters"),
-        gettext_lazy("longer than %(most)s characters"),
-    ),
-    (
-        re.compile(
-            r"the same stay \(personnummer and admission time\) is already present as episode "
-            r"(?P<episode>.+)"
-        ),
-        gettext_lazy(
-            "the same stay (personnummer and admission time) is already present as episode "
-            "%(episode)s"
-        ),
-    ),
-    (
-        re.compile(
-            r"The patient already has an open stay: episode (?P<episode>.+) on (?P<ward>.+), "
-            r"admitted (?P<since>[0-9-]{10} [0-9:]{5})\. Discharge it before admitting again\."
-        ),
-        gettext_lazy(
-            "The patient already has an open stay: episode %(episode)s on %(ward)s, admitted "
-            "%(since)s. Discharge it before admitting again."
-        ),
-    ),
-    (
-        re.compile(r"A month is YYYY-MM, from (?P<first>[0-9]{4}) to (?P<last>[0-9]{4})\."),
-        gettext_lazy("A month is YYYY-MM, from %(first)s to %(last)s."),
-    ),
-    (
-        re.compile(r"longer than (?P<most>[0-9]+) characters \((?P<count>[0-9]+)\)\."),
-        gettext_lazy("longer than %(most)s characters (%(count)s)."),
-    ),
-    (
-        re.compile(r"contains a control character \((?P<code>U\+[0-9A-F]{4,6})\)\."),
-        gettext_lazy("contains a control character (%(code)s)."),
-    ),
-]
+from utskrivning.domain.refusals import Refusal
 
 
-def refusal(text: str) -> str:
-    """`text` translated: its template's, with the values it names, else the sentence's own."""
-    for pattern, template in _TEMPLATES:
-        if found := pattern.fullmatch(text):
-            return str(template) % found.groupdict()
+def _template(reason: Any) -> tuple[str | None, Mapping[str, Any]]:
+    if isinstance(reason, Refusal):
+        return reason.template, reason.values
+    if isinstance(reason, ValidationError) and hasattr(reason, "message"):
+        return str(reason.message), reason.params or {}
+    if isinstance(reason, Mapping) and reason.get("template"):
+        return str(reason["template"]), reason.get("values") or {}
+    return None, {}
+
+
+def refusal(reason: Any) -> str:
+    """`reason` in the reader's language: a refusal with its template and values, a stored import
+    error (a dict with `reason`), or a fixed sentence."""
+    template, values = _template(reason)
+    if template is not None:
+        return _(template) % values if values else _(template)
+    text = str(reason["reason"] if isinstance(reason, Mapping) else reason)
     return _(text) if text else text
+
+
+def refusals(invalid: ValidationError) -> dict[str, list[str]]:
+    """A service's ValidationError by field ("" when it names none), each message translated
+    from its template and params."""
+    if hasattr(invalid, "error_dict"):
+        return {
+            field: [refusal(error) for error in errors]
+            for field, errors in invalid.error_dict.items()
+        }
+    return {"": [refusal(error) for error in invalid.error_list]}

@@ -113,9 +113,10 @@ def invoice_reason(text: str) -> str:
 
 
 @register.filter
-def refusal(text: str) -> str:
-    """A refusal of the domain or a service (an import row's reason) in the reader's language."""
-    return refusal_text(text)
+def refusal(reason: object) -> str:
+    """A refusal of the domain or a service (an import job's stored error, with its template
+    and values where it has them) in the reader's language."""
+    return refusal_text(reason)
 
 
 @register.filter(name="rulebook_name")

@@ -38,7 +38,7 @@ from utskrivning.organisations.sessions import membership_required
 from utskrivning.web.actions import FormError, claimed_time, event_from_post, offers
 from utskrivning.web.forms import AdmitForm, DeviationForm, NoteForm
 from utskrivning.web.labels import DONE, FIELDS
-from utskrivning.web.refusals import refusal
+from utskrivning.web.refusals import refusal, refusals
 from utskrivning.web.timeline import timeline
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
 
@@ -124,10 +124,10 @@ def _notes(
 
 
 def _named(field: str | None, reason: str) -> str:
-    """A refusal in the reader's language, naming the field at fault when there is one."""
+    """A refusal (already in the reader's language) naming the field at fault when there is one."""
     if field in FIELDS:
-        return f"{FIELDS[field]}: {refusal(reason)}"
-    return refusal(reason)
+        return f"{FIELDS[field]}: {reason}"
+    return reason
 
 
 def _done(event: EventType, at: datetime) -> str:
@@ -158,9 +158,9 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
         )
         done = _done(event.type, stored.at)
     except FormError as refused:
-        error = _named(refused.field, refused.reason)
+        error = _named(refused.field, refusal(refused.reason))
     except TransitionError as refused:
-        error = _named(refused.field, refused.reason)
+        error = _named(refused.field, refusal(refused.reason))
     except NotVisibleError:
         raise Http404 from None
     except PermissionDenied as refused:
@@ -168,7 +168,7 @@ def record_event(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError:
         error = _("The episode has changed; reload it and try again.")
     except ValidationError as invalid:
-        named = invalid.message_dict if hasattr(invalid, "error_dict") else {"": invalid.messages}
+        named = refusals(invalid)
         error = " ".join(_named(field, m) for field, messages in named.items() for m in messages)
     if error is None and not request.headers.get("HX-Request"):
         return redirect("web:episode", pk=pk)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from utskrivning.domain.process import TransitionError
 from utskrivning.lib.errors import ConflictError, NotVisibleError
-from utskrivning.web.refusals import refusal
+from utskrivning.web.refusals import refusal, refusals
 
 T = TypeVar("T")
 # The API's field names where the form's differ (the form names episodes by their file id).
@@ -36,11 +36,10 @@ def attempt(form: forms.Form, write: Callable[[], T]) -> T | None:
     except ConflictError as refused:
         form.add_error(None, refusal(str(refused)))
     except ValidationError as invalid:
-        named = invalid.message_dict if hasattr(invalid, "error_dict") else {"": invalid.messages}
-        for field, messages in named.items():
+        for field, messages in refusals(invalid).items():
             field = _FIELDS.get(field, field)
             shown = field in form.fields and not form.fields[field].widget.is_hidden
-            form.add_error(field if shown else None, [refusal(m) for m in messages])
+            form.add_error(field if shown else None, messages)
     return None
 
 
