@@ -16,7 +16,7 @@ from utskrivning.domain.process import Event, EventType, deadlines
 from utskrivning.episodes.events import episode_facts_of, event_to_payload
 from utskrivning.episodes.models import EpisodeEvent
 from utskrivning.episodes.projection import episode_rebuild
-from utskrivning.episodes.selectors import SHOWN_HISTORY, TIMELINE_PAGE
+from utskrivning.episodes.selectors import SHOWN_HISTORY, TIMELINE_PAGE, EventRow
 from utskrivning.episodes.services import episode_record_event
 
 from .conftest import ADMITTED
@@ -67,17 +67,21 @@ def _queries(call) -> list[str]:
 
 
 def _events_read(call) -> int:
-    """How many events the call made objects of: one query may still read the whole history."""
+    """How many events the call built, as objects or as rows (`EventRow`): one query may still
+    read the whole history."""
     built = []
 
     def count(sender, instance, **kwargs):
         built.append(instance)
 
+    make = EventRow._make
     post_init.connect(count, sender=EpisodeEvent)
+    EventRow._make = lambda row: built.append(row) or make(row)
     try:
         call()
     finally:
         post_init.disconnect(count, sender=EpisodeEvent)
+        EventRow._make = make
     return len(built)
 
 
