@@ -192,15 +192,6 @@ def episode_timeline(
     return page[:limit][::-1], older
 
 
-def _unreadable_events(episode: Episode) -> list[int]:
-    """Events stored with a time no computation can use (two ranges of the index)."""
-    return list(
-        EpisodeEvent.objects.filter(episode=episode)
-        .filter(Q(at__lt=EARLIEST) | Q(at__gte=LATEST_READABLE))
-        .values_list("pk", flat=True)
-    )
-
-
 # Kept on a page beside what is still open: the latest met deadlines and dates given. An episode
 # with a hundred messages has two hundred receipts' deadlines, which a full read shows.
 SHOWN_HISTORY = 5
@@ -225,7 +216,7 @@ def episode_detail(
     events, older = episode_timeline(episode=episode, before=before, names=names)
     page = page_facts(episode, last=SHOWN_HISTORY) if not full else None
     facts = page.facts if page is not None else episode_facts_of(episode)
-    unreadable = _unreadable_events(episode)
+    unreadable = [e.pk for e in events if not readable(e.at)]  # left out of the page
     out_of_bounds = stored_faults(facts)
     faults = (*out_of_bounds, *(f"event {pk}" for pk in unreadable))
     if faults:
