@@ -15,10 +15,12 @@ class OrganisationsConfig(AppConfig):
         from django.contrib.auth import get_user_model
 
         from utskrivning.organisations.api_keys import forget_api_keys
+        from utskrivning.organisations.kept import forget_organisations
         from utskrivning.organisations.models import ApiKey, Membership, Organisation
 
-        for model in (ApiKey, Membership, Organisation, get_user_model()):
-            for signal in (post_save, post_delete):
+        for signal in (post_save, post_delete):
+            signal.connect(forget_organisations, sender=Organisation)
+            for model in (ApiKey, Membership, Organisation, get_user_model()):
                 signal.connect(forget_api_keys, sender=model)
 
 
