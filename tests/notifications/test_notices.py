@@ -117,6 +117,21 @@ def test_deadlines_are_noticed_once_however_often_looked_at(cast):
     assert kinds_of(cast.ward) == [K.DEADLINE]  # the admission notice, due within 24 hours
 
 
+def test_two_receipts_due_at_once_are_one_notice_and_break_no_pass(cast):
+    """The admission notice and the readiness reach the municipality on one day: both receipts
+    fall due at the end of the next working day, one deadline notice (the unique key held two
+    and the worker's pass failed on it, every pass, the morning after)."""
+    episode = cast.admit()
+    cast.notify(episode, ADMITTED + H)
+    declare_ready(cast, episode)
+    drain(ADMITTED + 3 * H)
+    episode.refresh_from_db()
+    morning = episode.deadlines_checked_until.astimezone(STOCKHOLM).replace(hour=7, minute=0)
+    noticed = [n for n in notices_due_today(now=morning) if n.organisation == cast.municipality_a]
+    assert [n.subject for n in noticed] == ["acknowledgement"]
+    assert notices_due_today(now=morning + H) == []
+
+
 def test_a_region_hears_once_a_month_of_the_bases_to_approve(cast):
     first = invoice_notices(now=ADMITTED + timedelta(days=30))
     assert [(n.organisation, n.subject) for n in first] == [(cast.region, "2026-10")]

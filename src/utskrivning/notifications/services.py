@@ -155,9 +155,11 @@ def deadline_notices(episodes: Iterable[Episode], now: datetime) -> list[Notice]
             kind=NoticeKind.DEADLINE, episode__in={n.episode_id for n in due}, event__isnull=True
         ).values_list("organisation_id", "episode_id", "subject", "due_at")
     )
-    return _stored(
-        [n for n in due if (n.organisation_id, n.episode_id, n.subject, n.due_at) not in known]
-    )
+    # One notice per organisation, episode, kind of deadline and time: two messages sent to a
+    # party on one day are two receipts due at the same time, which one notice tells (and one
+    # receipt meets). Stored twice, they broke the unique key and the worker's whole pass.
+    unique = {(n.organisation_id, n.episode_id, n.subject, n.due_at): n for n in due}
+    return _stored([n for key, n in unique.items() if key not in known])
 
 
 def notices_due_today(*, now: datetime) -> list[Notice]:
