@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -177,20 +178,36 @@ def _work(stop: threading.Event, *, once: bool, interval: float) -> None:
 
     from utskrivning.deviations.services import outbox_waiting
     from utskrivning.imports.jobs import import_jobs_run_queued, import_jobs_waiting
-    from utskrivning.notifications.webhooks import deliveries_send
 
     while not stop.is_set():
-        log.info(worker_pass())
         if once:
+            log.info(worker_pass())
             return
+        _logged_failure(lambda: log.info(worker_pass()))
         next_pass = time.monotonic() + interval
         while not stop.wait(IMPORT_POLL) and time.monotonic() < next_pass:
             if import_jobs_waiting():
-                log.info(f"{import_jobs_run_queued()} import(s) run")
+                _logged_failure(lambda: log.info(f"{import_jobs_run_queued()} import(s) run"))
             if outbox_waiting():  # notices reach the header counters within a second or two
-                log.info(f"{_outbox(timezone.now())} event(s) processed")
-                log.info("%s webhook delivery(ies) made, %s to retry", *deliveries_send())
+                _logged_failure(lambda: _drain(timezone.now()))
     log.info("worker stopped")
+
+
+def _drain(now: datetime) -> None:
+    from utskrivning.notifications.webhooks import deliveries_send
+
+    log.info(f"{_outbox(now)} event(s) processed")
+    log.info("%s webhook delivery(ies) made, %s to retry", *deliveries_send())
+
+
+def _logged_failure(work: Callable[[], None]) -> None:
+    """A step that fails (a bug, the database away a moment) is logged with its traceback and
+    tried again at its next turn: the demo's worker thread died on one for good, and with it
+    every notice and import after it (a worker process left it to systemd's restart)."""
+    try:
+        work()
+    except Exception:
+        log.exception("worker step failed; it is tried again at its next turn")
 
 
 def start_worker_thread() -> threading.Thread:
