@@ -48,6 +48,7 @@ from utskrivning.episodes.worklist_query import (
     ordered,
     worklist_counts,
 )
+from utskrivning.lib.kept import Kept
 from utskrivning.lib.paging import Page, Paged
 from utskrivning.organisations.models import Organisation
 from utskrivning.organisations.parties import party_of
@@ -187,7 +188,7 @@ _State = list[tuple[int, int, str]]  # per row of the page: id, version, personn
 # poll, a quarter of a worklist request's CPU (issue 15). It depends on nothing else, unless the
 # query filters by the clock (`due`) or by the notes unread now (`unread`): those are built each
 # time.
-_compiled: dict[tuple[Any, ...], tuple[str, Any]] = {}
+_compiled: Kept[tuple[Any, ...], tuple[str, Any]] = Kept(most=MAX_KEPT)
 
 
 def _window(
@@ -213,10 +214,7 @@ def _window(
         except EmptyResultSet:  # a filter that keeps none (`QuerySet.none()`, an empty `in`)
             return [], 0
         if key is not None:
-            with _lock:
-                if len(_compiled) >= MAX_KEPT:
-                    _compiled.clear()
-                _compiled[key] = compiled
+            _compiled.put(key, compiled)
     with connection.cursor() as cursor:
         cursor.execute(*compiled)
         state = [(pk, version, number) for pk, version, number in cursor.fetchall()]

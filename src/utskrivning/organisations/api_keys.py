@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +13,7 @@ from django.utils import timezone
 
 from utskrivning.audit.models import AuditAction
 from utskrivning.audit.services import audit_record
+from utskrivning.lib.kept import Kept
 from utskrivning.organisations.models import ApiKey, Membership, Organisation
 
 DEFAULT_VALIDITY = timedelta(days=365)
@@ -27,9 +26,7 @@ LAST_USE_RESOLUTION = timedelta(minutes=1)
 # organisation in this process forgets them at once (`forget_api_keys`, on their saves and
 # deletes); another process sees a revocation within KEPT_FOR.
 KEPT_FOR = 2.0
-MAX_KEPT = 1000
-_kept: dict[str, tuple[float, ApiKey]] = {}
-_kept_lock = threading.Lock()
+_kept: Kept[str, ApiKey] = Kept(most=1000, seconds=KEPT_FOR)
 
 
 class ApiKeyError(ValueError):
@@ -99,9 +96,7 @@ def api_key_authenticate(key: str, *, now: datetime) -> ApiKey | None:
 
 
 def _read(hashed: str) -> ApiKey | None:
-    with _kept_lock:
-        read_at, found = _kept.get(hashed, (0.0, None))
-    if found is not None and time.monotonic() - read_at < KEPT_FOR:
+    if (found := _kept.get(hashed)) is not None:
         return found
     found = (
         ApiKey.objects.select_related("membership__user", "membership__organisation")
@@ -109,17 +104,13 @@ def _read(hashed: str) -> ApiKey | None:
         .first()
     )
     if found is not None:
-        with _kept_lock:
-            if len(_kept) >= MAX_KEPT:
-                _kept.clear()
-            _kept[hashed] = (time.monotonic(), found)
+        _kept.put(hashed, found)
     return found
 
 
 def forget_api_keys(**_: Any) -> None:
     """A key, membership, user or organisation changed: read the keys anew."""
-    with _kept_lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def api_keys_of(*, organisation: Organisation) -> QuerySet[ApiKey]:
