@@ -189,7 +189,10 @@ def _ward_changes_the_date_and_the_municipality_reads_it(cast, episode, at):
         recorded_at=at,
         membership=cast.nurse,
     )
-    read = at + timedelta(minutes=10)
+    return _municipality_reads_the_change(cast, episode, at + timedelta(minutes=10))
+
+
+def _municipality_reads_the_change(cast, episode, at):
     return episode_record_event(
         episode=episode,
         event=Event(
@@ -197,8 +200,8 @@ def _ward_changes_the_date_and_the_municipality_reads_it(cast, episode, at):
             party=Party.MUNICIPALITY,
             message=MessageKind.ESTIMATED_DISCHARGE_CHANGE,
         ),
-        at=read,
-        recorded_at=read,
+        at=at,
+        recorded_at=at,
         membership=cast.officer_a,
     )
 
@@ -216,18 +219,7 @@ def test_voided_messages_and_receipts_leave_the_message_rows_as_the_history_fold
     event_void(event=receipt, membership=admin, reason="fel person")
     _row_matches_history(episode)
     assert episode.municipality_owes
-    again = ADMITTED + timedelta(days=1, hours=1)
-    episode_record_event(
-        episode=episode,
-        event=Event(
-            EventType.ACKNOWLEDGED,
-            party=Party.MUNICIPALITY,
-            message=MessageKind.ESTIMATED_DISCHARGE_CHANGE,
-        ),
-        at=again,
-        recorded_at=again,
-        membership=cast.officer_a,
-    )
+    _municipality_reads_the_change(cast, episode, ADMITTED + timedelta(days=1, hours=1))
     _row_matches_history(episode)
     event_void(event=EpisodeEvent.objects.get(pk=notice), membership=admin, reason="fel patient")
     _row_matches_history(episode)
