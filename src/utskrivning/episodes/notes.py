@@ -25,7 +25,7 @@ from utskrivning.episodes.models import Episode, Note, NoteReceipt, NoteRecipien
 from utskrivning.episodes.selectors import episodes_visible_to
 from utskrivning.episodes.services import recipient
 from utskrivning.lib.errors import NotVisibleError
-from utskrivning.lib.paging import Page
+from utskrivning.lib.paging import Page, page_back
 from utskrivning.lib.text import MAX_NOTE, checked_text
 from utskrivning.organisations.models import Membership, Organisation
 from utskrivning.organisations.parties import party_of
@@ -187,17 +187,13 @@ def episode_notes_latest(
 ) -> tuple[list[Note], int | None]:
     """The latest `limit` notes oldest first, or those before the note `before`; and the note
     to page on from for older ones (None: none are older), as the timeline pages its events."""
-    notes = Note.objects.filter(episode=episode)
-    if before is not None:
-        cursor = notes.filter(pk=before).values("sent_at").first()
-        if cursor is None:
-            return [], None
-        notes = notes.filter(
-            Q(sent_at__lt=cursor["sent_at"]) | Q(sent_at=cursor["sent_at"], pk__lt=before)
-        )
-    page = _with_receipts(notes.order_by("-sent_at", "-id")[: limit + 1])
-    older = page[limit - 1].pk if len(page) > limit else None
-    return page[:limit][::-1], older
+    return page_back(
+        Note.objects.filter(episode=episode),
+        at="sent_at",
+        before=before,
+        limit=limit,
+        read=_with_receipts,
+    )
 
 
 def unread_notes(

@@ -36,6 +36,7 @@ from utskrivning.episodes.models import Acknowledgement, Episode, EpisodeEvent, 
 from utskrivning.episodes.normalised import normalised_rows
 from utskrivning.episodes.planning import planning_record
 from utskrivning.episodes.projected import page_facts
+from utskrivning.lib.paging import page_back
 from utskrivning.organisations.models import Kind, Organisation
 
 logger = logging.getLogger(__name__)
@@ -172,24 +173,19 @@ def episode_timeline(
 ) -> tuple[list[Any], int | None]:
     """A page of the episode's events in time order: the latest `limit`, or those before the
     event `before`; and the event to page on from for older ones (None: this is the first page
-    of the history). An index walk from the end: the cost is the page's, whatever the history.
-    `names`: events with their actor and organisation, for a page that names them; else
-    `EventRow`s (the API gives ids: building the three models for 50 events was half its cost).
-    """
+    of the history), by `page_back`. `names`: events with their actor and organisation, for a
+    page that names them; else `EventRow`s (the API gives ids: building the three models for 50
+    events was half its cost)."""
     events = EpisodeEvent.objects.filter(episode=episode)
     if names:
-        events = events.select_related("actor", "organisation")
-    if before is not None:
-        cursor = EpisodeEvent.objects.filter(episode=episode, pk=before).values("at").first()
-        if cursor is None:
-            return [], None
-        events = events.filter(Q(at__lt=cursor["at"]) | Q(at=cursor["at"], pk__lt=before))
-    latest = events.order_by("-at", "-id")[: limit + 1]
-    page = (
-        list(latest) if names else list(map(EventRow._make, latest.values_list(*EventRow._fields)))
-    )
-    older = page[limit - 1].pk if len(page) > limit else None
-    return page[:limit][::-1], older
+        return page_back(
+            events.select_related("actor", "organisation"), at="at", before=before, limit=limit
+        )
+    return page_back(events, at="at", before=before, limit=limit, read=_event_rows)
+
+
+def _event_rows(events: QuerySet[EpisodeEvent]) -> list[EventRow]:
+    return list(map(EventRow._make, events.values_list(*EventRow._fields)))
 
 
 # Kept on a page beside what is still open: the latest met deadlines and dates given. An episode

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 
 DEFAULT_LIMIT = 50
@@ -95,3 +98,27 @@ def paged_headers(response: HttpResponse, paged: Paged, path: str) -> None:
     response["X-Total-Count"] = str(paged.total)
     if links := paged.link_header(path):
         response["Link"] = links
+
+
+def page_back(
+    items: QuerySet[Any],
+    *,
+    at: str,
+    before: int | None,
+    limit: int,
+    read: Callable[[QuerySet[Any]], list[Any]] = list,
+) -> tuple[list[Any], int | None]:
+    """The latest `limit` of `items` by their time `at` (then id), oldest first, or the `limit`
+    before the item `before`; and the `before` of the page of older ones (None: none are
+    older). An index walk from the end: the cost is the page's, whatever the history. `read`
+    makes the page's rows (model objects by default)."""
+    if before is not None:
+        cursor = items.filter(pk=before).values(at).first()
+        if cursor is None:
+            return [], None
+        items = items.filter(
+            Q(**{f"{at}__lt": cursor[at]}) | Q(**{at: cursor[at], "pk__lt": before})
+        )
+    page = read(items.order_by(f"-{at}", "-id")[: limit + 1])
+    older = page[limit - 1].pk if len(page) > limit else None
+    return page[:limit][::-1], older
