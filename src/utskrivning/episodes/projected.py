@@ -3,7 +3,8 @@ the history (`domain.process.snapshot.OWN_ROWS`), so a write's cost does not (is
 
 A write reads the row (`row_facts`: what it keeps of the messages is bounded) and, for a receipt,
 the messages of that kind still awaiting the party's; it adds the rows of what the step sent or
-gave and marks what it acknowledged. The page, the worker and a rebuild read them whole.
+gave and marks what it acknowledged. The worker and a rebuild read them whole, the episode page
+its latest (`page_facts`).
 """
 
 from __future__ import annotations
