@@ -346,7 +346,7 @@ def indicators(
     elif format is Format.CSV:
         _emit(indicator_export.to_csv(table), output)
     elif format is Format.XLSX:
-        indicator_export.write_xlsx(table, _xlsx_path(output))
+        indicator_export.write_xlsx(table, _xlsx_path(output), by=by.value)
     elif baseline is None:
         _print(indicator_rich(table, by=by.value, skipped_rows=data.skipped_rows), output)
     else:

@@ -8,8 +8,8 @@ import polars as pl
 from rich.markup import escape
 from rich.table import Table
 
-from utskrivning.domain.care import CareGroup
 from utskrivning.domain.indicators import INDICATORS
+from utskrivning.domain.indicators.export import CARE_WORDS, CHANGES, KEY_HEADERS
 from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
 from utskrivning.domain.rulebooks import Rulebook
@@ -109,14 +109,6 @@ def rulebook_table(rulebooks: Iterable[Rulebook]) -> Table:
     return table
 
 
-_KEY_TITLES = {"municipality": "Kommun", "unit": "Klinik", "primary_care_unit": "Vårdcentral"}
-_CARE_TITLES = {
-    CareGroup.SOMATIC: "somatisk",
-    CareGroup.PSYCHIATRIC: "psykiatrisk",
-    CareGroup.ALL: "alla",
-}
-
-
 def _indicator_value(unit: str, value: float | None) -> str:
     """Shares as per cent, means with two decimals, counts and days whole: Swedish style."""
     if value is None:
@@ -150,7 +142,7 @@ def _key(key: str, by: str) -> str:
 def indicator_rich(table: pl.DataFrame, *, by: str, skipped_rows: int = 0) -> Table:
     """The indicator table with Swedish titles, a section per month, key and care type."""
     result = Table(title="Indikatorer för samverkan vid utskrivning")
-    for name in ("Månad", _KEY_TITLES[by], "Vård", "Indikator", "Täljare", "Nämnare", "Värde"):
+    for name in ("Månad", KEY_HEADERS[by], "Vård", "Indikator", "Täljare", "Nämnare", "Värde"):
         result.add_column(
             name, justify="right" if name in ("Täljare", "Nämnare", "Värde") else "left"
         )
@@ -158,7 +150,7 @@ def indicator_rich(table: pl.DataFrame, *, by: str, skipped_rows: int = 0) -> Ta
     for row in table.iter_rows(named=True):
         indicator = INDICATORS[row["indicator"]]
         result.add_row(
-            row["month"], _key(row["key"], by), _CARE_TITLES[row["care"]], indicator.title_sv,
+            row["month"], _key(row["key"], by), CARE_WORDS[row["care"]], indicator.title_sv,
             _count(row["numerator"]), _count(row["denominator"]),
             _indicator_value(indicator.unit, row["value"]),
             end_section=row["indicator"] == last,
@@ -166,7 +158,8 @@ def indicator_rich(table: pl.DataFrame, *, by: str, skipped_rows: int = 0) -> Ta
     return _skipped(result, skipped_rows)
 
 
-_CHANGES = {"better": "[green]bättre[/]", "worse": "[bold red]sämre[/]", "unchanged": "oförändrad"}
+_CHANGES = {"better": f"[green]{CHANGES['better']}[/]", "worse": f"[bold red]{CHANGES['worse']}[/]",
+            "unchanged": CHANGES["unchanged"]}  # fmt: skip
 
 
 def _difference(unit: str, value: float | None) -> str:
@@ -184,7 +177,7 @@ def baseline_rich(
 ) -> Table:
     """`baseline_comparison` with Swedish titles: the period, the baseline, better or worse."""
     result = Table(title=f"Indikatorer jämförda med basåret {baseline_year}")
-    for name in ("Period", _KEY_TITLES[by], "Vård", "Indikator"):
+    for name in ("Period", KEY_HEADERS[by], "Vård", "Indikator"):
         result.add_column(name)
     for name in ("Värde", str(baseline_year), "Skillnad", "Förändring"):
         result.add_column(name, justify="right")
@@ -192,7 +185,7 @@ def baseline_rich(
     for row in comparison.iter_rows(named=True):
         unit = INDICATORS[row["indicator"]].unit
         result.add_row(
-            row["period"], _key(row["key"], by), _CARE_TITLES[row["care"]],
+            row["period"], _key(row["key"], by), CARE_WORDS[row["care"]],
             INDICATORS[row["indicator"]].title_sv, _indicator_value(unit, row["value"]),
             _indicator_value(unit, row["baseline_value"]), _difference(unit, row["difference"]),
             _CHANGES.get(row["change"], "–"), end_section=row["indicator"] == last,

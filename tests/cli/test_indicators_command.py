@@ -74,12 +74,14 @@ def test_xlsx_numbers_and_safe_text(episodes: Path, tmp_path: Path) -> None:
     assert code == 0
     sheet = openpyxl.load_workbook(output)["Indikatorer"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("month", "key", "care", "indicator")
+    # For the people who open it: Swedish names and words, as the invoice basis's workbook.
+    assert rows[0] == ("Månad", "Klinik", "Vård", "Id", "Indikator", "Enhet", "Täljare",
+                       "Nämnare", "Värde")  # fmt: skip
     share = [r for r in rows if r[1] == "Medicin" and r[3] == "over_three_ready_days"
-             and r[2] == "all"]  # fmt: skip
+             and r[2] == "alla"]  # fmt: skip
     title = INDICATORS["over_three_ready_days"].title_sv
     assert share == [
-        ("2020-03", "Medicin", "all", "over_three_ready_days", title, "share", 1, 1, 1)
+        ("2020-03", "Medicin", "alla", "over_three_ready_days", title, "andel", 1, 1, 1)
     ]
     assert {r[1] for r in rows[1:]} == {"Medicin", "'=1+1"}
 
@@ -213,8 +215,11 @@ def test_baseline_as_csv_xlsx_and_table(years: Path, tmp_path: Path) -> None:
                      "--output", str(output))  # fmt: skip
     assert code == 0
     rows = list(openpyxl.load_workbook(output)["Jämförelse"].iter_rows(values_only=True))
-    mean = next(r for r in rows if r[3] == "mean_ready_days" and r[2] == "all")
-    assert mean[8:] == (2, 12, 3, 4, -2, "better")  # value, baseline n, d, value, diff
+    assert rows[0] == ("Period", "Kommun", "Vård", "Id", "Indikator", "Enhet", "Täljare",
+                       "Nämnare", "Värde", "Basårets täljare", "Basårets nämnare",
+                       "Basårets värde", "Skillnad", "Förändring")  # fmt: skip
+    mean = next(r for r in rows if r[3] == "mean_ready_days" and r[2] == "alla")
+    assert mean[8:] == (2, 12, 3, 4, -2, "bättre")  # value, baseline n, d, value, diff
     code, out, _ = run("--episodes", str(years), "--baseline", "2017")
     assert code == 0
     assert "basåret 2017" in out

@@ -4,11 +4,12 @@ them: the chart data (CSV) and the monthly report's workbook name their columns 
 
 from __future__ import annotations
 
+from utskrivning.domain.indicators.export import UNITS
+
 FIGURE = ("Nyckel", "Namn", "Värde", "Täljare", "Nämnare", "Gräns")
 # The indicator's id stays beside its name: what a spreadsheet joins another month's file on.
 INDICATOR = ("Id", "Indikator", "Enhet", "Täljare", "Nämnare", "Värde")
 BASELINE = ("Nyckel", "Namn", "Enhet", "Värde", "Basårets värde", "Skillnad", "Förändring")
-UNITS = {"count": "antal", "days": "dagar", "share": "andel", "mean": "medelvärde"}
 
 
 def unit(code: str) -> str:
