@@ -174,7 +174,7 @@ def _warn_assumptions(result: PaymentResult, prefix: str = "") -> None:
     if notes:
         _err().print(f"[bold yellow]{prefix}Antaganden ({len(notes)}), inget avtal anger dem:[/]")
     for note in notes:
-        text = note_text(note, swedish, decimal_comma=True, with_field=True)
+        text = note_text(note, swedish, swedish=True, command_line=True)
         _err().print(f"  • {text}", highlight=False, markup=False)
 
 

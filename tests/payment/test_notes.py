@@ -15,7 +15,8 @@ from utskrivning.domain.payment import compute_payment
 from utskrivning.domain.payment.export import to_json_dict
 from utskrivning.domain.payment.notes import TEMPLATES, Note, NoteCode
 from utskrivning.domain.rulebooks import load_rulebook
-from utskrivning.lib.note_texts import MSGIDS
+from utskrivning.lib.note_texts import MSGIDS, PAGE_MSGIDS, note_text
+from utskrivning.lib.swedish import swedish
 from utskrivning.payment.document import InvoiceDocument, from_json, to_json
 from utskrivning.payment.texts import assumption_text
 
@@ -43,34 +44,62 @@ def test_each_sentence_of_the_files_has_its_code(result):
 
 def test_every_code_has_its_words_for_a_reader():
     assert set(TEMPLATES) - set(MSGIDS) == {NoteCode.RULEBOOK, NoteCode.TEXT}
+    assert set(PAGE_MSGIDS) == set(MSGIDS)
 
 
 @pytest.mark.parametrize(
-    ("note", "swedish"),
+    ("note", "swedish", "english"),
     [
-        (Note.of(NoteCode.PARAMETER_SET, name="threshold", value="2.4", was="3.0",
+        (Note.of(NoteCode.PARAMETER_SET, name="threshold", value="2.4", was="3.0", unit="days",
                  description="the limit for a month's average ready days, somatic care, etapp 1"),
-         "threshold = 2.4 sattes för den här körningen (--set; regelverkets 3.0): gränsen för "
-         "månadens genomsnittliga utskrivningsklara dagar, somatisk vård, etapp 1"),
-        (Note.of(NoteCode.PARAMETER_ADDED, name="day_rate_2021", value="8900",
+         "Gränsen för månadens genomsnittliga utskrivningsklara dagar, somatisk vård, etapp 1: "
+         "2,40 dagar i den här beräkningen, i stället för regelverkets 3,00 dagar",
+         "The limit for a month's average ready days, somatic care, etapp 1: 2.4 days for this "
+         "calculation, instead of the rulebook's 3.0 days"),
+        (Note.of(NoteCode.PARAMETER_ADDED, name="day_rate_2021", value="8900", unit="sek",
                  description="Socialstyrelsen's day rate"),
-         "day_rate_2021 = 8900 sattes för den här körningen (--set; finns inte i regelverket): "
-         "Socialstyrelsens belopp per vårddygn"),
+         "Socialstyrelsens belopp per vårddygn: 8 900 kr i den här beräkningen, finns inte i "
+         "regelverket",
+         "Socialstyrelsen's day rate: 8900 SEK for this calculation, not in the rulebook"),
+        (Note.of(NoteCode.PARAMETER_ASSUMED, name="day_rate_2026", value="9300", unit="sek",
+                 description="Socialstyrelsen's amount per care day 2022",
+                 text="Dalarna §11 has no later figure"),
+         "Socialstyrelsens belopp per vårddygn 2022: 9 300 kr, ett antagande: Dalarna §11 has no "
+         "later figure",
+         "Socialstyrelsen's amount per care day 2022: 9300 SEK, an assumption: Dalarna §11 has "
+         "no later figure"),
         (Note.of(NoteCode.DAY_RATE_SET, rate="8200.50"),
-         "dygnskostnaden 8200,50 kr sattes för den här körningen (--day-rate)"),
+         "Dygnskostnaden 8 200,50 kr angavs för den här beräkningen",
+         "The day rate 8200.50 SEK was set for this calculation"),
         (Note.of(NoteCode.RULEBOOK, field="cutoff",
                  text="The page sets no time of day; the date of the notification is day 1"),
-         "Sidan anger ingen tid på dygnet; meddelandets datum är dag 1"),
+         "Sidan anger ingen tid på dygnet; meddelandets datum är dag 1",
+         "The page sets no time of day; the date of the notification is day 1"),
     ],
 )  # fmt: skip
-def test_a_page_says_each_code_in_swedish(note, swedish):
-    """A parameter set for the run was shown in English on a page: no template matched it."""
+def test_a_page_says_each_code_in_its_language_without_code_names(note, swedish, english):
+    """A parameter set for the run was shown in English on a page: no template matched it; an
+    assumed one as its name (`day_rate_2026 = 9300 …`) where the reader sets nothing."""
     with translation.override("sv"):
         assert assumption_text(note) == swedish
     with translation.override("en"):
-        assert assumption_text(note) == (
-            str(note) if note.code is not NoteCode.RULEBOOK else dict(note.values)["text"]
-        )
+        assert assumption_text(note) == english
+    for text in (swedish, english):
+        assert "day_rate_" not in text and "threshold =" not in text and "--" not in text
+
+
+def test_the_command_line_names_what_its_reader_may_set():
+    note = Note.of(
+        NoteCode.PARAMETER_ASSUMED, name="day_rate_2026", value="9300", unit="sek",
+        description="Socialstyrelsen's day rate", text="no published figure",
+    )  # fmt: skip
+    assert note_text(note, swedish, swedish=True, command_line=True) == (
+        "day_rate_2026 = 9300 (Socialstyrelsens belopp per vårddygn) är ett antagande: "
+        "no published figure"
+    )
+    assert str(note) == (  # the files' English sentence: the contract
+        "day_rate_2026 = 9300 (Socialstyrelsen's day rate) is an assumption: no published figure"
+    )
 
 
 def _document(assumptions) -> InvoiceDocument:

@@ -114,13 +114,11 @@ def test_the_run_s_own_notes_are_said_in_swedish():
     county = next(n for n in notes if str(n).startswith("the threshold"))
     rate = next(n for n in notes if str(n).startswith("the day rate"))
     assert assumption_text(county) == (
-        "tröskeln 2,0 är länets genomsnitt 2020-01 – 2020-10 beräknat ur den här filen "
-        "(1 vårdtillfällen i 1 kommuner, 2,00 dagar, tak 2,0), eftersom county_average_2020 "
-        "inte är satt"
+        "Gränsen 2,00 dagar är länets genomsnitt 2020-01 – 2020-10 beräknat ur underlaget "
+        "(1 vårdtillfällen i 1 kommuner, 2,00 dagar, tak 2,00 dagar), eftersom regelverket inte "
+        "har det publicerade värdet"
     )
-    assert assumption_text(rate) == (
-        "dygnskostnaden 8200,50 kr sattes för den här körningen (--day-rate)"
-    )
+    assert assumption_text(rate) == "Dygnskostnaden 8 200,50 kr angavs för den här beräkningen"
 
 
 def test_every_shipped_rulebook_is_named_in_swedish():

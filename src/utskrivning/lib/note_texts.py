@@ -1,17 +1,24 @@
 """An invoice's assumption (`domain.payment.notes.Note`) in a reader's words, from its code.
 
 One table for every reader: the service's pages, PDF and workbook pass Django's `gettext`, the
-command line passes the compiled catalogue's (`lib.swedish`). The values pass through as they
-are, decimals with a comma in Swedish; a value that is itself a rulebook's sentence (a
-parameter's description, the reason for an assumption) is a msgid of the catalogue too.
+command line passes the compiled catalogue's (`lib.swedish`). A value that is itself a
+rulebook's sentence (a parameter's description, the reason for an assumption) is a msgid of the
+catalogue too.
+
+Two wordings: the command line's names what its reader may change (the rulebook's field, the
+parameter `day_rate_2026`, `--set`, `--day-rate`); a page's, a PDF's and a workbook's reader sets
+nothing, and reads what the value is and its amount ("Socialstyrelsens belopp per vårddygn 2026:
+9 300 kr, ett antagande: …"), never a code name.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from utskrivning.domain.payment.notes import Note, NoteCode
+from utskrivning.lib.numbers import days, kronor
 
 Gettext = Callable[[str], str]
 
@@ -21,7 +28,7 @@ def gettext_noop(msgid: str) -> str:
     return msgid
 
 
-# The msgid for each code; RULEBOOK and TEXT are the rulebook's own sentence, a msgid itself.
+# The command line's msgid for each code; RULEBOOK and TEXT are the rulebook's own sentence.
 MSGIDS = {
     NoteCode.PARAMETER_ASSUMED: gettext_noop(
         "%(name)s = %(value)s (%(description)s) is an assumption: %(text)s"
@@ -41,27 +48,64 @@ MSGIDS = {
         "%(cap)s), as %(name)s is not set"
     ),
 }
+# A page's, a PDF's and a workbook's: the amounts with their units, no name of a parameter or
+# an option.
+PAGE_MSGIDS = {
+    NoteCode.PARAMETER_ASSUMED: gettext_noop("%(description)s: %(value)s, an assumption: %(text)s"),
+    NoteCode.PARAMETER_SET: gettext_noop(
+        "%(description)s: %(value)s for this calculation, instead of the rulebook's %(was)s"
+    ),
+    NoteCode.PARAMETER_ADDED: gettext_noop(
+        "%(description)s: %(value)s for this calculation, not in the rulebook"
+    ),
+    NoteCode.DAY_RATE_SET: gettext_noop("the day rate %(rate)s was set for this calculation"),
+    NoteCode.COUNTY_AVERAGE: gettext_noop(
+        "the threshold %(days)s is the county average %(first)s – %(last)s computed from this "
+        "file (%(count)s episodes in %(municipalities)s municipalities, %(mean)s, cap "
+        "%(cap)s), as the rulebook does not hold the published figure"
+    ),
+}
 # Values that are sentences of a rulebook (msgids), not figures or names.
 _SENTENCES = ("description", "text")
-# The run's own figures get a decimal comma in Swedish; a parameter's value stays as the
-# rulebook and `--set` write it ("threshold = 3.0"), the name of what a reader may set.
+# The command line's figures: the run's own get a decimal comma in Swedish; a parameter's value
+# stays as the rulebook and `--set` write it ("threshold = 3.0"), the name of what a reader sets.
 _FIGURES = (NoteCode.DAY_RATE_SET, NoteCode.COUNTY_AVERAGE)
 _DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
+# A page's figures by the unit they are in (a parameter's note names its unit; a note stored
+# before it did shows its value as written).
+_UNITS = {NoteCode.DAY_RATE_SET: {"rate": "sek"},
+          NoteCode.COUNTY_AVERAGE: {"days": "days", "mean": "days", "cap": "days"}}  # fmt: skip
 
 
-def note_text(
-    note: Note, gettext: Gettext, *, decimal_comma: bool, with_field: bool = False
-) -> str:
-    """`note` through `gettext`. `with_field`: a rulebook's note keeps the field it is about
-    ("cutoff: …"), which the command line's reader may edit; a page's reader gets the sentence.
-    """
+def _figure(value: str, unit: str | None, gettext: Gettext, swedish: bool) -> str:
+    """A value with its unit: "9 300 kr", "2,40 dagar" in Swedish; "9300 SEK" in English."""
+    if unit == "yes_no":
+        return gettext("yes") if value == "true" else gettext("no")
+    if unit not in ("sek", "days") or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+        return value
+    if not swedish:
+        return f"{value} SEK" if unit == "sek" else f"{value} days"
+    return kronor(Decimal(value)) if unit == "sek" else f"{days(Decimal(value))} dagar"
+
+
+def note_text(note: Note, gettext: Gettext, *, swedish: bool, command_line: bool = False) -> str:
+    """`note` through `gettext`; `swedish` gives the figures a decimal comma and Swedish units.
+    `command_line`: the command's wording, which names what its reader may set."""
     values = dict(note.values)
     if note.code in (NoteCode.RULEBOOK, NoteCode.TEXT):
         text = gettext(values["text"])
-        return f"{values['field']}: {text}" if with_field and "field" in values else text
+        return f"{values['field']}: {text}" if command_line and "field" in values else text
     for name, value in values.items():
         if name in _SENTENCES:
             values[name] = gettext(value)
-        elif decimal_comma and note.code in _FIGURES and _DECIMAL.fullmatch(value):
-            values[name] = value.replace(".", ",")
-    return gettext(MSGIDS[note.code]) % values
+    if command_line:
+        for name, value in values.items():
+            if swedish and note.code in _FIGURES and _DECIMAL.fullmatch(value):
+                values[name] = value.replace(".", ",")
+        return gettext(MSGIDS[note.code]) % values
+    units = _UNITS.get(note.code, dict.fromkeys(("value", "was"), values.get("unit")))
+    for name, unit in units.items():
+        if name in values:
+            values[name] = _figure(values[name], unit, gettext, swedish)
+    text = gettext(PAGE_MSGIDS[note.code]) % values
+    return text[:1].upper() + text[1:]

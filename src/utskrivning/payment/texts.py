@@ -110,7 +110,7 @@ def explanation_step(step: str) -> str:
 
 def assumption_text(note: Note) -> str:
     """An invoice's assumption in the reader's language, from its code (`lib.note_texts`)."""
-    return note_text(note, _, decimal_comma=translation.get_language() == "sv")
+    return note_text(note, _, swedish=translation.get_language() == "sv")
 
 
 def line_text(line: DocumentLine) -> str:

@@ -106,17 +106,14 @@ class Parameter(Strict):
     def note(self, name: str) -> tuple[str, dict[str, str]]:
         """What an invoice says of a parameter it rests on that no agreement states: which
         sentence (`domain.payment.notes.NoteCode`) and its values."""
-        value = _shown(self.value)
+        # The unit lets a page show the value as an amount ("9 300 kr"), not beside a name.
+        values = {"name": name, "value": _shown(self.value), "unit": self.unit,
+                  "description": self.description}  # fmt: skip
         if self.set_for_run:
             if self.rulebook_value is None:
-                return "parameter_added", {"name": name, "value": value,
-                                           "description": self.description}  # fmt: skip
-            return "parameter_set", {"name": name, "value": value,
-                                     "was": _shown(self.rulebook_value),
-                                     "description": self.description}  # fmt: skip
-        return "parameter_assumed", {"name": name, "value": value,
-                                     "description": self.description,
-                                     "text": self.assumption or ""}  # fmt: skip
+                return "parameter_added", values
+            return "parameter_set", {**values, "was": _shown(self.rulebook_value)}
+        return "parameter_assumed", {**values, "text": self.assumption or ""}
 
 
 def _shown(value: bool | Decimal | None) -> str:
