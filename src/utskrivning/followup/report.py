@@ -98,7 +98,7 @@ def _what_if(
     for rulebook in [own, *others]:
         in_force = rulebook.in_force(month_start(month))
         try:
-            result = compute_payment(frame, rulebook, months=[month])
+            result = compute_payment(frame, rulebook, months=[month], status_known=True)
         except PaymentError as error:
             runs.append(RulebookRun(rulebook, in_force, str(error)))
             continue

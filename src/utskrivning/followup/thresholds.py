@@ -78,7 +78,7 @@ def _county_lines(rulebook: Rulebook, county: pl.DataFrame) -> pl.DataFrame | No
     """The engine's episode lines of the county: what its county average is taken over."""
     try:
         # The day rate plays no part in a threshold; a fixed one spares a year without a rate.
-        return compute_payment(county, rulebook, day_rate=Decimal(0)).line_frame
+        return compute_payment(county, rulebook, day_rate=Decimal(0), status_known=True).line_frame
     except PaymentError:
         return None
 

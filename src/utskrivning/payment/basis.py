@@ -83,7 +83,7 @@ def invoice_basis(
     rulebook = rulebook_for(municipality)
     if frame is None:
         frame = invoice_episodes(municipality=municipality, month=month)
-    result = compute_payment(frame, rulebook, months=[month])
+    result = compute_payment(frame, rulebook, months=[month], status_known=True)
     code = municipality.municipality_code or (
         municipality.parent.municipality_code if municipality.parent else ""
     )

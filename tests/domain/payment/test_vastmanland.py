@@ -171,6 +171,30 @@ def test_a_file_without_status_is_refused_naming_the_column(vastmanland):
     assert "column status" in str(refused.value) and "2019-10" in str(refused.value)
 
 
+def test_a_file_whose_status_stops_before_a_month_that_needs_it_is_refused(vastmanland):
+    """The same silent zero as a file without the column: September has a status (none needed),
+    November too, but no episode of October has one, so October would bill 0 (§3.4 p.3)."""
+    rows = [
+        stay(5, "2019-09-20", status="done"),
+        stay(5, "2019-10-20", status=None),
+        stay(5, "2019-10-21", status=None),
+        stay(5, "2019-11-20", status="done"),
+    ]
+    with pytest.raises(PaymentError) as refused:
+        compute_payment(frame(*rows), vastmanland)
+    message = str(refused.value)
+    assert "column status" in message and "2019-10" in message
+    assert "2019-09" not in message and "2019-11" not in message
+
+
+def test_the_service_s_open_contacts_are_not_refused(vastmanland):
+    """In the service an empty status is a contact not yet closed, known as such: a month with
+    none closed yet is billed as nothing counted, not refused (payment.basis)."""
+    rows = [stay(5, "2019-10-20", status=None)]
+    (october,) = compute_payment(frame(*rows), vastmanland, status_known=True).invoices()
+    assert (october.counted_episodes, october.excluded_episodes, october.amount_sek) == (0, 1, 0)
+
+
 def test_a_file_without_status_bills_the_months_before_the_addition(vastmanland):
     """Before 2019-10-01 there is no status filter: the same file of September is billed."""
     rows = [stay(5, "2019-09-20", status=None)]

@@ -22,6 +22,7 @@ from utskrivning.domain.payment.reasons import Basis
 from utskrivning.domain.payment.stages import (
     MonthStage,
     PaymentError,
+    month_key,
     month_stages,
     month_text,
     resolve_day_rate,
@@ -237,16 +238,30 @@ def _notified_grace(rulebook: Rulebook, frame: pl.DataFrame) -> dict[tuple[str, 
 
 
 def _require_status(frame: pl.DataFrame, stages: list[MonthStage], wanted: list[str]) -> None:
-    """A stage that counts only closed contacts (UTFÖRD) cannot bill a file without status:
-    every municipality would be billed 0 (payment-rules.md, Västmanland)."""
-    months = sorted(
-        {ms.month for ms in stages if ms.stage and ms.stage.status_filter and ms.month in wanted}
+    """A stage that counts only closed contacts (UTFÖRD) cannot bill episodes without status:
+    every municipality would be billed 0 (payment-rules.md, Västmanland). Judged per month of
+    such a stage, so a file whose status stops before those months is refused too."""
+    needed = {
+        (ms.group, month_key(ms.month))
+        for ms in stages
+        if ms.stage and ms.stage.status_filter and ms.month in wanted
+    }
+    if not needed:
+        return
+    schema = {"rule_group": pl.String, "month_key": frame.schema["month_key"]}
+    keys = pl.DataFrame(list(needed), schema=schema, orient="row")
+    blank = (
+        frame.join(keys, on=["rule_group", "month_key"], how="semi")
+        .group_by("month_key")
+        .agg(pl.col("status").is_null().all().alias("blank"))
+        .filter("blank")
     )
-    if months and frame["status"].null_count() == frame.height:
+    months = sorted(month_text(key) for key in blank["month_key"].to_list())
+    if months:
         raise PaymentError(
-            f"column status: the episode file has no status, and the rulebook counts only "
-            f"closed contacts with status UTFÖRD in {', '.join(months[:12])}"
-            f"{' …' if len(months) > 12 else ''} (episodes-csv.md); add the column status"
+            f"column status: no episode discharged in {', '.join(months[:12])}"
+            f"{' …' if len(months) > 12 else ''} has a status, and the rulebook counts only "
+            f"closed contacts with status UTFÖRD there (episodes-csv.md); add the column status"
         )
 
 
@@ -258,18 +273,22 @@ def compute_payment(
     day_rate: Decimal | None = None,
     skipped_rows: int = 0,
     assumed_rates: bool = True,
+    status_known: bool = False,
 ) -> PaymentResult:
     """Every unit's invoice basis for the given months (default: every month with discharges).
 
     All months in the file are computed, whichever are asked for, because Dalarna's rule looks
     back two months and Stockholm's second stage looks back to the first. `assumed_rates`
     False refuses a national day rate the project has only assumed (the command line's choice).
+    `status_known` says an empty status is an open contact (the service's own records), not an
+    unknown one (a file's empty cell), so a month without a closed contact is not refused.
     """
     frame = discharged(episodes, rulebook)
     all_months = [month_text(key) for key in sorted(frame["month_key"].unique().to_list())]
     wanted = sorted(set(months)) if months else all_months
     stages = month_stages(rulebook, all_months)
-    _require_status(episodes, stages, wanted)
+    if not status_known:
+        _require_status(frame, stages, wanted)
     rates = {
         (ms.group, ms.month): resolve_day_rate(rulebook, ms, day_rate, assumed_rates=assumed_rates)
         for ms in stages
