@@ -24,6 +24,7 @@ from typing import IO
 from xml.sax.saxutils import quoteattr
 
 import polars as pl
+from isal import isal_zlib
 
 from utskrivning.domain.texts import RowTexts
 
@@ -236,7 +237,7 @@ def _write_sheet(
         f'workbookViewId="0"{selected}><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
         f'state="frozen"/></sheetView></sheetViews><sheetData><row>{header}</row>\n'.encode()
     )
-    # Deflating a chunk (zlib, one core, the GIL released) overlaps building the next (Polars).
+    # Deflating a chunk (ISA-L, one core, the GIL released) overlaps building the next (Polars).
     with ThreadPoolExecutor(1) as deflater:
         pending: Future[int] | None = None
         for cells in _row_chunks(part, texts):
@@ -314,6 +315,17 @@ def _package(parts: list[_Part]) -> dict[str, str]:
     }
 
 
+def _deflate_with_isal(entry: IO[bytes]) -> None:
+    """The sheet entry deflated by ISA-L (the same deflate format, level 1 of its 0–3), not zlib:
+    a national year's 515 MB of sheet XML took 0.16 s of CPU where zlib's level 1 took 0.75 s or
+    more, on the same two cores that build the XML (and 2 % less space).
+    zipfile has no hook for a compressor: the entry's own is replaced before anything is written
+    to it, and a zipfile that keeps it under another name fails here rather than write zlib's."""
+    if not hasattr(entry, "_compressor"):
+        raise RuntimeError("zipfile's entry writer has no _compressor to replace")
+    entry._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)  # raw deflate, as zip
+
+
 def write_workbook(
     target: Path | IO[bytes], sheets: list[Sheet], *, sheet_rows: int = SHEET_ROWS
 ) -> list[str]:
@@ -333,6 +345,7 @@ def write_workbook(
             if texts is None or part.start == 0:  # a sheet's first part
                 texts = _row_texts(part.sheet, strings, styles)
             with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as handle:
+                _deflate_with_isal(handle)
                 _write_sheet(handle, part, strings, texts, first=number == 1)
         book.writestr("xl/sharedStrings.xml", strings.xml())
     return [part.name for part in parts]
