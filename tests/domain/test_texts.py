@@ -55,3 +55,25 @@ def test_rows_in_another_order_are_those_rows_made_in_it(
     assert pl.concat([pl.Series([], dtype=pl.String), *got]).to_list() == (
         expected.to_series().to_list()
     )
+
+
+def test_each_column_is_judged_once_on_the_whole_frame_not_chunk_by_chunk() -> None:
+    """Whether a column needs escaping is judged once, on every row: then the chunks are made
+    with what that found, the chunk before the one row that needs it escaped all the same."""
+    judged: list[int] = []
+
+    def escaped(frame: pl.DataFrame, name: str) -> pl.Expr:
+        judged.append(frame.height)
+        column = pl.col(name).cast(pl.String)
+        if frame.get_column(name).cast(pl.String).str.contains("&", literal=True).any():
+            return column.str.replace_all("&", "&amp;", literal=True)
+        return column.str.to_uppercase()  # tells the rows made without the escape
+
+    frame = pl.DataFrame({"id": ["a", "b", "c", "d&e"], "n": [1, 2, 3, 4]})
+    texts = RowTexts(frame, escaped, separator=",")
+    got = [
+        chunk.select(pl.concat_str(pieces, separator=",")).to_series().to_list()
+        for chunk, pieces in texts.chunks(1, order=pl.Series([3, 2, 1, 0], dtype=pl.UInt32))
+    ]
+    assert got == [["d&amp;e,4"], ["c,3"], ["b,2"], ["a,1"]]
+    assert judged == [4, 4]  # each column once, on all four rows

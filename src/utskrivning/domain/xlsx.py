@@ -30,7 +30,7 @@ from utskrivning.domain.texts import RowTexts
 
 SHEET_ROWS = 1_048_576  # Excel's sheet, the header row being one of them
 _CHUNK_ROWS = 200_000  # rows built at a time: bounds the memory of the XML text
-_INLINE_OVER = 100_000  # a column with more distinct values in a chunk is written inline
+_INLINE_OVER = 100_000  # a column with more distinct values is written inline
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -143,8 +143,9 @@ class _Strings:
 
 def _text_cell(frame: pl.DataFrame, name: str, strings: _Strings) -> pl.Expr:
     column = frame.get_column(name)
-    # Judged on a sample: counting a chunk's distinct ids costs as much as writing them.
-    if column.head(_INLINE_OVER // 10).n_unique() > _INLINE_OVER // 20:
+    # A sample first: counting a national year's distinct ids costs as much as writing them.
+    sample = column.head(_INLINE_OVER // 10)
+    if sample.n_unique() > _INLINE_OVER // 20 or column.n_unique() > _INLINE_OVER:
         inline = '<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
         return pl.format(inline, _escaped(column))
     shared = {value: strings.cell(value) for value in column.drop_nulls().unique().sort()}
