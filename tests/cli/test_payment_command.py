@@ -117,6 +117,22 @@ def test_unknown_rulebook_is_named(episodes: Path) -> None:
     assert "narnia-2020" in err and "dalarna-2020" in err
 
 
+def test_a_bad_file_is_told_before_a_bad_rulebook_loaded_beside_its_read(tmp_path: Path) -> None:
+    """The rulebook loads on a thread while the file is read (cli._inputs): the file's errors
+    still come first, and alone, as when the one followed the other."""
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + _row(1, "2020-03-02 10:00", "2020-13-04 12:00"), encoding="utf-8")
+    code, _, err = run("payment", "--rulebook", "narnia-2020", "--episodes", str(path))
+    assert code == 2
+    assert "line 2" in err and "narnia" not in err
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + _row(1, "2020-03-02 10:00", "2020-03-04 12:00"), encoding="utf-8")
+    code, _, err = run("payment", "--rulebook", "dalarna-2020", "--episodes", str(good),
+                       "--set", "no_such_parameter=1")  # fmt: skip
+    assert code == 2
+    assert "no_such_parameter" in err
+
+
 def test_csv_and_xlsx_agree_with_json(episodes: Path, tmp_path: Path) -> None:
     args = ["payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes)]
     _, csv_out, _ = run(*args, "--format", "csv")
