@@ -208,8 +208,11 @@ def test_a_day_rate_that_is_not_a_bounded_amount_is_exit_2(tmp_path, rate):
         ("day_rate_2020=inf", ["day_rate_2020", "ASCII digits"]),
         ("day_rate_2020=8２00", ["day_rate_2020", "ASCII digits"]),
         ("threshold", ["NAME=VALUE"]),
-        ("nowhere=1", ["no parameter 'nowhere'", "threshold"]),
+        ("nowhere=1", ["no parameter 'nowhere'", "threshold", "day_rate_<YEAR>"]),
         ("day_rate_2024=1e9", ["day_rate_2024", "digits"]),
+        # A year the agreement is not in force bills no month: the slip would go unseen.
+        ("day_rate_2019=7900", ["day_rate_2019", "2020–2027", "no month bills 2019"]),
+        ("day_rate_2091=7900", ["day_rate_2091", "2020–2027"]),
     ],
 )
 def test_a_setting_that_is_not_a_bounded_value_is_exit_2(tmp_path, setting, words):

@@ -191,7 +191,10 @@ def parse_rulebook(path: Path, overrides: Mapping[str, str] | None = None) -> Ru
         raw = parameters.resolve(raw, national_rate_table(), overrides or {})
         return Rulebook.model_validate(raw)
     except KeyError as error:
-        known = ", ".join(sorted(raw.get("parameters", {}))) or "none"
+        names = sorted(raw.get("parameters", {}))
+        if parameters.uses_national_rates(raw):
+            names.append("day_rate_<YEAR> (Socialstyrelsen's amount)")
+        known = ", ".join(names) or "none"
         raise RulebookError(
             f"{path.stem} has no parameter {error.args[0]!r}; its parameters: {known}"
         ) from None

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationInfo, field_validator, model_validator
 
 from utskrivning.domain.rulebooks.bounds import (
+    FIRST_DAY,
+    LAST_DAY,
     MAX_DAY_RATE,
     MAX_DAYS,
     MIN_DAY_RATE,
@@ -136,9 +139,26 @@ def parse_value(name: str, parameter: Parameter | None, text: str) -> bool | Dec
         raise ValueError(f"--set {name}={text[:40]!r}: {error}") from None
 
 
-def _overridden(name: str, declared: Parameter | None, text: str, national: bool) -> dict[str, Any]:
-    if declared is None and not (national and NATIONAL_RATE.fullmatch(name)):
+def _years(raw: dict[str, Any]) -> range:
+    """The years a rulebook is in force: a day rate for another year bills no month."""
+    first, last = raw.get("valid_from"), raw.get("valid_to")
+    start = first.year if isinstance(first, date) else FIRST_DAY.year
+    return range(start, (last.year if isinstance(last, date) else LAST_DAY.year) + 1)
+
+
+def _overridden(
+    name: str, declared: Parameter | None, text: str, national: bool, years: range
+) -> dict[str, Any]:
+    rate = NATIONAL_RATE.fullmatch(name)
+    if declared is None and not (national and rate):
         raise KeyError(name)
+    if rate and int(rate["year"]) not in years:
+        # A slip of the year (day_rate_2091 for 2019) would otherwise be set, used by no month
+        # and the invoice billed at the rate the run meant to change, without a word.
+        raise ValueError(
+            f"--set {name}: the rulebook is in force {years[0]}–"
+            f"{'' if years[-1] == LAST_DAY.year else years[-1]}, so no month bills {rate['year']}"
+        )
     value = parse_value(name, declared, text)
     base = (
         declared.model_dump(exclude={"value", "set_for_run", "rulebook_value"})
@@ -202,6 +222,13 @@ def _resolve_stage(stage: dict[str, Any], parameters: Mapping[str, Parameter]) -
     return out
 
 
+def uses_national_rates(raw: dict[str, Any]) -> bool:
+    """Whether a stage of `raw` (defaults folded in) bills at Socialstyrelsen's day rates, so
+    that `day_rate_<year>` are its parameters too."""
+    stages = [s for g in raw.get("groups", []) for s in g.get("stages", [])]
+    return any(s.get("day_rate", "national") == "national" for s in stages)
+
+
 def resolve(
     raw: dict[str, Any],
     national: Mapping[int, tuple[Decimal, str | None, str | None]],
@@ -211,8 +238,7 @@ def resolve(
 
     Raises ValueError (a bad parameter or reference) or KeyError (an override naming none).
     """
-    stages = [s for g in raw.get("groups", []) for s in g.get("stages", [])]
-    uses_national = any(s.get("day_rate", "national") == "national" for s in stages)
+    uses_national = uses_national_rates(raw)
     tables = raw.get("parameters", {})
     if not isinstance(tables, dict):
         raise ValueError("parameters: a table of parameter tables")
@@ -223,7 +249,7 @@ def resolve(
     parameters = _PARAMETERS.validate_python(declared)
     parameters |= _PARAMETERS.validate_python(
         {
-            name: _overridden(name, parameters.get(name), text, uses_national)
+            name: _overridden(name, parameters.get(name), text, uses_national, _years(raw))
             for name, text in overrides.items()
         }
     )
