@@ -87,11 +87,11 @@ def _failed_preconditions(episode: Mapping[str, Any], stage: Stage) -> list[str]
         ),
         (
             Precondition.NAMED_CONTACT,
-            episode.get("primary_care_unit") is not None
-            and (
-                episode.get("named_contact_at") is None
-                or _after_discharge(episode, "named_contact_at")
-            ),
+            (
+                episode.get("primary_care_unit") is not None
+                and episode.get("named_contact_at") is None
+            )
+            or _after_discharge(episode, "named_contact_at"),
             reasons.MISSING_NAMED_CONTACT,
         ),
         (

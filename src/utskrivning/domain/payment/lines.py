@@ -66,8 +66,11 @@ def _failed_preconditions() -> pl.Expr:
     checks = [
         pl.col("check_admission_notice") & notice.is_null(),
         pl.col("check_readiness") & pl.col("ready_at").is_null(),
-        pl.col("check_named_contact") & pl.col("primary_care_unit").is_not_null()
-        & (contact.is_null() | (contact > discharged)),
+        # A contact appointed at all means primary care is involved: after discharge it fails
+        # whether or not the file names the unit (issue 16 item 2; the import reads it so too).
+        pl.col("check_named_contact")
+        & ((pl.col("primary_care_unit").is_not_null() & contact.is_null())
+           | (contact > discharged)),
         pl.col("check_sip_summoned") & pl.col("sip_needed") & summons.is_null(),
         pl.col("check_admission_notice") & (notice > discharged),
         pl.col("check_sip_summoned") & pl.col("sip_needed") & (summons > discharged),
