@@ -248,7 +248,7 @@ def _require_status(frame: pl.DataFrame, stages: list[MonthStage], wanted: list[
     }
     if not needed:
         return
-    schema = {"rule_group": pl.String, "month_key": frame.schema["month_key"]}
+    schema = pl.Schema([("rule_group", pl.String), ("month_key", frame.schema["month_key"])])
     keys = pl.DataFrame(list(needed), schema=schema, orient="row")
     blank = (
         frame.join(keys, on=["rule_group", "month_key"], how="semi")
