@@ -11,6 +11,7 @@ import csv
 import io
 import mmap
 import os
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -462,7 +463,9 @@ def _yes_no(value: str) -> bool | None:
 
 
 def _status(value: str) -> str:
-    upper = value.upper()
+    # "Ö" may come as O and a combining diaeresis (decomposed, as some exports write it): it looks
+    # the same, and unread it excluded every closed contact from Västmanland's count.
+    upper = unicodedata.normalize("NFC", value).upper()
     return "done" if upper in _DONE else upper
 
 
