@@ -32,7 +32,9 @@ def basis_xlsx(request: HttpRequest, code: PathKommunkod, month: str) -> HttpRes
     return basis_xlsx_attachment(municipality, month, basis)
 
 
-@router.get("/{code}/{month}/episodes.csv", summary="The month's episode file (episodes-csv)")
+@router.get(
+    "/{code}/{month}/episodes.csv", summary="The month's episode file (docs/episode-file.md)"
+)
 def episode_file(request: HttpRequest, code: PathKommunkod, month: str) -> HttpResponse:
     membership = membership_of(request)
     text = episodes_csv(

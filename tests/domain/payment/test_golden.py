@@ -180,7 +180,7 @@ REFUSED = sorted((GOLDEN / "refused").glob("*.csv"))
 @pytest.mark.parametrize("path", REFUSED, ids=[p.stem for p in REFUSED])
 def test_golden_refusals(path):
     """Files the command must refuse (exit 2) rather than bill silently: the message names
-    what is missing and how to give it (payment-rules.md, episodes-csv.md)."""
+    what is missing and how to give it (payment-rules.md, docs/episode-file.md)."""
     rulebook_id, *words = path.with_suffix(".expect").read_text(encoding="utf-8").splitlines()
     outcome = CliRunner().invoke(
         app, ["payment", "--rulebook", rulebook_id, "--episodes", str(path), "--format", "json"]

@@ -163,7 +163,7 @@ def test_a_2019_file_bills_january_to_september_by_the_base_agreement(vastmanlan
 
 
 def test_a_file_without_status_is_refused_naming_the_column(vastmanland):
-    """payment-rules.md and episodes-csv.md: from 2019-10-01 only closed contacts with status
+    """payment-rules.md and docs/episode-file.md: from 2019-10-01 only closed contacts with status
     UTFÖRD count, so a file without `status` is refused, never billed as zero."""
     rows = [stay(5, "2019-10-20", status=None), stay(5, "2019-10-21", status=None)]
     with pytest.raises(PaymentError) as refused:

@@ -261,7 +261,8 @@ def _require_status(frame: pl.DataFrame, stages: list[MonthStage], wanted: list[
         raise PaymentError(
             f"column status: no episode discharged in {', '.join(months[:12])}"
             f"{' …' if len(months) > 12 else ''} has a status, and the rulebook counts only "
-            f"closed contacts with status UTFÖRD there (episodes-csv.md); add the column status"
+            f"closed contacts with status UTFÖRD there (docs/episode-file.md); add the column "
+            f"status"
         )
 
 
