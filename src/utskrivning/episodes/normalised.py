@@ -8,31 +8,26 @@ function of its exported text alone, which is the key, and any change to the epi
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from utskrivning.domain.episodes import read_episodes
 from utskrivning.episodes.episode_file import episode_file_text, export_row
 from utskrivning.episodes.models import Episode
+from utskrivning.lib.kept import Kept
 
 MAX_KEPT = 20_000  # a county's open episodes many times over; a few kB each
-_kept: dict[tuple[str, ...], dict[str, Any]] = {}
-_lock = threading.Lock()  # gunicorn's threads share the process's rows
+_kept: Kept[tuple[Any, ...], dict[str, Any]] = Kept(most=MAX_KEPT)  # gunicorn's threads share it
 
 
 def normalised_rows(episodes: list[Episode]) -> list[dict[str, Any]]:
     """The reader's row of each episode (organisations loaded: `episode_file.EXPORT_RELATED`)."""
     rows = [export_row(e) for e in episodes]
     keys = [tuple(row.values()) for row in rows]
-    with _lock:
-        found = {key: _kept[key] for key in keys if key in _kept}
+    found = _kept.get_many(keys)
     missing = {key: row for key, row in zip(keys, rows, strict=True) if key not in found}
     if missing:
         frame = read_episodes(episode_file_text(missing.values()).encode()).frame.drop("line")
         read = dict(zip(missing, frame.iter_rows(named=True), strict=True))
         found.update(read)
-        with _lock:
-            if len(_kept) + len(read) > MAX_KEPT:
-                _kept.clear()
-            _kept.update(read)
+        _kept.put_many(read)
     return [found[key] for key in keys]

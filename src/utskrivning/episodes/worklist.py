@@ -13,7 +13,6 @@ its JSON), which is as much of a request's time again.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -116,9 +115,9 @@ def worklist_rows(
 
 DEFAULT = WorklistQuery()
 MAX_KEPT = 500  # worklists, each of one organisation at one minute
-# Per worklist, the rows (under the key None) and what each `present` made of them.
-_kept: dict[tuple[Any, ...], dict[Callable[..., Any] | None, Any]] = {}
-_lock = threading.Lock()  # gunicorn's threads share the process's worklists
+# Per worklist, the rows (under the key None) and what each `present` made of them; gunicorn's
+# threads share the process's worklists.
+_kept: Kept[tuple[Any, ...], dict[Callable[..., Any] | None, Any]] = Kept(most=MAX_KEPT)
 
 Presented = TypeVar("Presented")
 
@@ -238,8 +237,7 @@ def _presented(
     """`present` of the rows of `state`, kept for the minute while their versions stand."""
     minute = now.replace(second=0, microsecond=0)
     key = (organisation.pk, minute, tuple((pk, version) for pk, version, _ in state))
-    with _lock:
-        kept = _kept.get(key, {})
+    kept = _kept.get(key) or {}
     if None not in kept:
         visible = open_episodes_visible_to(organisation=organisation)
         found = {e.pk: e for e in visible.filter(pk__in=[pk for pk, _, _ in state])}
@@ -247,10 +245,7 @@ def _presented(
         kept = {None: worklist_rows(episodes, organisation=organisation, now=minute)}
     if present not in kept:
         kept = kept | {present: present(kept[None])}
-        with _lock:
-            if len(_kept) >= MAX_KEPT:
-                _kept.clear()
-            _kept[key] = _kept.get(key, {}) | kept
+        _kept.put(key, (_kept.get(key) or {}) | kept)
     audit_patients_read(
         [number for _, _, number in state],
         actor=actor,

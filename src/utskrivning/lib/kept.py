@@ -1,6 +1,7 @@
 """What a process keeps of what it read: a map its threads share, bounded (emptied when full, as
 the process's other keeps are), each entry good for `seconds` after it was put (None: until
-cleared). The API keys, the organisations and the worklist's compiled SQL keep theirs here."""
+cleared). The API keys, the organisations, the worklist's compiled SQL and rows, and the
+episodes read for the engine's explanation (episodes.normalised) keep theirs here."""
 
 from __future__ import annotations
 
