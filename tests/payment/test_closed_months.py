@@ -218,6 +218,23 @@ def test_approve_and_reopen_over_the_api(client, cast):
     assert reopened.status_code == 200 and reopened.json()["reopen_reason"] == "Sen fil"
 
 
+def test_a_month_the_rulebook_lacks_a_day_rate_for_is_a_409_naming_it_over_the_api(client, cast):
+    """No national day rate for 2021 is in the project's sources: nothing is billed by a guess,
+    and the API says which parameter is missing rather than answering 500."""
+    import_episode_file(
+        data=(HEADER + _row(7, "2021-03-02 10:00", "2021-03-12 10:00")).encode(),
+        region=cast.region,
+        actor=None,
+    )
+    url = "/api/payment/invoice-basis/2080/2021-03"
+    for answer in (
+        client.get(url, **_auth(cast.finance_a)),
+        client.post(f"{url}/approval", **_auth(cast.finance_region)),
+    ):
+        assert (answer.status_code, answer.json()["field"]) == (409, "day_rate_2021")
+    assert not ApprovedBasis.objects.filter(month="2021-03").exists()
+
+
 def test_a_dispute_answered_after_approval_is_a_correction_too(cast):
     """E5's individual line (7 days, 57 400 kr) is taken out after March was approved."""
     from utskrivning.episodes.models import Episode

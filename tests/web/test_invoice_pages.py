@@ -14,6 +14,7 @@ from django.utils import timezone
 from service.factories import MembershipFactory
 from utskrivning.episodes.models import Episode
 from utskrivning.organisations.models import Role
+from utskrivning.payment.models import ApprovedBasis
 
 from .test_episode_actions import confirmation
 from .test_pages import TOLVAN, post_event
@@ -192,3 +193,51 @@ def test_region_finance_approves_and_reopens_the_month_on_the_page(
     assert refused.status_code == 422 and "Detta fält måste fyllas i." in refused.text
     assert client.post(BASIS + "reopen/", {"reason": "Fel avdelning"}).status_code == 302
     assert "Öppen månad" in client.get(BASIS).text
+
+
+@pytest.fixture
+def a_month_without_a_day_rate(ward, falun):
+    """A stay discharged in 2021: no national day rate for 2021 is in the project's sources."""
+    from utskrivning.domain.identity import valid_personal_number
+    from utskrivning.imports.services import import_episode_file
+    from utskrivning.organisations.models import Organisation
+
+    number = valid_personal_number(date(1940, 1, 1), 1)
+    data = (
+        "episode_id,patient_id,municipality,care_type,unit,admitted_at,admission_notice_at,"
+        f"ready_at,discharged_at,status\nE1,{number},2080,somatic,{ward.name},2021-03-01 08:00,"
+        "2021-03-01 09:00,2021-03-02 10:00,2021-03-12 10:00,UTFÖRD\n"
+    )
+    import_episode_file(data=data.encode(), region=Organisation.objects.get(kind="region"))
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", ""), ("get", "basis.xlsx"), ("get", "basis.pdf"), ("post", "approve/")],
+)
+def test_a_month_the_rulebook_lacks_a_figure_for_says_which_not_a_server_error(
+    client, login, region_finance, a_month_without_a_day_rate, method, path
+):
+    """payment-rules.md: a day rate with no published figure is never guessed; the service,
+    which cannot take --set, names the parameter and bills nothing (it answered 500)."""
+    from .untranslated import untranslated
+
+    login(region_finance)
+    response = getattr(client, method)(f"/invoices/2080/2021-03/{path}")
+    assert response.status_code == 409
+    assert "<code>day_rate_2021</code>" in response.text
+    assert "kan inte beräknas" in response.text and untranslated(response.text) == []
+    assert not ApprovedBasis.objects.exists()
+
+
+def test_an_episode_of_such_a_month_opens_with_its_days_and_no_amount(
+    client, login, nurse, a_month_without_a_day_rate
+):
+    """The episode page and the API tell the days; the amount, which needs the missing rate, is
+    left out rather than guessed (it answered 500 for the ward's own patient)."""
+    login(nurse)
+    pk = Episode.objects.get(external_id="E1").pk
+    page = client.get(f"/episodes/{pk}/")
+    assert page.status_code == 200 and "Belopp (kr): –" in page.text
+    explanation = client.get(f"/api/episodes/{pk}").json()["explanation"]
+    assert (explanation["billable_days"], explanation["amount_sek"]) == (7, None)

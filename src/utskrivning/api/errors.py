@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from utskrivning.domain.episodes import EpisodeFileError
+from utskrivning.domain.payment import PaymentError
 from utskrivning.domain.process import TransitionError
 from utskrivning.lib.errors import ConflictError, NotVisibleError
 
@@ -74,6 +75,12 @@ def bad_file(request: HttpRequest, exc: EpisodeFileError) -> HttpResponse:
     return error_response(request, 422, str(first), first.column or "file", errors=errors)
 
 
+def cannot_compute(request: HttpRequest, exc: PaymentError) -> HttpResponse:
+    """The region's rulebook lacks a figure the month needs (a year's day rate, the county
+    average): the basis is not computed rather than guessed; the field names the parameter."""
+    return error_response(request, 409, str(exc), exc.parameter or "rulebook")
+
+
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja's only 400 is a body it cannot parse (not JSON, a broken multipart form).
     status = exc.status_code
@@ -94,6 +101,7 @@ HANDLERS: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
     PermissionDenied: denied,
     AuthenticationError: unauthenticated,
     EpisodeFileError: bad_file,
+    PaymentError: cannot_compute,
     HttpError: http_error,
     Http404: not_found,
 }

@@ -158,7 +158,7 @@ def _explanation(e: Any) -> dict[str, Any] | None:
     return {
         "ready_days": e.ready_days,
         "billable_days": e.billable_days,
-        "amount_sek": str(e.amount_sek),
+        "amount_sek": None if e.amount_sek is None else str(e.amount_sek),
         "reason": e.reason,
         "steps": e.steps,
     }

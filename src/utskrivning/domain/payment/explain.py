@@ -15,7 +15,13 @@ from typing import Any
 from utskrivning.domain.calendar import count_ready_days, is_working_day, ready_day_one
 from utskrivning.domain.payment import reasons
 from utskrivning.domain.payment.reasons import Basis
-from utskrivning.domain.payment.stages import MonthStage, month_start, resolve_day_rate, stage_in
+from utskrivning.domain.payment.stages import (
+    MonthStage,
+    PaymentError,
+    month_start,
+    resolve_day_rate,
+    stage_in,
+)
 from utskrivning.domain.rulebooks import Counting, Model, Precondition, Rulebook, Stage
 
 
@@ -58,7 +64,9 @@ class Explanation:
     ready_days: int
     basis: Basis | None  # None while the patient is still in hospital
     billable_days: int
-    amount_sek: Decimal
+    # None when the month's day rate is not known (no published figure for the year): the
+    # days are told all the same, and the amount is never guessed (payment-rules.md).
+    amount_sek: Decimal | None
     reason: str
     steps: list[Step] = field(default_factory=list)
     day_one_moved_by: str | None = None
@@ -254,11 +262,15 @@ def explain_episode(
         return Explanation(group.name, None, stage.name if stage else None, day_one,
                            ready_days, None, 0, Decimal(0), "running", steps)  # fmt: skip
     basis, reason, billable = _rule(episode, stage, ready_days, billable, grace_reason)
-    amount = Decimal(0)
+    amount: Decimal | None = Decimal(0)
     if stage is not None and billable > 0:
         if stage.invoicing:
-            rate = resolve_day_rate(rulebook, MonthStage(group.name, month, stage), day_rate)
-            amount = billable * rate
+            try:
+                rate = resolve_day_rate(rulebook, MonthStage(group.name, month, stage), day_rate)
+            except PaymentError:  # an episode page or worklist row, not an invoice: say so
+                amount = None
+            else:
+                amount = billable * rate
         else:
             reason, billable = reasons.NO_INVOICING.format(stage.name), 0
     steps.append(Step(BASIS, basis=basis, reason=reason))

@@ -59,7 +59,8 @@ def county_average(lines: pl.DataFrame, group: str, rule: CountyAverage) -> Figu
         raise PaymentError(
             f"{name}: the county's average ready days {period[0]} – {period[-1]} is a "
             f"published figure the rulebook does not hold, and the file cannot give it ({why}); "
-            f"set it for the run with --set {name}=DAYS"
+            f"set it for the run with --set {name}=DAYS",
+            parameter=rule.parameter,
         )
     mean = Decimal(int(window["ready_days"].sum())) / window.height
     days = min(rule.cap, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

@@ -18,7 +18,14 @@ from utskrivning.domain.rulebooks import Model, Precondition, Rulebook, Stage
 
 
 class PaymentError(ValueError):
-    """The payment run cannot produce a basis; the message says what is missing and where."""
+    """The payment run cannot produce a basis; the message says what is missing and where.
+
+    `parameter` names the rulebook parameter a run lacks, when that is the cause: the service,
+    which cannot take --set, names it to the reader in their own words."""
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 @dataclass(frozen=True)
@@ -81,13 +88,15 @@ def resolve_day_rate(
     if parameter is None or parameter.value is None:
         raise PaymentError(
             f"no national day rate for {ms.year} {where}: Socialstyrelsen's amount for "
-            f"{ms.year} is not in the project's national-day-rates.toml; {how}"
+            f"{ms.year} is not in the project's national-day-rates.toml; {how}",
+            parameter=name,
         )
     if parameter.assumption and not parameter.set_for_run and not assumed_rates:
         raise PaymentError(
             f"the national day rate for {ms.year} {where} has no published figure in the "
             f"project, only an assumption ({parameter.value} SEK: {parameter.assumption}); "
-            f"an invoice needs the published amount: {how}"
+            f"an invoice needs the published amount: {how}",
+            parameter=name,
         )
     assert isinstance(parameter.value, Decimal)
     return parameter.value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from utskrivning.domain.payment import PaymentError
+from utskrivning.episodes.selectors import rulebook_for
 from utskrivning.lib import months
 from utskrivning.lib.http import attachment
 from utskrivning.organisations.models import Organisation
@@ -43,6 +46,30 @@ from utskrivning.payment.services import dispute_open
 from utskrivning.web.forms import ApproveForm, DisputeForm, ReopenForm
 from utskrivning.web.pdf import invoice_pdf
 from utskrivning.web.views.writes import attempt, is_htmx, refused_status
+
+
+def _computable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The month's page, downloads and approval, or, when the region's rulebook lacks a figure
+    the month needs (a year's day rate, the county average), a page saying which (409): the
+    engine guesses none, and no basis is shown or approved without it."""
+
+    @wraps(view)
+    def answer(request: HttpRequest, code: str, month: str) -> HttpResponse:
+        try:
+            return view(request, code, month)
+        except PaymentError as error:
+            municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
+            context = {
+                "membership": request.membership,  # type: ignore[attr-defined]
+                "municipality": municipality,
+                "month": month,
+                "rulebook": rulebook_for(municipality),
+                "parameter": error.parameter,
+                "detail": str(error),
+            }
+            return render(request, "web/invoices_unavailable.html", context, status=409)
+
+    return answer
 
 
 def _month(month: str) -> str:
@@ -128,6 +155,7 @@ def _page(
 
 
 @membership_required
+@_computable
 def basis(request: HttpRequest, code: str, month: str) -> HttpResponse:
     municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
     return _page(request, municipality, month)
@@ -135,6 +163,7 @@ def basis(request: HttpRequest, code: str, month: str) -> HttpResponse:
 
 @membership_required
 @require_POST
+@_computable
 def dispute(request: HttpRequest, code: str, month: str) -> HttpResponse:
     """Question the month's basis, or one episode line on it (the form's `episode`)."""
     membership = request.membership  # type: ignore[attr-defined]
@@ -182,6 +211,7 @@ def _approval_answer(
 
 @membership_required
 @require_POST
+@_computable
 def approve(request: HttpRequest, code: str, month: str) -> HttpResponse:
     """The region's finance approves (fastställer) the month's basis as shown."""
     form = ApproveForm(request.POST)
@@ -191,6 +221,7 @@ def approve(request: HttpRequest, code: str, month: str) -> HttpResponse:
 
 @membership_required
 @require_POST
+@_computable
 def reopen(request: HttpRequest, code: str, month: str) -> HttpResponse:
     """The region's finance reopens an approved month, saying why (audited)."""
     form = ReopenForm(request.POST)
@@ -204,6 +235,7 @@ def reopen(request: HttpRequest, code: str, month: str) -> HttpResponse:
 
 
 @membership_required
+@_computable
 def xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
     municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
     basis = _basis(request, municipality, month, "invoice basis download")
@@ -211,6 +243,7 @@ def xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
 
 
 @membership_required
+@_computable
 def pdf(request: HttpRequest, code: str, month: str) -> HttpResponse:
     municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
     basis = _basis(request, municipality, month, "invoice basis download")
