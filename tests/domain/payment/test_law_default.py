@@ -139,6 +139,10 @@ def test_uppsala_extends_the_law_with_the_same_groups(law, uppsala):
     assert uppsala.parties != law.parties
     assert "model" in uppsala.sources
     assert "valid_from" in uppsala.assumptions
+    # Punkt 2: the rate of "det avtal som gäller under perioden 1 maj 2018", not among the seeds:
+    # every invoice lists that the national amount stands in for it (payment-rules.md).
+    assert "1 May 2018" in uppsala.assumptions["day_rate"]
+    assert "1 May 2018" not in " ".join(law.assumptions.values())
 
 
 # --- A region's own rule as data -------------------------------------------------------------
