@@ -164,6 +164,25 @@ def test_a_stay_already_present_under_another_id_is_a_bad_line_naming_it(cast):
     assert not Episode.objects.filter(external_id__startswith="X").exists()
 
 
+def test_the_service_s_own_export_under_new_ids_is_refused_though_it_drops_the_seconds(cast):
+    """A stay admitted on the ward is stored to the microsecond; the episode file writes it to
+    the second and a region's system to the minute. The same stay re-imported under a new id is
+    the same stay still (issue 16: it changed an approved month): times are compared to the
+    minute, which no two admissions of one patient share."""
+    admitted = ADMITTED + timedelta(seconds=37, microseconds=123_456)
+    episode = cast.admit(at=admitted, external_id="WARD-1")
+    exported = export_episode_file(queryset=Episode.objects.filter(pk=episode.pk))
+    assert ":37" in exported  # the seconds, not the microseconds
+    for renamed in (
+        exported.replace("WARD-1", "NEW-1"),
+        exported.replace("WARD-1", "NEW-1").replace(":37", ":00"),
+    ):
+        with pytest.raises(EpisodeFileError) as error:
+            import_episode_file(data=renamed.encode(), region=cast.region, actor=None)
+        assert error.value.errors[0].reason.endswith("already present as episode WARD-1")
+    assert Episode.objects.count() == 1
+
+
 def test_the_same_stay_twice_in_one_file_is_refused_at_its_second_line(cast):
     twice = GOOD + GOOD.splitlines()[1].replace("E1;", "E9;") + "\n"
     with pytest.raises(EpisodeFileError) as error:

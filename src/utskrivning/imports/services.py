@@ -169,7 +169,14 @@ def _checked_keys(row: dict[str, Any]) -> None:
         raise _Refused(row["line"], "episode_id", "starts as a spreadsheet formula (=, +, -, @)")
 
 
-Stay = tuple[str, datetime]  # personnummer, admission time (local, naive, as the frame holds it)
+Stay = tuple[str, datetime]  # personnummer, admission minute (local, naive, as the frame holds it)
+
+
+def _minute(at: datetime) -> datetime:
+    """An admission to the minute: the ward stores it to the microsecond, the episode file writes
+    it to the second and a region's system to the minute, and one stay is one stay in all three.
+    No patient is admitted twice in a minute."""
+    return at.replace(second=0, microsecond=0)
 
 
 def _stored_stays(frame: pl.DataFrame, region: Organisation) -> dict[Stay, str]:
@@ -184,7 +191,7 @@ def _stored_stays(frame: pl.DataFrame, region: Organisation) -> dict[Stay, str]:
         admitted_at__lte=_aware(frame["admitted_at"].max() + day),
     )
     return {
-        (number, to_local_naive(at)): external_id
+        (number, _minute(to_local_naive(at))): external_id
         for chunk in _chunks(frame["patient_id"].unique().to_list())
         for number, at, external_id in stored.filter(
             patient__personal_number__in=chunk
@@ -193,8 +200,9 @@ def _stored_stays(frame: pl.DataFrame, region: Organisation) -> dict[Stay, str]:
 
 
 def _checked_stay(row: dict[str, Any], stays: dict[Stay, str]) -> None:
-    """The stay is new, or stored under this very id; the first row of a stay claims it."""
-    stay = (row["patient_id"], row["admitted_at"])
+    """The stay is new, or stored under this very id; the first row of a stay claims it.
+    Stays are compared to the minute (`_minute`)."""
+    stay = (row["patient_id"], _minute(row["admitted_at"]))
     present = stays.setdefault(stay, row["episode_id"])
     if present != row["episode_id"]:
         raise _Refused(
