@@ -128,3 +128,17 @@ def test_sheets_are_deflated_by_isal_and_read_back_whole(monkeypatch: pytest.Mon
     book = openpyxl.load_workbook(out)
     rows = [row for name in ("Blad", "Blad 2") for row in book[name].iter_rows(min_row=2)]
     assert [(row[0].value, row[1].value) for row in rows] == frame.rows()
+
+
+@pytest.mark.parametrize("texts", [["a", "b"], ["a", " lead", "trail\n"]], ids=["none", "ends"])
+def test_inline_text_says_preserve_only_where_a_text_has_space_at_an_end(
+    monkeypatch: pytest.MonkeyPatch, texts: list[str]
+) -> None:
+    """Excel keeps a text's own spaces at its ends only where the element says so (as
+    xlsxwriter writes it); a column of ids without any is written without it."""
+    monkeypatch.setattr(xlsx, "_INLINE_OVER", 0)
+    out = io.BytesIO()
+    write_workbook(out, [Sheet("Blad", pl.DataFrame({"id": texts}))])
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    assert ("xml:space" in sheet) is (texts[1] == " lead")
+    assert _values(out.getvalue(), "Blad")[1:] == [(text,) for text in texts]
