@@ -109,11 +109,9 @@ def _document(assumptions) -> InvoiceDocument:
     )  # fmt: skip
 
 
-def test_a_stored_document_keeps_the_codes_and_reads_an_older_one(result):
+def test_a_stored_document_keeps_the_codes(result):
     notes = result.assumption_notes()
     stored = to_json(_document(notes))
     assert stored["assumptions"][0]["code"] == str(notes[0].code)
+    assert stored["assumptions"][0]["text"] == str(notes[0])  # the sentence approved, kept
     assert from_json(stored).assumptions == tuple(notes)
-    # A month approved before the codes stored sentences: each is read as its text.
-    older = {**stored, "assumptions": ["cutoff: as written"]}
-    assert from_json(older).assumptions == (Note.of(NoteCode.TEXT, text="cutoff: as written"),)

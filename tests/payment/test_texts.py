@@ -1,4 +1,4 @@
-"""The engine's reasons on Swedish screens and PDFs: each template matched back and translated."""
+"""The engine's reasons on Swedish screens and PDFs: each said from its code and values."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import pytest
 from django.utils import translation
 
 from utskrivning.domain.payment import explain, reasons
-from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.payment.reasons import (
+    Basis,
+    Reason,
+    ReasonCode,
+    Reasons,
+    preconditions_failed,
+)
 from utskrivning.payment.texts import explanation_step, line_reason, reason_text
 
 
@@ -16,68 +22,81 @@ def swedish():
         yield
 
 
-def test_a_filled_template_is_translated_with_its_values():
-    text = reasons.INDIVIDUAL_OVER.format(7, 3)
+def test_a_reason_is_translated_with_its_values():
+    reason = Reason(ReasonCode.INDIVIDUAL_OVER, over=7, beyond=3)
+    assert str(reason) == "more than 7 ready days: billed individually for the days beyond 3"
     assert (
-        reason_text(text)
+        reason_text(reason)
         == "fler än 7 utskrivningsklara dagar: debiteras individuellt för dagarna utöver 3"
     )
 
 
 def test_failed_preconditions_are_translated_one_by_one():
-    text = reasons.PRECONDITIONS_FAILED.format(
-        ", ".join([reasons.MISSING_ADMISSION_NOTICE, reasons.MISSING_SIP_SUMMONS])
-    )
-    assert reason_text(text) == (
+    reason = preconditions_failed(["missing_admission_notice", "missing_sip_summons"])
+    assert str(reason) == "preconditions not met: no admission notice, SIP needed but not summoned"
+    assert reason_text(reason) == (
         "förutsättningarna är inte uppfyllda: inget inskrivningsmeddelande, "
         "SIP behövs men är inte kallad"
     )
 
 
 def test_the_line_says_which_step_moved_day_one_and_by_how_much():
-    assert line_reason(reasons.COUNTED, reasons.MOVED_BY_SIP_SUMMONS, 4) == (
+    assert line_reason(Reason(ReasonCode.COUNTED), reasons.MOVED_BY_SIP_SUMMONS, 4) == (
         "räknas i månadens genomsnitt; dag 1 flyttad 4 dag(ar) av SIP-kallelsen"
     )
 
 
-def test_every_template_has_a_translation():
-    from utskrivning.payment.texts import _TEMPLATES
-
-    untranslated = [t for t in _TEMPLATES if translation.gettext(t) == t]
-    assert untranslated == []
+def _every_reason() -> list[str]:
+    return [*reasons.TEMPLATES.values(), reasons.NOT_LIABLE_BY_TWO_OF_THREE,
+            *reasons.HISTORY.values(), *reasons.PRECONDITIONS.values()]  # fmt: skip
 
 
-def test_a_text_of_no_template_is_shown_as_it_is():
-    assert reason_text("something else") == "something else"
+@pytest.mark.parametrize("template", _every_reason())
+def test_every_template_has_a_translation(template):
+    assert template == "%(text)s" or translation.gettext(template) != template
+
+
+def test_a_sentence_known_only_as_its_text_is_shown_as_it_is():
+    assert reason_text(Reason(ReasonCode.TEXT, text="something else")) == "something else"
 
 
 def test_an_invoice_s_reason_from_the_engine_reads_in_swedish():
-    """The engine's own sentence for Dalarna's March (two of three months, one billed alone)."""
+    """The engine's own reason for Dalarna's March (two of three months, one billed alone):
+    English in the files, Swedish from its codes on a page, no sentence matched back."""
     from utskrivning.domain.episodes import read_episodes
     from utskrivning.domain.payment import compute_payment
     from utskrivning.domain.rulebooks import load_rulebook
-    from utskrivning.payment.texts import invoice_reason_text
 
     from .test_closed_months import FILE
 
     frame = read_episodes(FILE.replace(",Avdelning 12", ",").encode()).frame
     [invoice] = compute_payment(frame, load_rulebook("dalarna-2020"), months=["2020-03"]).invoices()
-    assert invoice_reason_text(invoice.reason) == (
+    assert invoice.reason == (
+        "average 4.00 exceeds the threshold 2.00; liable by two of the last three months "
+        "(1 month(s) before: average 5.00, exceeded; 2 month(s) before: history missing); "
+        "1 episode(s) billed individually for 7 day(s)"
+    )
+    assert [part.code for part in invoice.reason.parts] == [
+        ReasonCode.AVERAGE_EXCEEDS, ReasonCode.TWO_OF_THREE, ReasonCode.BILLED_INDIVIDUALLY
+    ]  # fmt: skip
+    assert reason_text(invoice.reason) == (
         "medelvärdet 4,00 överstiger gränsen 2,00; betalningsansvar enligt två av de tre senaste "
         "månaderna (1 månad(er) före: medelvärdet 5,00, översteg; 2 månad(er) före: historik "
         "saknas); 1 vårdtillfälle(n) debiterade individuellt för 7 dag(ar)"
     )
+    [line] = [li for li in invoice.lines if li.billable_days]
+    assert reason_text(line.reason).startswith("fler än 7 utskrivningsklara dagar")
 
 
 def test_a_month_out_of_force_and_a_month_below_the_threshold():
-    from utskrivning.payment.texts import invoice_reason_text
-
-    assert invoice_reason_text("dalarna-2020 is not in force in 2019-12") == (
-        "dalarna-2020 gäller inte 2019-12"
-    )
-    assert invoice_reason_text("average 1.50 does not exceed the threshold 2.00") == (
-        "medelvärdet 1,50 överstiger inte gränsen 2,00"
-    )
+    out = Reasons([Reason(ReasonCode.RULEBOOK_NOT_IN_FORCE, rulebook="dalarna-2020",
+                          month="2019-12")])  # fmt: skip
+    assert reason_text(out) == "dalarna-2020 gäller inte 2019-12"
+    below = Reasons([Reason(ReasonCode.AVERAGE_WITHIN, average="1.50", threshold="2.00")])
+    assert str(below) == "average 1.50 does not exceed the threshold 2.00"
+    assert reason_text(below) == "medelvärdet 1,50 överstiger inte gränsen 2,00"
+    with translation.override("en"):
+        assert reason_text(below) == str(below)
 
 
 @pytest.mark.parametrize("template", explain.TEMPLATES)
@@ -91,7 +110,7 @@ def test_an_explanation_step_is_swedish_with_its_values():
     assert explanation_step(step) == "Vårdform somatisk: regelbokens grupp alla vårdformer"
     counted = explain.Step(explain.COUNTED_DAYS, days=2, counting="calendar", end="2026-09-27")
     assert explanation_step(counted) == "2 utskrivningsklara dagar (kalenderdagar) före 2026-09-27"
-    basis = explain.Step(explain.BASIS, basis=Basis.AVERAGE, reason=reasons.COUNTED)
+    basis = explain.Step(explain.BASIS, basis=Basis.AVERAGE, reason=Reason(ReasonCode.COUNTED))
     assert explanation_step(basis) == "Grund: genomsnitt – räknas i månadens genomsnitt"
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.payment import Invoice
 from utskrivning.domain.payment.notes import Note
+from utskrivning.domain.payment.reasons import Reason, Reasons
 from utskrivning.domain.payment.stages import month_start
 from utskrivning.domain.rulebooks import Rulebook
 
@@ -45,7 +46,7 @@ class DocumentLine:
     basis: str = ""
     billable_days: Decimal = Decimal(0)
     amount: Decimal = Decimal(0)  # kronor, exact to the öre
-    reason: str = ""
+    reason: Reason | None = None  # a patient's line: why its basis (a code and its values)
     moved_by: str = ""  # the precondition that moved day 1 past readiness's own, if any …
     moved_days: int = 0  # … and by how many days
     counted: int | None = None  # the average part: N …
@@ -67,7 +68,7 @@ class Section:
     average_days: Decimal | None
     threshold_days: Decimal | None
     liable: bool
-    reason: str
+    reason: Reasons
     billable_days: Decimal
     day_rate: Decimal | None
     amount: Decimal
@@ -222,8 +223,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _line_json(line: DocumentLine) -> dict[str, Any]:
+    return {**asdict(line), "reason": None if line.reason is None else line.reason.as_dict()}
+
+
 def to_json(document: InvoiceDocument) -> dict[str, Any]:
-    data = {**asdict(document), "assumptions": [n.as_dict() for n in document.assumptions]}
+    """The stored copy: the reasons and assumptions by their codes and values, each with its
+    English sentence (what the month was approved with reads back in any reader's words)."""
+    data = {
+        **asdict(document),
+        "sections": [
+            {**asdict(s), "reason": s.reason.as_dict(), "lines": list(map(_line_json, s.lines))}
+            for s in document.sections
+        ],
+        "assumptions": [n.as_dict() for n in document.assumptions],
+        "corrections": list(map(_line_json, document.corrections)),
+        "left_out": list(map(_line_json, document.left_out)),
+    }
     return json.loads(json.dumps(data, default=_plain))
 
 
@@ -239,12 +255,19 @@ def _typed(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _line(data: dict[str, Any]) -> DocumentLine:
-    return DocumentLine(**{**_typed(data), "kind": LineKind(data["kind"])})
+    reason = None if data["reason"] is None else Reason.from_dict(data["reason"])
+    return DocumentLine(**{**_typed(data), "kind": LineKind(data["kind"]), "reason": reason})
 
 
 def from_json(data: dict[str, Any]) -> InvoiceDocument:
     sections = tuple(
-        Section(**{**_typed(s), "lines": tuple(_line(li) for li in s["lines"])})
+        Section(
+            **{
+                **_typed(s),
+                "reason": Reasons.from_dict(s["reason"]),
+                "lines": tuple(_line(li) for li in s["lines"]),
+            }
+        )
         for s in data["sections"]
     )
     plain = {f.name: data[f.name] for f in fields(InvoiceDocument)} | {

@@ -29,9 +29,9 @@ from utskrivning.payment.selectors import DisputedBasis
 from utskrivning.payment.texts import (
     assumption_text,
     group_text,
-    invoice_reason_text,
     line_reason,
     line_text,
+    reason_text,
 )
 
 DISPUTE_HEADERS = ["Ärende", "Månad", "Vårdtillfälle", "Fråga", "Status", "Utfall", "Svar",
@@ -156,7 +156,7 @@ def write_basis_xlsx(shown: MonthDocument, basis: DisputedBasis, path: Path | io
                 s.average_days,
                 s.threshold_days,
                 "ja" if s.liable else "nej",
-                _swedish(invoice_reason_text, s.reason),
+                _swedish(reason_text, s.reason),
                 s.billable_days,
                 s.day_rate,
                 s.amount,

@@ -1,16 +1,13 @@
 """The invoice document's words in the reader's language: the engine's reasons, what moved day 1,
 and the lines no patient owns (the page, the PDF and the XLSX all say the same).
 
-The engine writes each line's reason from the templates of `domain.payment.reasons` (English,
-`{}` placeholders, shared with the CLI and the files other systems read). A screen or PDF matches
-the text back to its template and shows the template's translation, filled with the same values;
-a text no template matches is shown as it is.
+The engine gives each reason as a code and its values (`domain.payment.reasons`); its English
+sentence is what the command line's files and the API carry. A screen, PDF or workbook says the
+code's template (a msgid of the web's catalogue) in the reader's language with the same values,
+never matching the English sentence back to a template.
 """
 
 from __future__ import annotations
-
-import re
-from functools import cache
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -18,40 +15,26 @@ from django.utils.translation import gettext_noop, pgettext
 
 from utskrivning.domain.payment import explain, reasons
 from utskrivning.domain.payment.notes import Note
-from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.payment.reasons import Basis, Reason, Reasons
 from utskrivning.lib.groups import group_text
 from utskrivning.lib.note_texts import note_text
 from utskrivning.lib.numbers import days, kronor
 from utskrivning.payment.document import DocumentLine, LineKind
 
-# Every text of the engine's reasons module is a msgid of the web's catalogue (locale/sv).
-_TEMPLATES = [
-    value
-    for name, value in vars(reasons).items()
-    if name.isupper() and isinstance(value, str) and not name.startswith("MOVED_BY")
-]
 _MOVED = {
     reasons.MOVED_BY_ADMISSION_NOTICE: gettext_noop("the admission notice"),
     reasons.MOVED_BY_SIP_SUMMONS: gettext_noop("the SIP summons"),
 }
 
 
-@cache
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile("^" + re.escape(t).replace(r"\{\}", "(.+?)") + "$"), t) for t in _TEMPLATES]
+def _swedish() -> bool:
+    return translation.get_language() == "sv"
 
 
-def reason_text(text: str) -> str:
-    """`text` in the active language, when it is one of the engine's templates filled."""
-    for pattern, template in _patterns():
-        found = pattern.match(text)
-        if found:
-            values = [
-                ", ".join(reason_text(part) for part in value.split(", "))
-                for value in found.groups()
-            ]
-            return _(template).format(*values)
-    return text
+def reason_text(reason: Reason | Reasons) -> str:
+    """A line's or an invoice's reason in the active language, decimals with a comma in
+    Swedish."""
+    return reason.text(_, decimal_comma=_swedish())
 
 
 def moved_text(moved_by: str, days: int) -> str:
@@ -64,10 +47,11 @@ def moved_text(moved_by: str, days: int) -> str:
     }
 
 
-def line_reason(reason: str, moved_by: str, moved_days: int) -> str:
+def line_reason(reason: Reason | None, moved_by: str, moved_days: int) -> str:
     """A line's reason and, when one did, the step that moved its day 1."""
     moved = moved_text(moved_by, moved_days)
-    return "; ".join(part for part in (reason_text(reason), moved) if part)
+    why = "" if reason is None else reason_text(reason)
+    return "; ".join(part for part in (why, moved) if part)
 
 
 # The rulebooks' counting rules and the bases, as the explanation names them.
@@ -110,7 +94,7 @@ def explanation_step(step: str) -> str:
 
 def assumption_text(note: Note) -> str:
     """An invoice's assumption in the reader's language, from its code (`lib.note_texts`)."""
-    return note_text(note, _, swedish=translation.get_language() == "sv")
+    return note_text(note, _, swedish=_swedish())
 
 
 def line_text(line: DocumentLine) -> str:
@@ -127,38 +111,3 @@ def line_text(line: DocumentLine) -> str:
         "approved": kronor(line.approved_amount),
         "now": kronor(line.current_amount),
     }
-
-
-# An invoice's reason is the engine's sentence of parts ("average 4.00 exceeds the threshold 2.00;
-# liable by two of the last three months (…); 1 episode(s) billed individually for 7 day(s)"):
-# each phrase is a msgid with its values as %(n)s, so the numbers pass through untouched.
-_PHRASES = [
-    (r"^(?P<rulebook>\S+) is not in force in (?P<month>[0-9-]+)$",
-     gettext_noop("%(rulebook)s is not in force in %(month)s")),
-    (r"(?P<n>[0-9]+) month\(s\) before: history missing",
-     gettext_noop("%(n)s month(s) before: history missing")),
-    (r"(?P<n>[0-9]+) month\(s\) before: ", gettext_noop("%(n)s month(s) before: ")),
-    (r"(?P<n>[0-9]+) episode\(s\) billed individually for (?P<days>[0-9]+) day\(s\)",
-     gettext_noop("%(n)s episode(s) billed individually for %(days)s day(s)")),
-    (r"average (?P<average>[0-9]+\.[0-9]+)", gettext_noop("average %(average)s")),
-    (r"no counted episodes", gettext_noop("no counted episodes")),
-    (r" does not exceed the threshold ", gettext_noop(" does not exceed the threshold ")),
-    (r" exceeds the threshold ", gettext_noop(" exceeds the threshold ")),
-    (r"not liable by two of the last three months",
-     gettext_noop("not liable by two of the last three months")),
-    (r"liable by two of the last three months",
-     gettext_noop("liable by two of the last three months")),
-    (r", did not exceed", gettext_noop(", did not exceed")),
-    (r", exceeded", gettext_noop(", exceeded")),
-    (r"no episode beyond its grace days", gettext_noop("no episode beyond its grace days")),
-]  # fmt: skip
-_DECIMAL = re.compile(r"(?<=[0-9])\.(?=[0-9]{2}\b)")
-
-
-def invoice_reason_text(text: str) -> str:
-    """An invoice's reason in the active language, phrase by phrase; decimals with a comma."""
-    for pattern, msgid in _PHRASES:
-        text = re.sub(pattern, lambda m, msgid=msgid: _(msgid) % m.groupdict(), text)
-    if text.startswith("stage '"):
-        text = reason_text(text)
-    return _DECIMAL.sub(",", text) if translation.get_language() == "sv" else text

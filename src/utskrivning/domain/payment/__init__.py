@@ -18,7 +18,7 @@ from utskrivning.domain.payment.assumptions import month_assumptions
 from utskrivning.domain.payment.invoices import KEYS, invoice_table, threshold_table
 from utskrivning.domain.payment.lines import discharged, episode_lines
 from utskrivning.domain.payment.notes import Note, NoteCode
-from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.payment.reasons import Basis, Reason, ReasonCode, Reasons
 from utskrivning.domain.payment.stages import (
     MonthStage,
     PaymentError,
@@ -53,7 +53,7 @@ class InvoiceLine:
     basis: Basis
     billable_days: Decimal
     amount_sek: Decimal
-    reason: str
+    reason: Reason
     # Which precondition moved day 1 past the readiness notification's, and by how many days.
     day_one_moved_by: str | None = None
     day_one_moved_days: int = 0
@@ -72,7 +72,7 @@ class Invoice:
     average_days: Decimal | None
     threshold_days: Decimal | None
     liable: bool
-    reason: str
+    reason: Reasons
     billable_days: Decimal
     day_rate_sek: Decimal | None
     amount_sek: int
@@ -90,44 +90,52 @@ def _average(days: int | None, counted: int | None) -> Decimal | None:
     return (Decimal(days or 0) / counted).quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
-def _average_text(days: int | None, counted: int | None) -> str:
-    average = _average(days, counted)
-    return "no counted episodes" if average is None else f"average {average}"
+def _average_reason(row: dict[str, Any]) -> Reason:
+    threshold = _days(row["threshold_c"])
+    average = _average(row["ready_days"], row["counted_episodes"])
+    if average is None:
+        return Reason(ReasonCode.NONE_COUNTED, threshold=threshold)
+    code = ReasonCode.AVERAGE_EXCEEDS if row["exceeds"] else ReasonCode.AVERAGE_WITHIN
+    return Reason(code, average=average, threshold=threshold)
 
 
-def _reason(row: dict[str, Any], rulebook: Rulebook) -> str:
+def _history(row: dict[str, Any], back: int) -> dict[str, object]:
+    """One of the two months before, as TWO_OF_THREE's values `month_N` and `average_N`."""
+    average = _average(row[f"days_{back}"], row[f"counted_{back}"])
+    if row[f"exceeds_{back}"] is None:
+        verdict = "missing"
+    elif average is None:
+        verdict = "none_counted"
+    else:
+        verdict = "exceeded" if row[f"exceeds_{back}"] else "within"
+    return {f"month_{back}": verdict, f"average_{back}": "" if average is None else average}
+
+
+def _reason(row: dict[str, Any], rulebook: Rulebook) -> Reasons:
     """Why this invoice is liable or not, in the agreement's terms (Dalarna: which months)."""
     if not row["in_force"]:
-        return f"{rulebook.id} is not in force in {row['month']}"
+        return Reasons(
+            [Reason(ReasonCode.RULEBOOK_NOT_IN_FORCE, rulebook=rulebook.id, month=row["month"])]
+        )
     if not row["invoicing"]:
-        return f"stage '{row['stage']}' sends no invoices"
+        return Reasons([Reason(ReasonCode.NO_INVOICING, stage=row["stage"])])
     parts = []
     if row["model"] == "average":
-        threshold = _days(row["threshold_c"])
-        exceeds = "exceeds" if row["exceeds"] else "does not exceed"
-        parts.append(
-            f"{_average_text(row['ready_days'], row['counted_episodes'])} {exceeds} "
-            f"the threshold {threshold}"
-        )
+        parts.append(_average_reason(row))
         if row["two_of_three"] and row["exceeds"]:
-            history = []
-            for back in (1, 2):
-                if row[f"exceeds_{back}"] is None:
-                    history.append(f"{back} month(s) before: history missing")
-                else:
-                    verdict = "exceeded" if row[f"exceeds_{back}"] else "did not exceed"
-                    average = _average_text(row[f"days_{back}"], row[f"counted_{back}"])
-                    history.append(f"{back} month(s) before: {average}, {verdict}")
-            rule = "liable" if row["average_liable"] else "not liable"
-            parts.append(f"{rule} by two of the last three months ({'; '.join(history)})")
+            liable = "true" if row["average_liable"] else "false"
+            parts.append(
+                Reason(ReasonCode.TWO_OF_THREE, liable=liable, **_history(row, 1),
+                          **_history(row, 2))
+            )  # fmt: skip
     if row["individual_days"]:
         parts.append(
-            f"{row['individual_episodes']} episode(s) billed individually for "
-            f"{row['individual_days']} day(s)"
-        )
+            Reason(ReasonCode.BILLED_INDIVIDUALLY, episodes=row["individual_episodes"],
+                      days=row["individual_days"])
+        )  # fmt: skip
     elif row["model"] != "average":
-        parts.append("no episode beyond its grace days")
-    return "; ".join(parts)
+        parts.append(Reason(ReasonCode.NONE_BEYOND_GRACE))
+    return Reasons(parts)
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,8 @@ class PaymentResult:
     skipped_rows: int = 0
     # Each assumption's sentence (the frames', the files') → its code and values (notes.py).
     notes: Mapping[str, Note] = field(default_factory=dict)
+    # Each line's reason text (`line_frame`'s `reason`) → its code and values (reasons.py).
+    line_reasons: Mapping[str, Reason] = field(default_factory=dict)
 
     def assumptions(self) -> list[str]:
         """Every sentence any invoice of the run rests on, once each, in order."""
@@ -154,9 +164,14 @@ class PaymentResult:
         """One of the run's sentences as its code and values."""
         return self.notes.get(text) or Note.of(NoteCode.TEXT, text=text)
 
-    def reasons(self) -> list[str]:
-        """Each invoice's reason, in the order of `invoice_frame`: one sentence per invoice."""
+    def reasons(self) -> list[Reasons]:
+        """Each invoice's reason, in the order of `invoice_frame`: one sentence per invoice,
+        which keeps its parts' codes and values."""
         return [_reason(row, self.rulebook) for row in self.invoice_frame.iter_rows(named=True)]
+
+    def line_reason(self, text: str) -> Reason:
+        """A line's reason text as its code and values."""
+        return self.line_reasons.get(text) or Reason(ReasonCode.TEXT, text=text)
 
     def invoices(self, *, lines: bool = True) -> list[Invoice]:
         """The invoices as objects, for what a person reads; `lines=False` leaves the lines out
@@ -190,13 +205,13 @@ class PaymentResult:
                     not_liable_episodes=row["not_liable_episodes"],
                     missing_ready_at=row["missing_ready_at"],
                     assumptions=tuple(row["assumptions"]),
-                    lines=_lines(lines_by_invoice[key]) if lines else (),
+                    lines=_lines(lines_by_invoice[key], self) if lines else (),
                 )
             )
         return out
 
 
-def _lines(lines: pl.DataFrame) -> tuple[InvoiceLine, ...]:
+def _lines(lines: pl.DataFrame, result: PaymentResult) -> tuple[InvoiceLine, ...]:
     return tuple(
         InvoiceLine(
             episode_id=line["episode_id"],
@@ -206,7 +221,7 @@ def _lines(lines: pl.DataFrame) -> tuple[InvoiceLine, ...]:
             basis=Basis(line["basis"]),
             billable_days=Decimal(line["billable_days"]),
             amount_sek=_kronor(line["amount_ore"]) or Decimal(0),
-            reason=line["reason"],
+            reason=result.line_reason(line["reason"]),
             day_one_moved_by=line["day_one_moved_by"],
             day_one_moved_days=line["day_one_moved_days"],
         )
@@ -297,7 +312,7 @@ def compute_payment(
     }
     notes = {(ms.group, ms.month): month_assumptions(rulebook, ms, day_rate) for ms in stages}
     table = stage_table(stages, rates=rates, notes=notes)
-    lines = episode_lines(frame, table, _notified_grace(rulebook, frame))
+    lines, line_reasons = episode_lines(frame, table, _notified_grace(rulebook, frame))
     thresholds, threshold_notes = threshold_table(stages, lines, set(wanted))
     invoices = invoice_table(lines, table, thresholds)
     known = {str(note): note for note in [*chain.from_iterable(notes.values()), *threshold_notes]}
@@ -310,4 +325,5 @@ def compute_payment(
         line_frame=lines,
         skipped_rows=skipped_rows,
         notes=known,
+        line_reasons=line_reasons,
     )

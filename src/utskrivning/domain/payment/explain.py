@@ -14,7 +14,7 @@ from typing import Any
 
 from utskrivning.domain.calendar import count_ready_days, is_working_day, ready_day_one
 from utskrivning.domain.payment import reasons
-from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.payment.reasons import Basis, Reason, ReasonCode, preconditions_failed
 from utskrivning.domain.payment.stages import (
     MonthStage,
     PaymentError,
@@ -67,7 +67,7 @@ class Explanation:
     # None when the month's day rate is not known (no published figure for the year): the
     # days are told all the same, and the amount is never guessed (payment-rules.md).
     amount_sek: Decimal | None
-    reason: str
+    reason: Reason | None  # None while the patient is still in hospital
     steps: list[Step] = field(default_factory=list)
     day_one_moved_by: str | None = None
     day_one_moved_days: int = 0
@@ -80,18 +80,18 @@ def _after_discharge(episode: Mapping[str, Any], field: str) -> bool:
 
 
 def _failed_preconditions(episode: Mapping[str, Any], stage: Stage) -> list[str]:
-    """The failed preconditions' texts, in the order of the bulk engine's bits (lines.py)."""
+    """The failed preconditions' codes, in the order of the bulk engine's bits (lines.py)."""
     sip_needed = bool(episode.get("sip_needed"))
     checks = [
         (
             Precondition.ADMISSION_NOTICE,
             episode.get("admission_notice_at") is None,
-            reasons.MISSING_ADMISSION_NOTICE,
+            "missing_admission_notice",
         ),
         (
             Precondition.READINESS_NOTIFICATION,
             episode.get("ready_at") is None,
-            reasons.MISSING_READINESS,
+            "missing_readiness",
         ),
         (
             Precondition.NAMED_CONTACT,
@@ -100,25 +100,25 @@ def _failed_preconditions(episode: Mapping[str, Any], stage: Stage) -> list[str]
                 and episode.get("named_contact_at") is None
             )
             or _after_discharge(episode, "named_contact_at"),
-            reasons.MISSING_NAMED_CONTACT,
+            "missing_named_contact",
         ),
         (
             Precondition.SIP_SUMMONED,
             sip_needed and episode.get("sip_summoned_at") is None,
-            reasons.MISSING_SIP_SUMMONS,
+            "missing_sip_summons",
         ),
         (
             Precondition.ADMISSION_NOTICE,
             _after_discharge(episode, "admission_notice_at"),
-            reasons.LATE_ADMISSION_NOTICE,
+            "late_admission_notice",
         ),
         (
             Precondition.SIP_SUMMONED,
             sip_needed and _after_discharge(episode, "sip_summoned_at"),
-            reasons.LATE_SIP_SUMMONS,
+            "late_sip_summons",
         ),
     ]
-    return [text for check, failed, text in checks if check in stage.preconditions and failed]
+    return [code for check, failed, code in checks if check in stage.preconditions and failed]
 
 
 def _last_grace_day(day_one: date, grace_days: int) -> date:
@@ -177,29 +177,31 @@ def _rule(
     stage: Stage | None,
     ready_days: int,
     billable: int,
-    grace_reason: str,
-) -> tuple[Basis, str, int]:
+    grace_reason: Reason,
+) -> tuple[Basis, Reason, int]:
     """The first rule that decides the episode's basis, in the bulk engine's order."""
     if stage is None:
-        return Basis.EXCLUDED, reasons.NOT_IN_FORCE, 0
+        return Basis.EXCLUDED, Reason(ReasonCode.NOT_IN_FORCE), 0
     if episode.get("ready_at") is None and (
         Precondition.READINESS_NOTIFICATION not in stage.preconditions
     ):
-        return Basis.EXCLUDED, reasons.NEVER_READY, 0
+        return Basis.EXCLUDED, Reason(ReasonCode.NEVER_READY), 0
     if stage.status_filter == "done" and episode.get("status") != "done":
-        return Basis.EXCLUDED, reasons.NOT_DONE, 0
+        return Basis.EXCLUDED, Reason(ReasonCode.NOT_DONE), 0
     failed = _failed_preconditions(episode, stage)
     if failed:
-        return Basis.NOT_LIABLE, reasons.PRECONDITIONS_FAILED.format(", ".join(failed)), 0
+        return Basis.NOT_LIABLE, preconditions_failed(failed), 0
     if stage.zero_days == "exclude" and ready_days == 0:
-        return Basis.EXCLUDED, reasons.ZERO_DAY, 0
+        return Basis.EXCLUDED, Reason(ReasonCode.ZERO_DAY), 0
     rule = stage.individual
     if rule is not None and ready_days > rule.over_ready_days:
-        text = reasons.INDIVIDUAL_OVER.format(rule.over_ready_days, rule.pay_beyond)
-        return Basis.INDIVIDUAL, text, ready_days - rule.pay_beyond
+        reason = Reason(
+            ReasonCode.INDIVIDUAL_OVER, over=rule.over_ready_days, beyond=rule.pay_beyond
+        )
+        return Basis.INDIVIDUAL, reason, ready_days - rule.pay_beyond
     if stage.model in (Model.GRACE_DAYS, Model.LAW_DEFAULT):
         return Basis.INDIVIDUAL, grace_reason, billable
-    return Basis.AVERAGE, reasons.COUNTED, 0
+    return Basis.AVERAGE, Reason(ReasonCode.COUNTED), 0
 
 
 def explain_episode(
@@ -224,7 +226,7 @@ def explain_episode(
         Step(STAGE, stage=stage.name) if stage else Step(NOT_IN_FORCE, rulebook=rulebook.id)
     )
     day_one, ready_days, billable, moved_by, moved_days = None, 0, 0, None, 0
-    grace_reason = reasons.GRACE.format(stage.grace_days if stage else None)
+    grace_reason = Reason(ReasonCode.GRACE, days=stage.grace_days if stage else None)
     if ready_at is not None and end_at is not None and stage is not None:
         start, step = _start(episode, stage)
         own_day_one = ready_day_one(ready_at, stage.cutoff, day_after=stage.day_after)
@@ -255,12 +257,12 @@ def explain_episode(
         if stage.model is not Model.AVERAGE:
             grace = _notified_grace(rulebook, group.name, stage, ready_at)
             if grace != stage.grace_days:
-                grace_reason = reasons.GRACE_NOTIFIED.format(grace)
+                grace_reason = Reason(ReasonCode.GRACE_NOTIFIED, days=grace)
             billable = _grace_billable(stage, grace, day_one, end_at.date())
     if discharged_at is None or month is None:
         steps.append(Step(RUNNING))
         return Explanation(group.name, None, stage.name if stage else None, day_one,
-                           ready_days, None, 0, Decimal(0), "running", steps)  # fmt: skip
+                           ready_days, None, 0, Decimal(0), None, steps)  # fmt: skip
     basis, reason, billable = _rule(episode, stage, ready_days, billable, grace_reason)
     amount: Decimal | None = Decimal(0)
     if stage is not None and billable > 0:
@@ -272,7 +274,7 @@ def explain_episode(
             else:
                 amount = billable * rate
         else:
-            reason, billable = reasons.NO_INVOICING.format(stage.name), 0
+            reason, billable = Reason(ReasonCode.NO_INVOICING, stage=stage.name), 0
     steps.append(Step(BASIS, basis=basis, reason=reason))
     return Explanation(group.name, month, stage.name if stage else None, day_one, ready_days,
                        basis, billable, amount, reason, steps, moved_by, moved_days)  # fmt: skip

@@ -7,13 +7,12 @@ the same rules one episode at a time; the property tests hold the two to the sam
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import polars as pl
 
 from utskrivning.domain.calendar import non_working_days
 from utskrivning.domain.payment import reasons
-from utskrivning.domain.payment.reasons import Basis
+from utskrivning.domain.payment.reasons import Basis, Reason, ReasonCode, preconditions_failed
 from utskrivning.domain.rulebooks import Model, Rulebook
 
 # Grace periods end at most this far past a discharge date (30 weekdays plus holidays).
@@ -54,9 +53,7 @@ def _holidays(episodes: pl.DataFrame) -> list[date]:
     return non_working_days(first, last + _GRACE_REACH)
 
 
-_PRECONDITIONS = (reasons.MISSING_ADMISSION_NOTICE, reasons.MISSING_READINESS,
-                  reasons.MISSING_NAMED_CONTACT, reasons.MISSING_SIP_SUMMONS,
-                  reasons.LATE_ADMISSION_NOTICE, reasons.LATE_SIP_SUMMONS)  # fmt: skip
+_PRECONDITIONS = tuple(reasons.PRECONDITIONS)  # their codes, in the order of the bits below
 
 
 def _failed_preconditions() -> pl.Expr:
@@ -130,29 +127,31 @@ _BASES = pl.Series(  # `_NO_INVOICING` only ever replaces a reason, never a basi
 )  # fmt: skip
 
 
-def _format(template: str, *values: Any) -> str | None:
-    """`template` filled as `pl.format` would: no text when a value is missing."""
-    return None if any(value is None for value in values) else template.format(*values)
-
-
-def _reasons(stages: pl.DataFrame) -> pl.Series:
-    """Every reason text, `_SLOTS` per stage row in slot order."""
+def _slot_reasons(stages: pl.DataFrame) -> list[Reason | None]:
+    """Every reason, `_SLOTS` per stage row in slot order (None where a stage has no values for
+    one: that slot never decides its lines)."""
     failed = [
-        ", ".join(text for bit, text in enumerate(_PRECONDITIONS) if bits >> bit & 1)
+        [code for bit, code in enumerate(_PRECONDITIONS) if bits >> bit & 1]
         for bits in range(1 << len(_PRECONDITIONS))
     ]
-    texts: list[str | None] = []
+    fixed = {code: Reason(code) for code in (ReasonCode.NOT_IN_FORCE, ReasonCode.NEVER_READY,
+                                                ReasonCode.NOT_DONE, ReasonCode.ZERO_DAY,
+                                                ReasonCode.COUNTED)}  # fmt: skip
+    out: list[Reason | None] = []
     for stage in stages.iter_rows(named=True):
         over, beyond = stage["individual_over"], stage["individual_beyond"]
-        texts += [
-            reasons.NOT_IN_FORCE, reasons.NEVER_READY, reasons.NOT_DONE, reasons.ZERO_DAY,
-            _format(reasons.INDIVIDUAL_OVER, over, beyond),
-            _format(reasons.GRACE, stage["grace_days"]),
-            reasons.COUNTED,
-            _format(reasons.NO_INVOICING, stage["stage"]),
-            *(reasons.PRECONDITIONS_FAILED.format(text) if text else None for text in failed),
+        grace, name = stage["grace_days"], stage["stage"]
+        out += [
+            fixed[ReasonCode.NOT_IN_FORCE], fixed[ReasonCode.NEVER_READY],
+            fixed[ReasonCode.NOT_DONE], fixed[ReasonCode.ZERO_DAY],
+            None if over is None or beyond is None
+            else Reason(ReasonCode.INDIVIDUAL_OVER, over=over, beyond=beyond),
+            None if grace is None else Reason(ReasonCode.GRACE, days=grace),
+            fixed[ReasonCode.COUNTED],
+            None if name is None else Reason(ReasonCode.NO_INVOICING, stage=name),
+            *(preconditions_failed(codes) if codes else None for codes in failed),
         ]  # fmt: skip
-    return pl.Series(texts, dtype=pl.String)
+    return out
 
 
 def _stage_row(stages: pl.DataFrame) -> pl.Expr:
@@ -193,8 +192,9 @@ def episode_lines(
     discharged_episodes: pl.DataFrame,
     stages: pl.DataFrame,
     notified_grace: dict[tuple[str, int], int] | None = None,
-) -> pl.DataFrame:
-    """One line per discharged episode: ready days, basis, billable days, amount in öre.
+) -> tuple[pl.DataFrame, dict[str, Reason]]:
+    """One line per discharged episode: ready days, basis, billable days, amount in öre; and
+    each reason text the lines may hold → its code and values (a few hundred at most).
 
     `notified_grace`: (group, yyyymm of the notification) → grace days, for law_default stages.
     """
@@ -280,14 +280,25 @@ def episode_lines(
     )
     no_invoicing = (pl.col("billable") > 0) & ~pl.col("invoicing").fill_null(True)
     reason_slot = pl.when(no_invoicing).then(_NO_INVOICING).otherwise(pl.col("slot"))
-    reason = pl.lit(_reasons(stages)).gather(pl.col("stage_row") * _SLOTS + reason_slot)
+    slot_reasons = _slot_reasons(stages)
+    texts = pl.Series([None if r is None else str(r) for r in slot_reasons], dtype=pl.String)
+    reason = pl.lit(texts).gather(pl.col("stage_row") * _SLOTS + reason_slot)
+    known = {str(r): r for r in slot_reasons if r is not None}
     if notified_grace:
+        notified = {
+            days: Reason(ReasonCode.GRACE_NOTIFIED, days=days)
+            for days in set(notified_grace.values())
+        }
+        known |= {str(r): r for r in notified.values()}
+        notified_text = pl.col("grace_days").replace_strict(
+            {days: str(r) for days, r in notified.items()}, default=None, return_dtype=pl.String
+        )
         reason = (
             pl.when((pl.col("slot") == _GRACE) & (pl.col("grace_days") != pl.col("stage_grace")))
-            .then(pl.format(reasons.GRACE_NOTIFIED, "grace_days"))
+            .then(notified_text)
             .otherwise(reason)
         )
-    return (
+    frame = (
         days.with_columns(slot=slot)
         .with_columns(billable=billable)
         .with_columns(
@@ -305,3 +316,4 @@ def episode_lines(
         )
         .collect()
     )
+    return frame, known

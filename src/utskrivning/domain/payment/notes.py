@@ -3,7 +3,7 @@ assumptions").
 
 The files other systems read carry the sentence, `str(note)`, in English (the JSON's
 `assumptions`, the CSV's column: a contract). A page, a PDF or the command's table maps the code
-to its own words (`lib.assumption_texts`), with the values as they are: no screen has to match an
+to its own words (`lib.note_texts`), with the values as they are: no screen has to match an
 English sentence back to its template.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class NoteCode(StrEnum):
@@ -25,7 +26,7 @@ class NoteCode(StrEnum):
     DAY_RATE_SET = "day_rate_set"
     # Stockholm 2020 etapp 2: the county average computed from the file.
     COUNTY_AVERAGE = "county_average"
-    # A sentence known only as its text (an approved document stored before the codes).
+    # A sentence known only as its text (one no code matched in a document approved before them).
     TEXT = "text"
 
 
@@ -66,8 +67,6 @@ class Note:
         return {"code": str(self.code), "values": dict(self.values), "text": str(self)}
 
     @classmethod
-    def from_dict(cls, data: object) -> Note:
-        """A stored note; a bare sentence (a document approved before the codes) as TEXT."""
-        if isinstance(data, dict):
-            return cls(NoteCode(data["code"]), tuple(data["values"].items()))
-        return cls.of(NoteCode.TEXT, text=data)
+    def from_dict(cls, data: dict[str, Any]) -> Note:
+        """A stored note (payment/migrations/0004 coded those approved before the codes)."""
+        return cls(NoteCode(data["code"]), tuple(data["values"].items()))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from utskrivning.domain.payment.reasons import Reasons
 from utskrivning.lib.date_inputs import Kind, date_input
 from utskrivning.lib.groups import rulebook_name
 from utskrivning.lib.numbers import days, kronor
@@ -83,12 +84,6 @@ def line_reason(line: Any) -> str:
 
 
 @register.filter
-def reason(text: str) -> str:
-    """An engine reason (an invoice's or a line's) in the reader's language."""
-    return texts.reason_text(text)
-
-
-@register.filter
 def assumption(text: str) -> str:
     """An assumption the invoice basis rests on, in the reader's language."""
     return texts.assumption_text(text)
@@ -107,9 +102,10 @@ def explanation_step(step: str) -> str:
 
 
 @register.filter
-def invoice_reason(text: str) -> str:
-    """Why an invoice is liable or not, in the reader's language."""
-    return texts.invoice_reason_text(text)
+def invoice_reason(reason: Reasons | str) -> str:
+    """Why an invoice is liable or not, in the reader's language ("" for an invoice that is not
+    there, such as a corrected basis's that the correction emptied)."""
+    return texts.reason_text(reason) if isinstance(reason, Reasons) else reason
 
 
 @register.filter
