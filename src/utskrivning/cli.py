@@ -278,7 +278,11 @@ def payment(
     elif format is Format.CSV:
         write_csv(result, _binary_output(output))
     elif format is Format.XLSX:
-        write_xlsx(result, _xlsx_path(output))
+        from utskrivning.lib.payment_words import workbook_words
+        from utskrivning.lib.swedish import swedish
+
+        # For a person: the reasons, assumptions and codes in Swedish, as the headers are.
+        write_xlsx(result, _xlsx_path(output), words=workbook_words(result, swedish))
     else:
         from utskrivning.tables import invoice_table
 

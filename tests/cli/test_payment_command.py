@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from utskrivning.cli import app
 from utskrivning.domain import payment
+from web.untranslated import untranslated_texts
 
 HEADER = (
     "episode_id,patient_id,municipality,care_type,admitted_at,admission_notice_at,"
@@ -151,6 +153,34 @@ def test_csv_and_xlsx_agree_with_json(episodes: Path, tmp_path: Path) -> None:
     assert average.number_format == "0.00"
     assert "amount_sek" not in header and "Antaganden" in header
     assert book["Rader"].max_row == 16
+
+
+def test_the_xlsx_says_the_reasons_and_assumptions_in_swedish(
+    episodes: Path, tmp_path: Path
+) -> None:
+    """The workbook is for a person: its reasons, assumptions and codes are Swedish, said from
+    the engine's codes; the CSV keeps the English sentences other systems read."""
+    args = ["payment", "--rulebook", "stockholm-2020", "--episodes", str(episodes)]
+    _, csv_out, _ = run(*args, "--format", "csv")
+    target = tmp_path / "basis.xlsx"
+    assert run(*args, "--format", "xlsx", "--output", str(target))[0] == 0
+    book = openpyxl.load_workbook(target)
+    invoices, lines = (_rows(book[name]) for name in ("Fakturaunderlag", "Rader"))
+    assert invoices[0]["Skäl"].startswith("medelvärdet 2,47 överstiger gränsen ")
+    assert "average 2.47 exceeds the threshold" in csv_out  # the contract's sentence
+    assert {line["Skäl"] for line in lines} >= {"räknas i månadens genomsnitt"}
+    assert {line["Grund"] for line in lines} == {"genomsnitt"}
+    assert {line["Grupp"] for line in lines} == {"somatisk vård"}
+    assert {invoice["Modell"] for invoice in invoices} == {"genomsnittsmodell"}
+    texts = [cell for row in [*invoices, *lines] for cell in row.values() if isinstance(cell, str)]
+    assert untranslated_texts(texts) == []
+
+
+def _rows(sheet: Any) -> list[dict[str, Any]]:
+    header = [cell.value for cell in sheet[1]]
+    return [
+        dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
 
 
 def test_table_is_the_default_format(episodes: Path) -> None:

@@ -13,18 +13,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
-from utskrivning.domain.payment import explain, reasons
+from utskrivning.domain.payment import explain
 from utskrivning.domain.payment.notes import Note
-from utskrivning.domain.payment.reasons import Basis, Reason, Reasons
+from utskrivning.domain.payment.reasons import Reason, Reasons
 from utskrivning.lib.groups import group_text
 from utskrivning.lib.note_texts import note_text
 from utskrivning.lib.numbers import days, kronor
+from utskrivning.lib.payment_words import BASES, MOVED_BY
 from utskrivning.payment.document import DocumentLine, LineKind
-
-_MOVED = {
-    reasons.MOVED_BY_ADMISSION_NOTICE: gettext_noop("the admission notice"),
-    reasons.MOVED_BY_SIP_SUMMONS: gettext_noop("the SIP summons"),
-}
 
 
 def _swedish() -> bool:
@@ -43,7 +39,7 @@ def moved_text(moved_by: str, days: int) -> str:
         return ""
     return _("day 1 moved %(days)s day(s) by %(step)s") % {
         "days": days,
-        "step": _(_MOVED.get(moved_by, moved_by)),
+        "step": _(MOVED_BY.get(moved_by, moved_by)),
     }
 
 
@@ -54,13 +50,7 @@ def line_reason(reason: Reason | None, moved_by: str, moved_days: int) -> str:
     return "; ".join(part for part in (why, moved) if part)
 
 
-# The rulebooks' counting rules and the bases, as the explanation names them.
-_BASES = {
-    Basis.AVERAGE: gettext_noop("average"),
-    Basis.INDIVIDUAL: gettext_noop("individual"),
-    Basis.EXCLUDED: gettext_noop("excluded"),
-    Basis.NOT_LIABLE: gettext_noop("not liable"),
-}
+# The care types as the explanation names them.
 _CARE_TYPES = {
     "somatic": gettext_noop("Somatic"),
     "geriatric": gettext_noop("Geriatric"),
@@ -84,9 +74,9 @@ def explanation_step(step: str) -> str:
             else pgettext("counting", "calendar days")
         )
     if "step" in values:
-        values["step"] = _(_MOVED.get(values["step"], values["step"]))
+        values["step"] = _(MOVED_BY.get(values["step"], values["step"]))
     if "basis" in values:
-        values["basis"] = _(_BASES.get(values["basis"], values["basis"]))
+        values["basis"] = _(BASES.get(values["basis"], values["basis"]))
     if "reason" in values:
         values["reason"] = reason_text(values["reason"])
     return _(step.template) % values

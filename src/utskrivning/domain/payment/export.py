@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -165,19 +165,39 @@ def _line_fields(result: PaymentResult) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _line_cells(result: PaymentResult) -> pl.DataFrame:
+def _line_cells(result: PaymentResult, words: Words) -> pl.DataFrame:
     """One row per line, its invoice's keys first, as spreadsheet cells, in `line_frame`'s
     order (the sheet puts them in order as it writes them)."""
     keys = _cells(
-        result.line_frame.select(
-            municipality=pl.col("liable_municipality"),
-            district=pl.col("liable_district"),
-            month=pl.col("month"),
-            group=pl.col("rule_group"),
+        _worded(
+            result.line_frame.select(
+                municipality=pl.col("liable_municipality"),
+                district=pl.col("liable_district"),
+                month=pl.col("month"),
+                group=pl.col("rule_group"),
+            ),
+            words,
         )
     )
-    fields = _cells(_line_fields(result), TYPED_LINE_COLUMNS)
+    fields = _cells(_worded(_line_fields(result), words), TYPED_LINE_COLUMNS)
     return pl.concat([keys, fields], how="horizontal")
+
+
+# A reader's words for the engine's codes and sentences, by column (`lib.payment_words`): a
+# workbook is for a person, whose language the files other systems read need not be.
+Words = Mapping[str, Mapping[str, str]]
+
+
+def _worded(frame: pl.DataFrame, words: Words) -> pl.DataFrame:
+    """`frame` with each column's codes and sentences in `words` (a text it lacks stays as it
+    is): one replace over a column, from a few hundred texts, not a Python call per line."""
+    return frame.with_columns(
+        pl.col(name).list.eval(pl.element().replace(mapping))
+        if frame.schema[name] == pl.List(pl.String)
+        else pl.col(name).replace(mapping)
+        for name, mapping in words.items()
+        if name in frame.columns
+    )
 
 
 def _cells(frame: pl.DataFrame, typed: Iterable[str] | None = None) -> pl.DataFrame:
@@ -372,17 +392,25 @@ def to_json_dict(result: PaymentResult) -> dict[str, Any]:
 
 
 def write_xlsx(
-    result: PaymentResult, target: Path | IO[bytes], *, sheet_rows: int = SHEET_ROWS
+    result: PaymentResult,
+    target: Path | IO[bytes],
+    *,
+    sheet_rows: int = SHEET_ROWS,
+    words: Words | None = None,
 ) -> list[str]:
     """The invoices (Fakturaunderlag) and one row per episode line (Rader, continued on "Rader 2"
-    and on when a sheet is full). Returns the names of the sheets."""
+    and on when a sheet is full), the engine's codes and sentences in `words` where it has them.
+    Returns the names of the sheets."""
+    words = words or {}
     return write_workbook(
         target,
         [
-            Sheet("Fakturaunderlag", _cells(invoice_rows(result)), _NUMBERS, HEADERS),
+            Sheet(
+                "Fakturaunderlag", _cells(_worded(invoice_rows(result), words)), _NUMBERS, HEADERS
+            ),
             Sheet(
                 "Rader",
-                _line_cells(result),
+                _line_cells(result, words),
                 _NUMBERS,
                 HEADERS,
                 repeated=_REPEATED_LINE_CELLS,

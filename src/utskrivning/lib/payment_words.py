@@ -1,0 +1,59 @@
+"""The payment engine's codes and sentences in a reader's words, for the service's pages and the
+command line alike: the bases, the models, the steps that move day 1, and a workbook's words.
+
+The service passes Django's `gettext`, the command line the compiled catalogue's (`lib.swedish`):
+each msgid is in the web's catalogue once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from utskrivning.domain.payment import PaymentResult
+from utskrivning.domain.payment.reasons import (
+    MOVED_BY_ADMISSION_NOTICE,
+    MOVED_BY_SIP_SUMMONS,
+    Basis,
+)
+from utskrivning.domain.rulebooks import Model
+from utskrivning.lib.groups import GROUPS
+from utskrivning.lib.note_texts import Gettext, gettext_noop, note_text
+
+BASES = {
+    Basis.AVERAGE: gettext_noop("average"),
+    Basis.INDIVIDUAL: gettext_noop("individual"),
+    Basis.EXCLUDED: gettext_noop("excluded"),
+    Basis.NOT_LIABLE: gettext_noop("not liable"),
+}
+MODELS = {
+    Model.AVERAGE: gettext_noop("average model"),
+    Model.GRACE_DAYS: gettext_noop("grace-day model"),
+    Model.LAW_DEFAULT: gettext_noop("the law's default rule"),
+}
+# Which precondition moved day 1 (payment-rules.md), as a line and the explanation name it.
+MOVED_BY = {
+    MOVED_BY_ADMISSION_NOTICE: gettext_noop("the admission notice"),
+    MOVED_BY_SIP_SUMMONS: gettext_noop("the SIP summons"),
+}
+
+
+def workbook_words(result: PaymentResult, gettext: Gettext) -> dict[str, Mapping[str, str]]:
+    """For `domain.payment.export.write_xlsx`: each code and sentence of the run in the reader's
+    words, by column. A few hundred texts at most, whatever the number of lines: the workbook
+    replaces its columns' values from them, never one line at a time."""
+
+    def words(msgids: Mapping[str, str]) -> dict[str, str]:
+        return {code: gettext(msgid) for code, msgid in msgids.items()}
+
+    reasons = [*result.line_reasons.values(), *result.reasons()]
+    return {
+        "reason": {reason: reason.text(gettext, decimal_comma=True) for reason in reasons},
+        "assumptions": {
+            str(note): note_text(note, gettext, swedish=True) for note in result.assumption_notes()
+        },
+        "basis": words(BASES),
+        "model": words(MODELS),
+        "day_one_moved_by": words(MOVED_BY),
+        "group": words(GROUPS),
+        "care_type": words(GROUPS),
+    }
