@@ -164,6 +164,18 @@ def test_reopening_needs_a_reason_is_audited_and_shows_the_month_as_it_is_now(ca
     assert again.total_sek == 106_600
 
 
+@pytest.mark.parametrize("reason", ["Fel\x00fil", "Fel \u202efil", "Fel\ud800"])
+def test_a_reopening_reason_that_cannot_be_stored_as_read_is_refused(cast, reason):
+    """The audited reason is text from outside (lib.text): a NUL failed on PostgreSQL, a
+    direction control shows another reason than the one given."""
+    region = dict(membership=cast.finance_region, municipality=cast.municipality_a)
+    basis_approve(**region, month="2020-03", at=APRIL)
+    with pytest.raises(ValidationError) as error:
+        basis_reopen(**region, month="2020-03", reason=reason, at=MAY)
+    assert "reason" in error.value.message_dict
+    assert ApprovedBasis.objects.get(month="2020-03").reopened_at is None
+
+
 def test_a_month_whose_correction_a_later_month_carries_reopens_only_after_that_one(cast):
     region = dict(membership=cast.finance_region, municipality=cast.municipality_a)
     basis_approve(**region, month="2020-03", at=APRIL)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from utskrivning.domain.calendar import STOCKHOLM
 from utskrivning.domain.refusals import Refusal
 from utskrivning.lib.errors import ConflictError, NotVisibleError
-from utskrivning.lib.text import refused
+from utskrivning.lib.text import checked_text, refused
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.payment.closed_months import carried, month_document
@@ -86,6 +86,8 @@ def basis_reopen(
         raise ValidationError({"reason": "Say why the month is reopened."})
     if len(reason) > REASON_LENGTH:
         raise refused("reason", Refusal("At most %(count)s characters.", count=REASON_LENGTH))
+    # A NUL is a 500 on PostgreSQL, a direction control turns the audited reason around on screen.
+    checked_text(reason, field="reason", max_length=REASON_LENGTH, multiline=True)
     with transaction.atomic():
         approval = (
             ApprovedBasis.objects.select_for_update()
