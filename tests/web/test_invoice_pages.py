@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -193,6 +193,22 @@ def test_region_finance_approves_and_reopens_the_month_on_the_page(
     assert refused.status_code == 422 and "Detta fält måste fyllas i." in refused.text
     assert client.post(BASIS + "reopen/", {"reason": "Fel avdelning"}).status_code == 302
     assert "Öppen månad" in client.get(BASIS).text
+
+
+def test_the_pdf_says_the_approval_in_stockholm_s_time_as_the_page_does(
+    client, login, region_finance, discharged
+):
+    """The PDF said an approval at 02:01 in Stockholm as 01:01, the page and workbook 02:01."""
+    login(region_finance)
+    at = datetime(2020, 4, 6, 0, 30, tzinfo=UTC)  # 02:30 in Stockholm (summer time)
+    with time_machine.travel(at, tick=False):
+        assert client.post(BASIS + "approve/").status_code == 302
+    login(region_finance)  # the session's idle time ran from then
+    response = client.get(BASIS + "basis.pdf")
+    assert response.status_code == 200, response.content[:300]
+    text = pdf_text(response.content)
+    assert "Fastställt 2020-04-06 02:30" in text
+    assert "2020-04-06 02:30" in client.get(BASIS).text
 
 
 @pytest.fixture

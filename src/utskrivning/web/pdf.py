@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -134,7 +135,8 @@ def _header(document: InvoiceDocument, shown: MonthDocument, printed: datetime) 
     status = (
         _("Approved %(at)s by %(who)s")
         % {
-            "at": date_format(approval.approved_at, "Y-m-d H:i"),
+            # Stockholm's time, as the page and the workbook say it: date_format does not convert.
+            "at": date_format(timezone.localtime(approval.approved_at), "Y-m-d H:i"),
             "who": approval.approved_by.get_full_name() or approval.approved_by.get_username(),
         }
         if approval is not None
