@@ -161,3 +161,30 @@ def test_a_chart_s_ticks_have_a_decimal_comma_in_swedish():
     with translation.override("sv"):
         ticks = [t.label for t in bar_chart("ranking", figures).ticks]
     assert "2,5" in ticks and "2.5" not in ticks, ticks
+
+
+def test_a_rulebook_that_cannot_run_says_why_in_swedish_not_the_command_s_english():
+    """2021 has no national day rate: the report named the run's failure with the engine's
+    message ("no national day rate for 2021 …; set it for the run with --set day_rate_2021=…"),
+    English and a command's option in a PDF for a steering group."""
+    from django.utils import translation
+
+    from domain.payment.frames import frame, stay
+    from utskrivning.followup.report import _what_if
+
+    month = "2021-03"
+    episodes = frame(stay(9, "2021-03-20", municipality="2080"))
+    with translation.override("sv"):
+        _, runs = _what_if(episodes, load_rulebook("dalarna-2020"), month, {"2080"})
+        notes = {run.rulebook.id: run.note() for run in runs}
+    failed = [run for run in runs if run.error is not None]
+    assert failed, "no rulebook lacked the 2021 day rate"
+    for run in failed:
+        note = notes[run.rulebook.id]
+        assert note.startswith("kan inte beräknas denna månad: regelverket saknar "), note
+        assert "--set" not in note and "day_rate_" not in note and " the " not in note
+    assert any(
+        n == "kan inte beräknas denna månad: regelverket saknar Socialstyrelsens belopp per "
+        "vårddygn 2021"
+        for n in notes.values()
+    ), notes

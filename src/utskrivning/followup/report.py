@@ -7,12 +7,14 @@ One frame is read (and audited) for all parts, so the parts agree with each othe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from utskrivning.domain.payment import Invoice, PaymentError, PaymentResult, compute_payment
 from utskrivning.domain.payment.stages import month_start
@@ -41,7 +43,26 @@ class RulebookRun:
 
     rulebook: Rulebook
     in_force: bool
-    error: str | None = None
+    error: PaymentError | None = None
+
+    def note(self) -> str:
+        """Why the run gives no amounts, in the reader's words ("" when it gives them): the
+        engine's message is the command line's, in English and naming `--set`, which nobody
+        reading the report can use; the value the rulebook lacks is said by what it is."""
+        if self.error is not None:
+            return _("cannot be computed this month: the rulebook lacks %(what)s") % {
+                "what": _missing(self.rulebook, self.error.parameter)
+            }
+        return "" if self.in_force else _("not in force this month")
+
+
+def _missing(rulebook: Rulebook, name: str | None) -> str:
+    if name is None:
+        return _("a value the month needs")
+    if found := re.fullmatch(r"day_rate_([0-9]{4})", name):
+        return _("Socialstyrelsen's day rate for %(year)s") % {"year": found[1]}
+    parameter = rulebook.parameters.get(name)
+    return _(parameter.description) if parameter is not None else name
 
 
 @dataclass(frozen=True)
@@ -100,7 +121,7 @@ def _what_if(
         try:
             result = compute_payment(frame, rulebook, months=[month], status_known=True)
         except PaymentError as error:
-            runs.append(RulebookRun(rulebook, in_force, str(error)))
+            runs.append(RulebookRun(rulebook, in_force, error))
             continue
         results[rulebook.id] = _only(result, codes)
         runs.append(RulebookRun(rulebook, in_force))

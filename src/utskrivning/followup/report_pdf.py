@@ -222,8 +222,7 @@ def report_pdf(report: MonthlyReport) -> bytes:
         _comparison(report),
     ]
     for run in report.runs:
-        if run.error or not run.in_force:
-            note = run.error or _("not in force this month")
+        if note := run.note():
             name = report.rulebook_names[run.rulebook.id]
             story.append(Paragraph(pdf_text(f"{name}: {note}"), styles["Normal"]))
     out = io.BytesIO()

@@ -97,7 +97,7 @@ def _payment_sheets(workbook: Any, report: MonthlyReport, bold: Any) -> None:
         runs.write_row(
             row, 0,
             [safe_cell(names[run.rulebook.id]), run.rulebook.id, "ja" if run.in_force else "nej",
-             safe_cell(run.error or "")],
+             safe_cell(run.note() if run.error else "")],
         )  # fmt: skip
 
 
