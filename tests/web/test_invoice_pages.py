@@ -241,7 +241,8 @@ def test_a_month_the_rulebook_lacks_a_figure_for_says_which_not_a_server_error(
     login(region_finance)
     response = getattr(client, method)(f"/invoices/2080/2021-03/{path}")
     assert response.status_code == 409
-    assert "<code>day_rate_2021</code>" in response.text
+    # What the value is, for the reader; the rulebook's name for it, for its administrator.
+    assert "Socialstyrelsens belopp per vårddygn 2021 (<code>day_rate_2021</code>)" in response.text
     assert "kan inte beräknas" in response.text and untranslated(response.text) == []
     assert not ApprovedBasis.objects.exists()
 

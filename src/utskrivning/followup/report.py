@@ -7,7 +7,6 @@ One frame is read (and audited) for all parts, so the parts agree with each othe
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -31,6 +30,7 @@ from utskrivning.followup.services import (
 )
 from utskrivning.lib import months as month_texts
 from utskrivning.lib.groups import rulebook_name
+from utskrivning.lib.payment_words import missing_value
 from utskrivning.organisations.models import Kind, Membership, Organisation
 from utskrivning.tables import compare_frame
 
@@ -51,18 +51,9 @@ class RulebookRun:
         reading the report can use; the value the rulebook lacks is said by what it is."""
         if self.error is not None:
             return _("cannot be computed this month: the rulebook lacks %(what)s") % {
-                "what": _missing(self.rulebook, self.error.parameter)
+                "what": missing_value(self.rulebook, self.error.parameter, _)
             }
         return "" if self.in_force else _("not in force this month")
-
-
-def _missing(rulebook: Rulebook, name: str | None) -> str:
-    if name is None:
-        return _("a value the month needs")
-    if found := re.fullmatch(r"day_rate_([0-9]{4})", name):
-        return _("Socialstyrelsen's day rate for %(year)s") % {"year": found[1]}
-    parameter = rulebook.parameters.get(name)
-    return _(parameter.description) if parameter is not None else name
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ each msgid is in the web's catalogue once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from utskrivning.domain.payment import PaymentResult
@@ -15,7 +16,7 @@ from utskrivning.domain.payment.reasons import (
     MOVED_BY_SIP_SUMMONS,
     Basis,
 )
-from utskrivning.domain.rulebooks import Model
+from utskrivning.domain.rulebooks import Model, Rulebook
 from utskrivning.lib.groups import GROUPS
 from utskrivning.lib.note_texts import Gettext, gettext_noop, note_text
 
@@ -57,3 +58,14 @@ def workbook_words(result: PaymentResult, gettext: Gettext) -> dict[str, Mapping
         "group": words(GROUPS),
         "care_type": words(GROUPS),
     }
+
+
+def missing_value(rulebook: Rulebook, name: str | None, gettext: Gettext) -> str:
+    """The value a run lacks (`PaymentError.parameter`) by what it is, for a reader who sets
+    nothing: "Socialstyrelsens belopp per vårddygn 2021", a parameter's description."""
+    if name is None:
+        return gettext("a value the month needs")
+    if found := re.fullmatch(r"day_rate_([0-9]{4})", name):
+        return gettext("Socialstyrelsen's day rate for %(year)s") % {"year": found[1]}
+    parameter = rulebook.parameters.get(name)
+    return gettext(parameter.description) if parameter is not None else name

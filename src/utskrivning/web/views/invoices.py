@@ -23,6 +23,7 @@ from utskrivning.domain.payment import PaymentError
 from utskrivning.episodes.selectors import rulebook_for
 from utskrivning.lib import months
 from utskrivning.lib.http import attachment
+from utskrivning.lib.payment_words import missing_value
 from utskrivning.organisations.models import Organisation
 from utskrivning.organisations.permissions import Action, can
 from utskrivning.organisations.sessions import membership_required
@@ -59,12 +60,15 @@ def _computable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return view(request, code, month)
         except PaymentError as error:
             municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
+            rulebook = rulebook_for(municipality)
             context = {
                 "membership": request.membership,  # type: ignore[attr-defined]
                 "municipality": municipality,
                 "month": month,
-                "rulebook": rulebook_for(municipality),
+                "rulebook": rulebook,
                 "parameter": error.parameter,
+                # What the value is, for the reader; the name beside it is the rulebook's.
+                "missing": missing_value(rulebook, error.parameter, _),
                 "detail": str(error),
             }
             return render(request, "web/invoices_unavailable.html", context, status=409)
