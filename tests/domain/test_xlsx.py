@@ -33,7 +33,7 @@ def test_text_is_escaped_as_xlsxwriter_escapes_it(text: str) -> None:
 def test_polars_escapes_as_python_does(text: str) -> None:
     """Each text alone beside a plain one: the column is escaped whenever one of them needs it."""
     frame = pl.DataFrame({"text": [text, "plain", None]})
-    assert frame.select(xlsx._escaped(frame["text"])).to_series().to_list() == [
+    assert frame.select(xlsx._escaped(frame["text"], pl.col("text"))).to_series().to_list() == [
         escape_text(text),
         "plain",
         None,
@@ -142,3 +142,20 @@ def test_inline_text_says_preserve_only_where_a_text_has_space_at_an_end(
     sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
     assert ("xml:space" in sheet) is (texts[1] == " lead")
     assert _values(out.getvalue(), "Blad")[1:] == [(text,) for text in texts]
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["shared", "inline"])
+def test_a_column_s_words_are_what_a_person_reads(
+    monkeypatch: pytest.MonkeyPatch, inline: bool
+) -> None:
+    """`words` shows a code in its words, through the shared strings or inline; a value it lacks,
+    and a null, as they are; the header and other columns untouched."""
+    if inline:
+        monkeypatch.setattr(xlsx, "_INLINE_OVER", 0)
+    frame = pl.DataFrame({"basis": ["average", "excluded", None, "x&y"], "n": [1, 2, 3, 4]})
+    words = {"basis": {"average": "medelvärde", "excluded": "utesluten"}}
+    out = io.BytesIO()
+    write_workbook(out, [Sheet("Blad", frame, words=words)])
+    assert _values(out.getvalue(), "Blad") == [
+        ("basis", "n"), ("medelvärde", 1), ("utesluten", 2), (None, 3), ("x&y", 4)
+    ]  # fmt: skip

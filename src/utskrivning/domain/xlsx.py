@@ -85,10 +85,9 @@ def escape_text(text: str) -> str:
 _ESCAPED = r"[&<>\x00-\x08\x0b-\x1f]"  # what `_escaped` changes, besides a literal `_x…_`
 
 
-def _escaped(column: pl.Series) -> pl.Expr:
-    """The column's texts escaped; as they are when none needs it (two quick passes to find out,
-    where the escapes cost several: a national year's 1.5 million ids need none)."""
-    text = pl.col(column.name)
+def _escaped(column: pl.Series, text: pl.Expr) -> pl.Expr:
+    """`text`, whose values are `column`'s, escaped; as it is when none needs it (two quick passes
+    to find out, where the escapes cost several: a national year's 1.5 million ids need none)."""
     literal = column.str.contains("_x", literal=True).any()
     if not literal and not column.str.contains(_ESCAPED).any():
         return text
@@ -103,14 +102,17 @@ class Sheet:
     `numbers` gives a column its number format (Excel's code, "0.00"): an integer column's cells,
     and a String column's decimal texts ("8200.50", exact as the engine wrote them), are numbers
     in that format; a String column's other texts stay text. `headers` names a column for the
-    people who open the file (the frame's own name otherwise). `repeated` (texts.py) changes
-    only how fast the XML is made.
+    people who open the file (the frame's own name otherwise). `words` shows a text column's
+    values as a person reads them (a code, or the engine's English, in Swedish): folded into the
+    shared strings, made once per distinct value. `repeated` (texts.py) changes only how fast
+    the XML is made.
     """
 
     name: str
     frame: pl.DataFrame
     numbers: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Columns whose values repeat from row to row: adjacent ones are made once per combination.
     repeated: Collection[str] = ()
     # The frame's rows in the order to write them (a gather index), when not the frame's own:
@@ -139,16 +141,24 @@ class _Strings:
         return f'{_XML}<sst xmlns="{_MAIN}" uniqueCount="{len(self.index)}">{items}</sst>'
 
 
-def _text_cell(frame: pl.DataFrame, name: str, strings: _Strings) -> pl.Expr:
+def _text_cell(
+    frame: pl.DataFrame, name: str, strings: _Strings, words: Mapping[str, str]
+) -> pl.Expr:
     column = frame.get_column(name)
     # A sample first: counting a national year's distinct ids costs as much as writing them.
     sample = column.head(_INLINE_OVER // 10)
     if sample.n_unique() > _INLINE_OVER // 20 or column.n_unique() > _INLINE_OVER:
+        shown, text = column.replace(words), pl.col(name).replace(words)
         # Whitespace at either end is the text's own only where the element says so; a national
         # year's ids have none, and saying it on each of them was 31 MB of XML to make and deflate.
-        space = ' xml:space="preserve"' if column.str.contains(r"^\s|\s$").any() else ""
-        return pl.format(f'<c t="inlineStr"><is><t{space}>{{}}</t></is></c>', _escaped(column))
-    shared = {value: strings.cell(value) for value in column.drop_nulls().unique().sort()}
+        space = ' xml:space="preserve"' if shown.str.contains(r"^\s|\s$").any() else ""
+        inline = f'<c t="inlineStr"><is><t{space}>{{}}</t></is></c>'
+        return pl.format(inline, _escaped(shown, text))
+    # A value's words are its shared string: the column is never replaced row by row.
+    shared = {
+        value: strings.cell(words.get(value, value))
+        for value in column.drop_nulls().unique().sort()
+    }
     return pl.col(name).replace_strict(shared, default=None, return_dtype=pl.String)
 
 
@@ -162,10 +172,10 @@ def _cell(
     style = f' s="{styles[sheet.numbers[name]]}"' if name in sheet.numbers else ""
     number = pl.format(f"<c{style}><v>{{}}</v></c>", column)
     if dtype == pl.String and name in sheet.numbers:
-        text = _text_cell(frame, name, strings)
+        text = _text_cell(frame, name, strings, sheet.words.get(name, {}))
         return pl.when(column.str.contains(_DECIMAL)).then(number).otherwise(text)
     if dtype == pl.String:
-        return _text_cell(frame, name, strings)
+        return _text_cell(frame, name, strings, sheet.words.get(name, {}))
     if dtype == pl.Boolean:
         true, false = '<c t="b"><v>1</v></c>', '<c t="b"><v>0</v></c>'
         return pl.when(column).then(pl.lit(true)).when(~column).then(pl.lit(false))

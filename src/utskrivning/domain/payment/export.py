@@ -165,21 +165,18 @@ def _line_fields(result: PaymentResult) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def _line_cells(result: PaymentResult, words: Words) -> pl.DataFrame:
+def _line_cells(result: PaymentResult) -> pl.DataFrame:
     """One row per line, its invoice's keys first, as spreadsheet cells, in `line_frame`'s
     order (the sheet puts them in order as it writes them)."""
     keys = _cells(
-        _worded(
-            result.line_frame.select(
-                municipality=pl.col("liable_municipality"),
-                district=pl.col("liable_district"),
-                month=pl.col("month"),
-                group=pl.col("rule_group"),
-            ),
-            words,
+        result.line_frame.select(
+            municipality=pl.col("liable_municipality"),
+            district=pl.col("liable_district"),
+            month=pl.col("month"),
+            group=pl.col("rule_group"),
         )
     )
-    fields = _cells(_worded(_line_fields(result), words), TYPED_LINE_COLUMNS)
+    fields = _cells(_line_fields(result), TYPED_LINE_COLUMNS)
     return pl.concat([keys, fields], how="horizontal")
 
 
@@ -408,11 +405,14 @@ def write_xlsx(
             Sheet(
                 "Fakturaunderlag", _cells(_worded(invoice_rows(result), words)), _NUMBERS, HEADERS
             ),
+            # The lines' words are the sheet's shared strings, made once per distinct text: a
+            # replace over a national year's 1.5 million lines cost a fifth of a second.
             Sheet(
                 "Rader",
-                _line_cells(result, words),
+                _line_cells(result),
                 _NUMBERS,
                 HEADERS,
+                words,
                 repeated=_REPEATED_LINE_CELLS,
                 order=_line_order(result).rows,
             ),
