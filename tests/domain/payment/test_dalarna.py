@@ -155,6 +155,17 @@ def test_section_11_counts_calendar_days_over_weekends_and_holidays(dalarna):
     assert explain_episode(row, dalarna).ready_days == 5
 
 
+def test_a_stay_still_in_hospital_is_explained_as_running(dalarna):
+    """The API's explanation says "running" for a stay not yet discharged, as it always has."""
+    from datetime import datetime
+
+    from utskrivning.domain.calendar import STOCKHOLM
+
+    row = episode("2020-03-02 10:00", None)
+    explained = explain_episode(row, dalarna, now=datetime(2020, 3, 5, 12, tzinfo=STOCKHOLM))
+    assert (explained.basis, explained.reason) == (None, "running")
+
+
 # --- §11 Ekonomisk reglering: two of the last three months -----------------------------------
 
 

@@ -67,7 +67,7 @@ class Explanation:
     # None when the month's day rate is not known (no published figure for the year): the
     # days are told all the same, and the amount is never guessed (payment-rules.md).
     amount_sek: Decimal | None
-    reason: Reason | None  # None while the patient is still in hospital
+    reason: Reason
     steps: list[Step] = field(default_factory=list)
     day_one_moved_by: str | None = None
     day_one_moved_days: int = 0
@@ -262,7 +262,8 @@ def explain_episode(
     if discharged_at is None or month is None:
         steps.append(Step(RUNNING))
         return Explanation(group.name, None, stage.name if stage else None, day_one,
-                           ready_days, None, 0, Decimal(0), None, steps)  # fmt: skip
+                           ready_days, None, 0, Decimal(0), Reason(ReasonCode.RUNNING),
+                           steps)  # fmt: skip
     basis, reason, billable = _rule(episode, stage, ready_days, billable, grace_reason)
     amount: Decimal | None = Decimal(0)
     if stage is not None and billable > 0:

@@ -36,6 +36,8 @@ class ReasonCode(StrEnum):
     GRACE_NOTIFIED = "grace_notified"
     NO_INVOICING = "no_invoicing"  # an invoice's too
     PRECONDITIONS_FAILED = "preconditions_failed"
+    # A stay not yet discharged, in no month's invoice (explain.py; the API's "running").
+    RUNNING = "running"
     # An invoice's parts, joined by "; " (PaymentResult.invoice_reasons).
     RULEBOOK_NOT_IN_FORCE = "rulebook_not_in_force"
     AVERAGE_EXCEEDS = "average_exceeds"
@@ -64,6 +66,7 @@ TEMPLATES = {
     ),
     ReasonCode.NO_INVOICING: "stage '%(stage)s' sends no invoices",
     ReasonCode.PRECONDITIONS_FAILED: "preconditions not met: %(failed)s",
+    ReasonCode.RUNNING: "running",
     ReasonCode.RULEBOOK_NOT_IN_FORCE: "%(rulebook)s is not in force in %(month)s",
     ReasonCode.AVERAGE_EXCEEDS: "average %(average)s exceeds the threshold %(threshold)s",
     ReasonCode.AVERAGE_WITHIN: "average %(average)s does not exceed the threshold %(threshold)s",
