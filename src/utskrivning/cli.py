@@ -20,6 +20,10 @@ import typer
 
 from utskrivning.domain.documents import NUMBER_FORMATS, safe_frame, xlsx_workbook
 from utskrivning.domain.episodes import EpisodeFile, EpisodeFileError, read_episodes
+from utskrivning.domain.payment import PaymentError, PaymentResult, compute_payment
+from utskrivning.domain.payment.export import HEADERS, write_csv, write_json, write_xlsx
+from utskrivning.domain.rulebooks import RulebookError, load_rulebook, rulebook_listing
+from utskrivning.domain.rulebooks.parameters import bounded_number
 from utskrivning.lib import months as month_texts
 from utskrivning.lib.digits import MAX_ID, NumberError, bounded_int
 
@@ -27,8 +31,6 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from utskrivning.domain.payment import PaymentResult
-    from utskrivning.domain.rulebooks import Rulebook
     from utskrivning.lib.text_table import TextTable
 
 app = typer.Typer(no_args_is_help=True, help="Samverkan vid utskrivning (Lag 2017:612).")
@@ -38,8 +40,7 @@ app.add_typer(payment_app, name="payment")
 
 # rich, the terminal tables (utskrivning.tables) and what they import are imported where a
 # command prints with them: the payment command's files, written at national scale, start
-# without them (benchmarks/command.py times the command as users run it). The rulebooks and the
-# payment engine, which import pydantic, are imported while the episode file is read (_inputs).
+# without them (benchmarks/command.py times the command as users run it).
 @cache
 def _err() -> Console:
     from rich.console import Console
@@ -87,8 +88,6 @@ def _rate(day_rate: str | None) -> Decimal | None:
     """A day rate as `--set day_rate_<year>` takes one (parameters.bounded_number)."""
     if day_rate is None:
         return None
-    from utskrivning.domain.rulebooks.parameters import bounded_number
-
     try:
         return bounded_number(day_rate.replace(" ", ""), "sek")
     except ValueError as error:
@@ -147,47 +146,22 @@ def _episodes(path: Path, skip_invalid: bool) -> EpisodeFile:
     return episodes
 
 
-def _inputs(
-    path: Path, skip_invalid: bool, settings: dict[str, dict[str, str]]
-) -> tuple[EpisodeFile, dict[str, Rulebook]]:
-    """The episode file and each rulebook (by id, with its `--set` values). The rulebooks are
-    loaded on a thread while the file is read: importing their models (pydantic) and validating
-    them is a sixth of a second of Python, which Polars' read of the file leaves the interpreter
-    free for. The file's errors are told first, as when the one followed the other."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as loader:
-        loading = loader.submit(_load_rulebooks, settings)
-        episodes = _episodes(path, skip_invalid)
-        rulebooks, error = loading.result()
-    if error is not None:
-        raise _fail(error)
-    return episodes, rulebooks
-
-
-def _load_rulebooks(settings: dict[str, dict[str, str]]) -> tuple[dict[str, Rulebook], str | None]:
-    """The rulebooks, or the first one's refusal: told on the main thread, after the file's."""
-    from utskrivning.domain.rulebooks import RulebookError, load_rulebook
-
-    try:
-        return {rid: load_rulebook(rid, values) for rid, values in settings.items()}, None
-    except RulebookError as error:
-        return {}, str(error)
-
-
 def _run(
-    rulebook: Rulebook, episodes: EpisodeFile, months: list[str] | None, rate: Decimal | None
+    rulebook_id: str,
+    episodes: EpisodeFile,
+    months: list[str] | None,
+    rate: Decimal | None,
+    settings: dict[str, str],
 ) -> PaymentResult:
     """An invoice from the command line rests on published day rates only: an assumed one is
     refused until `--set` gives the figure (national-day-rates.toml)."""
-    from utskrivning.domain.payment import PaymentError, compute_payment
-
     try:
+        rulebook = load_rulebook(rulebook_id, settings)
         return compute_payment(
             episodes.frame, rulebook, months=months, day_rate=rate,
             skipped_rows=episodes.skipped_rows, assumed_rates=False,
         )  # fmt: skip
-    except PaymentError as error:
+    except (RulebookError, PaymentError) as error:
         raise _fail(str(error)) from None
 
 
@@ -269,10 +243,8 @@ def payment(
     if rulebook is None or episodes is None:
         raise _fail("payment needs --rulebook and --episodes")
     months, rate = _months(month), _rate(day_rate)
-    data, books = _inputs(episodes, skip_invalid, _settings(settings, [rulebook]))
-    result = _run(books[rulebook], data, months, rate)
-    from utskrivning.domain.payment.export import write_csv, write_json, write_xlsx
-
+    overrides = _settings(settings, [rulebook])[rulebook]
+    result = _run(rulebook, _episodes(episodes, skip_invalid), months, rate, overrides)
     if format is Format.JSON:
         write_json(result, _binary_output(output))
     elif format is Format.CSV:
@@ -307,15 +279,15 @@ def compare(
     """One row per municipality and month, one amount column per rulebook, with totals."""
     import polars as pl
 
-    from utskrivning.domain.payment.export import HEADERS
     from utskrivning.tables import compare_frame, compare_rich
 
     ids = [r.strip() for r in rulebooks.split(",") if r.strip()]
     if not ids:
         raise _fail("--rulebooks needs at least one id")
     months, rate = _months(month), _rate(day_rate)
-    data, books = _inputs(episodes, skip_invalid, _settings(settings, ids))
-    results = {rid: _run(books[rid], data, months, rate) for rid in ids}
+    overrides = _settings(settings, ids)
+    data = _episodes(episodes, skip_invalid)
+    results = {rid: _run(rid, data, months, rate, overrides[rid]) for rid in ids}
     table = compare_frame(results)
     if format is Format.JSON:
         _emit(_json(table.to_dicts()), output)
@@ -391,7 +363,6 @@ def indicators(
 def rulebooks() -> None:
     """The shipped and configured rulebooks, with period, summary and parameters; a file that
     does not load is named with why, and the others are listed all the same."""
-    from utskrivning.domain.rulebooks import rulebook_listing
     from utskrivning.tables import rulebook_table
 
     listing = rulebook_listing()

@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 
 from utskrivning import cli
 from utskrivning.domain.demo import generate_episodes, write_episodes_csv
-from utskrivning.domain.payment import export
 from utskrivning.domain.payment.export import write_xlsx
 from utskrivning.domain.xlsx import SHEET_ROWS, write_workbook
 
@@ -71,7 +70,7 @@ def test_the_command_writes_excel_s_own_sheet_unless_told() -> None:
 def test_the_xlsx_holds_every_line_the_csv_holds(
     national: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(export, "write_xlsx", partial(write_xlsx, sheet_rows=SHEET))
+    monkeypatch.setattr(cli, "write_xlsx", partial(write_xlsx, sheet_rows=SHEET))
     _payment(national, "csv", tmp_path / "basis.csv")
     _payment(national, "xlsx", tmp_path / "basis.xlsx")
     lines = pl.scan_csv(tmp_path / "basis.csv").select(pl.len()).collect().item()

@@ -119,9 +119,8 @@ def test_unknown_rulebook_is_named(episodes: Path) -> None:
     assert "narnia-2020" in err and "dalarna-2020" in err
 
 
-def test_a_bad_file_is_told_before_a_bad_rulebook_loaded_beside_its_read(tmp_path: Path) -> None:
-    """The rulebook loads on a thread while the file is read (cli._inputs): the file's errors
-    still come first, and alone, as when the one followed the other."""
+def test_a_bad_file_is_told_before_a_bad_rulebook_and_a_bad_setting_after(tmp_path: Path) -> None:
+    """The file's errors come first, and alone; a setting the rulebook lacks is refused."""
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + _row(1, "2020-03-02 10:00", "2020-13-04 12:00"), encoding="utf-8")
     code, _, err = run("payment", "--rulebook", "narnia-2020", "--episodes", str(path))
