@@ -3,8 +3,10 @@ Swedish error pages, JSON logs, and on PostgreSQL a bounded pool of reused conne
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -66,6 +68,23 @@ def test_serve_is_gunicorn_with_hashed_compressed_static_files_and_swedish_pages
     logged = [line for line in lines if line.get("request_id") == request_id]
     assert {line["logger"] for line in logged} >= {"utskrivning.request"}
     assert any(line.get("path") == "/ingen-sida/" and line["status"] == 404 for line in logged)
+
+
+def test_an_idle_connection_is_kept_open_longer_than_gunicorn_s_two_seconds(server):
+    """A proxy reuses its idle connections to the service: after gunicorn's default keep-alive
+    of 2 s the next request on one got no answer (RemoteDisconnected; a 502 to the user)."""
+    port, _ = server
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        for pause in (0, 3):
+            time.sleep(pause)
+            client.request("GET", "/api/health")
+            response = client.getresponse()
+            response.read()
+            assert response.status == 200
+            assert response.getheader("Connection", "keep-alive").lower() != "close"
+    finally:
+        client.close()
 
 
 @pytest.mark.django_db

@@ -8,6 +8,12 @@ from the settings (UTSKRIVNING_WEB_*), passed on the command line by `serve`.
 
 worker_class = "gthread"
 graceful_timeout = 30  # SIGTERM: requests under way get this long to finish
+# Seconds a connection is kept open between requests. The proxy in front must be the one to close
+# an idle connection: one that sends a request just as gunicorn closes it gets no answer (a 502
+# to the user). gunicorn's own 2 s lost 4 of 3 000 worklist requests so in `make bench-service`;
+# proxies keep theirs up to 60 s (nginx's upstream keepalive_timeout, a cloud load balancer's
+# idle timeout), so 75 s is longer than theirs (docs/operations.md).
+keepalive = 75
 accesslog = None
 logconfig_dict = {
     "version": 1,
