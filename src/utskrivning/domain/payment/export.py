@@ -174,7 +174,8 @@ def _line_cells(result: PaymentResult) -> pl.DataFrame:
             district=pl.col("liable_district"),
             month=pl.col("month"),
             group=pl.col("rule_group"),
-        )
+        ),
+        TYPED_LINE_COLUMNS,
     )
     fields = _cells(_line_fields(result), TYPED_LINE_COLUMNS)
     return pl.concat([keys, fields], how="horizontal")
