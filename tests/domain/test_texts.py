@@ -77,3 +77,19 @@ def test_each_column_is_judged_once_on_the_whole_frame_not_chunk_by_chunk() -> N
     ]
     assert got == [["d&amp;e,4"], ["c,3"], ["b,2"], ["a,1"]]
     assert judged == [4, 4]  # each column once, on all four rows
+
+
+def test_a_repeated_run_is_made_from_its_values_as_shown() -> None:
+    """`shown` makes a run's values once per combination (öre as kronor); what is made equals
+    showing every row first, and the columns made row by row keep their own values."""
+    frame = pl.DataFrame({"id": ["a", "b", "c"], "ore": [820050, 100, 820050]})
+
+    def kronor(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.with_columns(pl.format("{} kr", pl.col("ore") / 100))
+
+    got = frame.select(pl.concat_str(row_pieces(frame, _text, ["ore"], shown=kronor)))
+    expected = kronor(frame).select(
+        pl.concat_str([_text(frame, "id"), _text(kronor(frame), "ore")])
+    )
+    assert got.to_series().to_list() == expected.to_series().to_list()
+    assert got.to_series()[0] == "<id=a><ore=8200.5 kr>"

@@ -17,6 +17,9 @@ import polars as pl
 # A column's text in each row of a frame: judged on the whole frame, the expression is evaluated
 # on each of its chunks in turn, so what it decides from the data must hold for every row.
 TextOf = Callable[[pl.DataFrame, str], pl.Expr]
+# The rows of a frame with its repeated columns' values as the file shows them (a number of öre as
+# kronor, say): made for each combination's first row, never row by row. The other columns stay.
+Shown = Callable[[pl.DataFrame], pl.DataFrame]
 
 
 def _runs(columns: list[str], repeated: Collection[str]) -> list[list[str]]:
@@ -41,10 +44,13 @@ class _Run:
         return self.texts.gather(self.combination.slice(start, length))
 
 
-def _run(frame: pl.DataFrame, run: list[str], text_of: TextOf, separator: str) -> _Run:
+def _run(
+    frame: pl.DataFrame, run: list[str], text_of: TextOf, separator: str, shown: Shown | None
+) -> _Run:
     """Each row's text of the run's columns, made once per distinct combination of them."""
     groups = frame.select(run).with_row_index("row").group_by(run).agg("row")
     firsts = frame[groups.get_column("row").list.first()]
+    firsts = firsts if shown is None else shown(firsts)
     texts = firsts.select(
         pl.concat_str([text_of(firsts, name) for name in run], separator=separator)
     ).to_series()
@@ -65,12 +71,16 @@ def _pieces(
 
 
 def row_pieces(
-    frame: pl.DataFrame, text_of: TextOf, repeated: Collection[str] = (), separator: str = ""
+    frame: pl.DataFrame,
+    text_of: TextOf,
+    repeated: Collection[str] = (),
+    separator: str = "",
+    shown: Shown | None = None,
 ) -> list[pl.Expr]:
     """Expressions over `frame` whose concatenation (with `separator`) is each row's text:
     `text_of` each column (it must give no nulls), a run of adjacent `repeated` columns made
-    once per combination (the columns' texts joined with `separator`)."""
-    texts = RowTexts(frame, text_of, repeated, separator)
+    once per combination (the columns' texts joined with `separator`, their values `shown`)."""
+    texts = RowTexts(frame, text_of, repeated, separator, shown)
     return _pieces(frame.height, 0, texts.runs, texts.made, texts.texts)
 
 
@@ -79,13 +89,14 @@ def chunk_pieces(
     text_of: TextOf,
     repeated: Collection[str] = (),
     separator: str = "",
+    shown: Shown | None = None,
     *,
     rows: int,
 ) -> Iterator[tuple[pl.DataFrame, list[pl.Expr]]]:
     """`row_pieces` of each `rows` rows of `frame` in turn, with the chunk they are over: a
     file too long to hold as text at once is made a chunk at a time, but the combinations of
     its repeated runs are found and made once, not again in every chunk."""
-    return RowTexts(frame, text_of, repeated, separator).chunks(rows)
+    return RowTexts(frame, text_of, repeated, separator, shown).chunks(rows)
 
 
 class RowTexts:
@@ -98,11 +109,14 @@ class RowTexts:
         text_of: TextOf,
         repeated: Collection[str] = (),
         separator: str = "",
+        shown: Shown | None = None,
     ) -> None:
         self.frame = frame
         self.runs = _runs(frame.columns, repeated)
         self.made = {
-            run[0]: _run(frame, run, text_of, separator) for run in self.runs if run[0] in repeated
+            run[0]: _run(frame, run, text_of, separator, shown)
+            for run in self.runs
+            if run[0] in repeated
         }
         # The other columns' expressions, judged once on the whole frame (whether a column needs
         # escaping or quoting, is a number with nulls…) and evaluated on each chunk: judging a

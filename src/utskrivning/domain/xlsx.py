@@ -24,7 +24,7 @@ from xml.sax.saxutils import quoteattr
 import polars as pl
 from isal import isal_zlib
 
-from utskrivning.domain.texts import RowTexts
+from utskrivning.domain.texts import RowTexts, Shown
 
 SHEET_ROWS = 1_048_576  # Excel's sheet, the header row being one of them
 _CHUNK_ROWS = 200_000  # rows built at a time: bounds the memory of the XML text
@@ -105,7 +105,7 @@ class Sheet:
     people who open the file (the frame's own name otherwise). `words` shows a text column's
     values as a person reads them (a code, or the engine's English, in Swedish): folded into the
     shared strings, made once per distinct value. `repeated` (texts.py) changes only how fast
-    the XML is made.
+    the XML is made; `shown` (texts.py) makes the repeated columns' values from the frame's.
     """
 
     name: str
@@ -115,6 +115,7 @@ class Sheet:
     words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # Columns whose values repeat from row to row: adjacent ones are made once per combination.
     repeated: Collection[str] = ()
+    shown: Shown | None = None
     # The frame's rows in the order to write them (a gather index), when not the frame's own:
     # sorting the rows' texts as they are made costs less than sorting the frame's columns.
     order: pl.Series | None = None
@@ -190,7 +191,7 @@ def _row_texts(sheet: Sheet, strings: _Strings, styles: Mapping[str, int]) -> Ro
     def cell(frame: pl.DataFrame, name: str) -> pl.Expr:
         return _cell(frame, name, sheet, strings, styles).fill_null(pl.lit("<c/>"))
 
-    return RowTexts(sheet.frame, cell, sheet.repeated)
+    return RowTexts(sheet.frame, cell, sheet.repeated, shown=sheet.shown)
 
 
 def _row_chunks(part: _Part, texts: RowTexts) -> Iterator[pl.DataFrame]:
