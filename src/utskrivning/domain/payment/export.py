@@ -167,8 +167,8 @@ def _line_fields(result: PaymentResult) -> pl.DataFrame:
 
 def _line_shown(fields: pl.DataFrame) -> pl.DataFrame:
     """`_line_fields`' days and amount as the files show them: "3", "8200" or "8200.50". Made for
-    a national year's three thousand combinations, not its 1.5 million lines (a fifth of a second
-    of CPU, and the combinations found on strings rather than numbers)."""
+    a national year's three thousand combinations, not its 1.5 million lines: made per line, and
+    the combinations then found on those strings, it cost the XLSX a tenth of a second more."""
     return fields.with_columns(
         billable_days=pl.col("billable_days").cast(pl.String),
         amount_sek=_kronor(pl.col("amount_sek")),
