@@ -14,13 +14,11 @@ nothing, and reads what the value is and its amount ("Socialstyrelsens belopp pe
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 
 from utskrivning.domain.payment.notes import Note, NoteCode
+from utskrivning.domain.payment.reasons import Gettext, with_decimal_comma
 from utskrivning.lib.numbers import days, kronor
-
-Gettext = Callable[[str], str]
 
 
 def gettext_noop(msgid: str) -> str:
@@ -70,7 +68,6 @@ _SENTENCES = ("description", "text")
 # The command line's figures: the run's own get a decimal comma in Swedish; a parameter's value
 # stays as the rulebook and `--set` write it ("threshold = 3.0"), the name of what a reader sets.
 _FIGURES = (NoteCode.DAY_RATE_SET, NoteCode.COUNTY_AVERAGE)
-_DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
 # A page's figures by the unit they are in (a parameter's note names its unit; a note stored
 # before it did shows its value as written).
 _UNITS = {NoteCode.DAY_RATE_SET: {"rate": "sek"},
@@ -99,9 +96,8 @@ def note_text(note: Note, gettext: Gettext, *, swedish: bool, command_line: bool
         if name in _SENTENCES:
             values[name] = gettext(value)
     if command_line:
-        for name, value in values.items():
-            if swedish and note.code in _FIGURES and _DECIMAL.fullmatch(value):
-                values[name] = value.replace(".", ",")
+        if swedish and note.code in _FIGURES:
+            values = {name: with_decimal_comma(value) for name, value in values.items()}
         return gettext(MSGIDS[note.code]) % values
     units = _UNITS.get(note.code, dict.fromkeys(("value", "was"), values.get("unit")))
     for name, unit in units.items():

@@ -15,10 +15,11 @@ from utskrivning.domain.payment.reasons import (
     MOVED_BY_ADMISSION_NOTICE,
     MOVED_BY_SIP_SUMMONS,
     Basis,
+    Gettext,
 )
 from utskrivning.domain.rulebooks import Model, Rulebook
 from utskrivning.lib.groups import GROUPS
-from utskrivning.lib.note_texts import Gettext, gettext_noop, note_text
+from utskrivning.lib.note_texts import gettext_noop, note_text
 
 BASES = {
     Basis.AVERAGE: gettext_noop("average"),

@@ -107,6 +107,12 @@ MOVED_BY_SIP_SUMMONS = "sip_summons"
 _DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
 
 
+def with_decimal_comma(value: str) -> str:
+    """A value that is a decimal ("2.45") with a comma, as Swedish writes it; any other as it is
+    (a month "2026-11", a code, a name)."""
+    return value.replace(".", ",") if _DECIMAL.fullmatch(value) else value
+
+
 def _same(text: str) -> str:
     return text
 
@@ -145,10 +151,7 @@ def _text(
     code: ReasonCode, values: dict[str, str], gettext: Gettext, *, decimal_comma: bool
 ) -> str:
     if decimal_comma:
-        values = {
-            name: value.replace(".", ",") if _DECIMAL.fullmatch(value) else value
-            for name, value in values.items()
-        }
+        values = {name: with_decimal_comma(value) for name, value in values.items()}
     if code is ReasonCode.PRECONDITIONS_FAILED:
         failed = values["failed"].split(",")
         values["failed"] = ", ".join(gettext(PRECONDITIONS[name]) for name in failed)
