@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from utskrivning.domain.indicators import INDICATORS
-from utskrivning.domain.indicators.export import CARE_WORDS, CHANGES, KEY_HEADERS
+from utskrivning.domain.indicators.export import CARE_WORDS, CHANGES, HEADERS, KEY_HEADERS
 from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
 from utskrivning.domain.rulebooks import Rulebook
@@ -142,9 +142,10 @@ def _key(key: str, by: str) -> str:
 def indicator_rich(table: pl.DataFrame, *, by: str, skipped_rows: int = 0) -> Table:
     """The indicator table with Swedish titles, a section per month, key and care type."""
     result = Table(title="Indikatorer för samverkan vid utskrivning")
-    for name in ("Månad", KEY_HEADERS[by], "Vård", "Indikator", "Täljare", "Nämnare", "Värde"):
+    for name in ("month", "key", "care", "title_sv", "numerator", "denominator", "value"):
         result.add_column(
-            name, justify="right" if name in ("Täljare", "Nämnare", "Värde") else "left"
+            KEY_HEADERS[by] if name == "key" else HEADERS[name],
+            justify="right" if name in ("numerator", "denominator", "value") else "left",
         )
     last = list(INDICATORS)[-1]
     for row in table.iter_rows(named=True):
@@ -177,9 +178,9 @@ def baseline_rich(
 ) -> Table:
     """`baseline_comparison` with Swedish titles: the period, the baseline, better or worse."""
     result = Table(title=f"Indikatorer jämförda med basåret {baseline_year}")
-    for name in ("Period", KEY_HEADERS[by], "Vård", "Indikator"):
+    for name in (HEADERS["period"], KEY_HEADERS[by], HEADERS["care"], HEADERS["title_sv"]):
         result.add_column(name)
-    for name in ("Värde", str(baseline_year), "Skillnad", "Förändring"):
+    for name in (HEADERS["value"], str(baseline_year), HEADERS["difference"], HEADERS["change"]):
         result.add_column(name, justify="right")
     last = list(INDICATORS)[-1]
     for row in comparison.iter_rows(named=True):
