@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from utskrivning.domain.documents import safe_cell, safe_frame
 
@@ -20,3 +22,14 @@ def test_a_frame_is_made_safe_value_by_value(distinct: bool) -> None:
     safe = safe_frame(frame)
     assert safe["text"].to_list() == [safe_cell(v) for v in values]
     assert safe["number"].to_list() == list(range(len(values)))
+
+
+@given(st.text(alphabet="=+-@\t\r\n,;a1 .", max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_one_hostile_id_among_plain_ones_is_found(text: str) -> None:
+    """An id column is first searched for what may start a formula (`_may_run`), and judged row
+    by row only then: that search must miss no shape the judgement catches."""
+    values = [f"VT2020-{n:07d}" for n in range(1_200)]
+    values[600] = text
+    safe = safe_frame(pl.DataFrame({"id": values}))
+    assert safe["id"].to_list() == [safe_cell(v) for v in values]
