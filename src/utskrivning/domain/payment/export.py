@@ -134,7 +134,7 @@ _ORDER_KEYS = [*UNIT, "month_key"]
 _SEARCHED_VALUES = 64
 
 
-def _rank(name: str, known: pl.Series, dtype: pl.DataType) -> pl.Expr:
+def _rank(name: str, known: pl.Series, dtype: type[pl.DataType]) -> pl.Expr:
     """A key's rank among the invoices' values of it, from 1; null (no district) is 0."""
     column = pl.col(name)
     if known.dtype == pl.String and known.len() > _SEARCHED_VALUES:
