@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import openpyxl
 import polars as pl
@@ -110,8 +111,8 @@ def test_numbers_carry_their_formats_and_headers_their_names() -> None:
 
 
 def test_sheets_are_deflated_by_isal_and_read_back_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    """ISA-L's deflate in zipfile's entry: every sheet, over several chunks, and the workbook's
-    checksums and rows read back as zlib and openpyxl read them."""
+    """ISA-L's deflate and CRC-32 in zipfile's entry: every sheet, over several chunks, and the
+    workbook's checksums and rows read back as zlib and openpyxl read them."""
     made, isal_compressobj = [], isal_zlib.compressobj
 
     def compressobj(*args: int) -> object:
@@ -125,6 +126,8 @@ def test_sheets_are_deflated_by_isal_and_read_back_whole(monkeypatch: pytest.Mon
     write_workbook(out, [Sheet("Blad", frame)], sheet_rows=31)
     assert len(made) == 2  # "Blad" and "Blad 2"
     assert zipfile.ZipFile(out).testzip() is None
+    with zipfile.ZipFile(out) as entries:  # zipfile's checksum is now ISA-L's: zlib's own too
+        assert all(zlib.crc32(entries.read(e)) == e.CRC for e in entries.infolist())
     book = openpyxl.load_workbook(out)
     rows = [row for name in ("Blad", "Blad 2") for row in book[name].iter_rows(min_row=2)]
     assert [(row[0].value, row[1].value) for row in rows] == frame.rows()

@@ -319,14 +319,18 @@ def _package(parts: list[_Part]) -> dict[str, str]:
 
 
 def _deflate_with_isal(entry: IO[bytes]) -> None:
-    """The sheet entry deflated by ISA-L (the same deflate format, level 1 of its 0–3), not zlib:
-    a national year's 515 MB of sheet XML took 0.16 s of CPU where zlib's level 1 took 0.75 s or
-    more, on the same two cores that build the XML (and 2 % less space).
-    zipfile has no hook for a compressor: the entry's own is replaced before anything is written
-    to it, and a zipfile that keeps it under another name fails here rather than write zlib's."""
-    if not hasattr(entry, "_compressor"):
-        raise RuntimeError("zipfile's entry writer has no _compressor to replace")
+    """The sheet entry deflated and checksummed by ISA-L (the same deflate format, level 1 of its
+    0–3, and the same CRC-32), not zlib: a national year's 515 MB of sheet XML took 0.16 s of CPU
+    where zlib's level 1 took 0.75 s or more (and 2 % less space), and its CRC 0.05 s where zlib's
+    took 0.25 s, on the same two cores that build the XML.
+    zipfile has no hook for either: the entry's compressor is replaced before anything is written
+    to it, and the checksum zipfile takes from its module's `crc32` is ISA-L's (the same function
+    of the same bytes, for every zip the process reads or writes). A zipfile that names either
+    otherwise fails here rather than quietly use zlib's."""
+    if not hasattr(entry, "_compressor") or not hasattr(zipfile, "crc32"):
+        raise RuntimeError("zipfile has no entry _compressor or module crc32 to replace")
     entry._compressor = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -15)  # raw deflate, as zip
+    zipfile.crc32 = isal_zlib.crc32
 
 
 def write_workbook(
