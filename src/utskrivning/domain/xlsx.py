@@ -77,9 +77,13 @@ def _formats(sheets: list[Sheet]) -> list[str]:
 _BOLD = ' s="1"'
 
 
+_TRANSLATION = str.maketrans(_ESCAPES)
+
+
 def escape_text(text: str) -> str:
-    """A text as a cell holds it, escaped as xlsxwriter escapes it."""
-    return "".join(_ESCAPES.get(c, c) for c in re.sub(_LITERAL, r"_x005F\1", text))
+    """A text as a cell holds it, escaped as xlsxwriter escapes it: by `str.translate`, where a
+    character at a time in Python took 0.05 s over a national year's shared strings."""
+    return re.sub(_LITERAL, r"_x005F\1", text).translate(_TRANSLATION)
 
 
 _ESCAPED = r"[&<>\x00-\x08\x0b-\x1f]"  # what `_escaped` changes, besides a literal `_x…_`
