@@ -8,8 +8,9 @@ each msgid is in the web's catalogue once.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
+from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult
 from utskrivning.domain.payment.reasons import (
     MOVED_BY_ADMISSION_NOTICE,
@@ -37,6 +38,14 @@ MOVED_BY = {
     MOVED_BY_ADMISSION_NOTICE: gettext_noop("the admission notice"),
     MOVED_BY_SIP_SUMMONS: gettext_noop("the SIP summons"),
 }
+# An invoice's liability, by the value the JSON writes.
+LIABLE = {"true": gettext_noop("Yes"), "false": gettext_noop("No")}
+
+
+def municipality_words(codes: Iterable[str]) -> dict[str, str]:
+    """Each kommunkod as a person reads it, "Västerås (1980)": the name the monthly report
+    shows (`domain.municipalities`) and the code the CSV and the episode file have."""
+    return {code: f"{municipality_name(code)} ({code})" for code in codes}
 
 
 def workbook_words(result: PaymentResult, gettext: Gettext) -> dict[str, Mapping[str, str]]:
@@ -48,6 +57,8 @@ def workbook_words(result: PaymentResult, gettext: Gettext) -> dict[str, Mapping
         return {code: gettext(msgid) for code, msgid in msgids.items()}
 
     reasons = [*result.line_reasons.values(), *result.reasons()]
+    # The lines' municipalities are their invoices': a few hundred codes at most.
+    codes = result.invoice_frame.get_column("liable_municipality").drop_nulls().unique()
     return {
         "reason": {reason: reason.text(gettext, decimal_comma=True) for reason in reasons},
         "assumptions": {
@@ -58,6 +69,8 @@ def workbook_words(result: PaymentResult, gettext: Gettext) -> dict[str, Mapping
         "day_one_moved_by": words(MOVED_BY),
         "group": words(GROUPS),
         "care_type": words(GROUPS),
+        "liable": words(LIABLE),
+        "municipality": municipality_words(codes),
     }
 
 

@@ -23,6 +23,7 @@ import pytest
 from utskrivning.domain.demo import generate_episodes
 from utskrivning.domain.documents import safe_cell
 from utskrivning.domain.episodes import read_episodes
+from utskrivning.domain.municipalities import municipality_name
 from utskrivning.domain.payment import PaymentResult, compute_payment, export
 from utskrivning.domain.payment.export import (
     HEADERS,
@@ -37,6 +38,8 @@ from utskrivning.domain.payment.export import (
 )
 from utskrivning.domain.payment.invoices import UNIT
 from utskrivning.domain.rulebooks import load_rulebook
+from utskrivning.lib.payment_words import workbook_words
+from utskrivning.lib.swedish import swedish
 
 ODD_IDS = ['=HYPERLINK("x")', "+1", "-2", "@S", "a,b", 'q"uote', "ünïcödé", "back\\slash",
            "tab\tin", "lt<gt>&amp", "ctl\x01x", "new\nline", "[bold]id[/]"]  # fmt: skip
@@ -195,6 +198,29 @@ def test_xlsx_is_for_a_person_swedish_headers_and_formatted_numbers(
                     assert ("kr" in cell.number_format) == name.endswith("_sek")
                 elif name in export._NUMBERS:
                     assert cell.value is None, (sheet, name, cell.value)
+
+
+def test_with_the_command_s_words_a_municipality_is_named_and_liability_is_ja_or_nej(
+    result: PaymentResult,
+) -> None:
+    """The command's workbook is for a person: Kommun reads "Västerås (1980)" on both sheets and
+    Betalningsansvar "Ja" or "Nej", where they read 1980 and TRUE/FALSE (SANT/FALSKT in a Swedish
+    Excel). Each name is one shared string, made once for all the lines that have it."""
+    out = io.BytesIO()
+    write_xlsx(result, out, words=workbook_words(result, swedish))
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    invoices, lines = _reference_rows(result)
+
+    def named(code: str) -> str:
+        return f"{municipality_name(code)} ({code})"
+
+    kommun, liable = INVOICE_COLUMNS.index("municipality"), INVOICE_COLUMNS.index("liable")
+    rows = _sheet_values(book["Fakturaunderlag"])
+    assert [row[kommun] for row in rows] == [named(invoice[kommun]) for invoice in invoices]
+    assert [row[liable] for row in rows] == ["Ja" if i[liable] else "Nej" for i in invoices]
+    assert [row[0] for row in _sheet_values(book["Rader"])] == [named(line[0]) for line in lines]
+    strings = zipfile.ZipFile(out).read("xl/sharedStrings.xml").decode()
+    assert all(strings.count(f">{named(code)}<") == 1 for code in {line[0] for line in lines})
 
 
 def test_an_xlsx_longer_than_a_sheet_goes_on_over_further_sheets(result: PaymentResult) -> None:

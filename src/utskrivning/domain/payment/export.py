@@ -215,13 +215,22 @@ Words = Mapping[str, Mapping[str, str]]
 
 def _worded(frame: pl.DataFrame, words: Words) -> pl.DataFrame:
     """`frame` with each column's codes and sentences in `words` (a text it lacks stays as it
-    is): one replace over a column, from a few hundred texts, not a Python call per line."""
+    is): one replace over a column, from a few hundred texts, not a Python call per line. A
+    yes-or-no column's words are those of "true" and "false", as the JSON writes it; worded, it
+    is text ("Ja"), no longer the spreadsheet's TRUE/FALSE."""
+
+    def worded(name: str, mapping: Mapping[str, str]) -> pl.Expr:
+        column, dtype = pl.col(name), frame.schema[name]
+        if dtype == pl.List(pl.String):
+            return column.list.eval(pl.element().replace(mapping))
+        if dtype == pl.Boolean:
+            return column.replace_strict(
+                {True: mapping["true"], False: mapping["false"]}, return_dtype=pl.String
+            )
+        return column.replace(mapping)
+
     return frame.with_columns(
-        pl.col(name).list.eval(pl.element().replace(mapping))
-        if frame.schema[name] == pl.List(pl.String)
-        else pl.col(name).replace(mapping)
-        for name, mapping in words.items()
-        if name in frame.columns
+        worded(name, mapping) for name, mapping in words.items() if name in frame.columns
     )
 
 
