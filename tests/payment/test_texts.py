@@ -13,7 +13,10 @@ from utskrivning.domain.payment.reasons import (
     Reasons,
     preconditions_failed,
 )
-from utskrivning.payment.texts import explanation_step, line_reason, reason_text
+from utskrivning.lib.payment_words import BASES, LEFT_OUT
+from utskrivning.lib.swedish import swedish as lib_swedish
+from utskrivning.payment.texts import basis_text, explanation_step, line_reason, reason_text
+from utskrivning.web.labels import label
 
 
 @pytest.fixture(autouse=True)
@@ -148,3 +151,21 @@ def test_every_shipped_rulebook_is_named_in_swedish():
     names = {r.id: rulebook_name(r.title) for r in available_rulebooks()}
     assert names["law-2017-612"] == "Lag (2017:612), 5 kap.: lagens eget betalningsansvar"
     assert not any("the " in name for name in names.values()), names
+
+
+def test_a_line_s_basis_has_one_set_of_words_for_every_reader():
+    """The page, the PDF and the service's and the command's workbooks say a basis from one
+    table (lib.payment_words.BASES), a line a dispute left out included: the page's label and
+    the command line's catalogue read the same Swedish as the PDF and the service's workbook."""
+    expected = {
+        Basis.AVERAGE: "genomsnitt",
+        Basis.INDIVIDUAL: "individuell",
+        Basis.EXCLUDED: "utesluten",
+        Basis.NOT_LIABLE: "ej betalningsansvar",
+        LEFT_OUT: "utelämnad",
+    }
+    assert set(BASES) == set(expected)
+    for code, words in expected.items():
+        assert basis_text(code) == words
+        assert str(label(str(code), "basis")) == words
+        assert lib_swedish(BASES[code]) == words

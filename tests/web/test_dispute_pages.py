@@ -150,6 +150,7 @@ def test_the_downloads_carry_the_correction(
     login(region_finance)
     _answer(client, dispute, outcome="corrected", correction="exclude")
     login(finance_falun)
+    assert '<td class="left-out">utelämnad</td>' in client.get(BASIS).text  # as the files say
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(BASIS + "basis.xlsx").content))
     assert workbook.sheetnames == ["Fakturaunderlag", "Fakturor", "Uppgifter", "Bestridanden"]
     header, *rows, total = workbook["Fakturaunderlag"].values

@@ -22,11 +22,17 @@ from utskrivning.domain.rulebooks import Model, Rulebook
 from utskrivning.lib.groups import GROUPS
 from utskrivning.lib.note_texts import gettext_noop, note_text
 
-BASES = {
+# A document line's basis when a dispute's answer took it out of the month (payment.document):
+# the service's, never the engine's.
+LEFT_OUT = "left_out"
+# A line's basis, the one table of its words: the pages, the PDF, the explanation and both
+# workbooks (the service's and the command's).
+BASES: dict[str, str] = {
     Basis.AVERAGE: gettext_noop("average"),
     Basis.INDIVIDUAL: gettext_noop("individual"),
     Basis.EXCLUDED: gettext_noop("excluded"),
     Basis.NOT_LIABLE: gettext_noop("not liable"),
+    LEFT_OUT: gettext_noop("left out"),
 }
 MODELS = {
     Model.AVERAGE: gettext_noop("average model"),

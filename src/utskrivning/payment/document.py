@@ -22,6 +22,7 @@ from utskrivning.domain.payment.notes import Note
 from utskrivning.domain.payment.reasons import Reason, Reasons
 from utskrivning.domain.payment.stages import month_start
 from utskrivning.domain.rulebooks import Rulebook
+from utskrivning.lib.payment_words import LEFT_OUT
 
 
 class LineKind(StrEnum):
@@ -156,9 +157,6 @@ def patient_line(line: Any, group: str, episode: Any) -> DocumentLine:
         moved_by=line.day_one_moved_by or "",
         moved_days=line.day_one_moved_days,
     )
-
-
-LEFT_OUT = "left_out"
 
 
 def left_out_line(line: Any, group: str, episode: Any) -> DocumentLine:

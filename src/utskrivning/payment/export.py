@@ -28,6 +28,7 @@ from utskrivning.payment.models import InvoiceDispute
 from utskrivning.payment.selectors import DisputedBasis
 from utskrivning.payment.texts import (
     assumption_text,
+    basis_text,
     group_text,
     line_reason,
     line_text,
@@ -49,8 +50,6 @@ INVOICE_HEADERS = [HEADERS[c] for c in (
 )]  # fmt: skip
 _KIND = {LineKind.PATIENT: "Patient", LineKind.AVERAGE: "Genomsnittsdel",
          LineKind.ROUNDING: "Öresavrundning", LineKind.CORRECTION: "Rättelse"}  # fmt: skip
-_BASIS = {"average": "genomsnitt", "individual": "individuell", "excluded": "utesluten",
-          "not_liable": "ej betalningsansvar", "left_out": "utelämnad"}  # fmt: skip
 
 
 def _local(at: datetime | None) -> str:
@@ -96,7 +95,7 @@ def _line_cells(line: DocumentLine) -> list[Any]:
         _KIND[line.kind], line.name if patient else _KIND[line.kind], line.personal_number,
         line.episode_id, _swedish(group_text, line.group), line.admitted, line.ready,
         line.discharged, line.ready_days,
-        _BASIS.get(line.basis, line.basis), line.billable_days, line.amount, why, line.month,
+        _swedish(basis_text, line.basis), line.billable_days, line.amount, why, line.month,
     ]  # fmt: skip
 
 

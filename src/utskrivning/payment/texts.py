@@ -33,6 +33,11 @@ def reason_text(reason: Reason | Reasons) -> str:
     return reason.text(_, decimal_comma=_swedish())
 
 
+def basis_text(basis: str) -> str:
+    """A line's basis in the active language ("individual" → "individuell")."""
+    return _(BASES.get(basis, basis))
+
+
 def moved_text(moved_by: str, days: int) -> str:
     """Which precondition moved day 1, and by how many days (payment-rules.md)."""
     if not moved_by:
@@ -76,7 +81,7 @@ def explanation_step(step: str) -> str:
     if "step" in values:
         values["step"] = _(MOVED_BY.get(values["step"], values["step"]))
     if "basis" in values:
-        values["basis"] = _(BASES.get(values["basis"], values["basis"]))
+        values["basis"] = basis_text(values["basis"])
     if "reason" in values:
         values["reason"] = reason_text(values["reason"])
     return _(step.template) % values

@@ -17,6 +17,7 @@ from utskrivning.domain.process import (
     MessageKind,
     Party,
 )
+from utskrivning.lib.payment_words import BASES
 
 
 def k(member: StrEnum) -> tuple[type[StrEnum], str]:
@@ -25,10 +26,8 @@ def k(member: StrEnum) -> tuple[type[StrEnum], str]:
 
 
 LABELS: dict[tuple[type[StrEnum], str], Promise] = {
-    k(Basis.AVERAGE): _("average"),
-    k(Basis.INDIVIDUAL): _("individual"),
-    k(Basis.EXCLUDED): _("excluded"),
-    k(Basis.NOT_LIABLE): _("not liable"),
+    # A line's basis, left out ones included, from the one table of its words.
+    **{(Basis, str(code)): _(msgid) for code, msgid in BASES.items()},
     k(Party.INPATIENT_CARE): _("Inpatient care"),
     k(Party.PRIMARY_CARE): _("Primary care"),
     k(Party.MUNICIPALITY): _("Municipality"),

@@ -32,8 +32,7 @@ from utskrivning.payment.closed_months import MonthDocument
 from utskrivning.payment.document import DocumentLine, InvoiceDocument, LineKind
 from utskrivning.payment.export import dispute_row
 from utskrivning.payment.selectors import DisputedBasis
-from utskrivning.payment.texts import assumption_text, line_reason, line_text
-from utskrivning.web.labels import label
+from utskrivning.payment.texts import assumption_text, basis_text, line_reason, line_text
 
 _STYLES = getSampleStyleSheet()
 _CELL = ParagraphStyle("cell", parent=_STYLES["BodyText"], fontSize=7.5, leading=9)
@@ -86,7 +85,7 @@ def _row(line: DocumentLine) -> list[Any]:
         ready = "" if line.kind is not LineKind.AVERAGE else str(line.ready_days)
         return [_p(line_text(line)), "", "", "", "", ready, basis.get(line.kind, ""),
                 days(line.billable_days), kronor(line.amount), ""]  # fmt: skip
-    basis = _("left out") if line.basis == "left_out" else str(label(line.basis, "basis"))
+    basis = basis_text(line.basis)
     return [
         Paragraph(
             f"{pdf_text(line.name)}<br/>{pdf_text(line.episode_id)}" if line.name
