@@ -244,7 +244,54 @@ def test_a_month_the_rulebook_lacks_a_figure_for_says_which_not_a_server_error(
     # What the value is, for the reader; the rulebook's name for it, for its administrator.
     assert "Socialstyrelsens belopp per vårddygn 2021 (<code>day_rate_2021</code>)" in response.text
     assert "kan inte beräknas" in response.text and untranslated(response.text) == []
+    # How the administrator puts it right, in Swedish: the year, the parameter, the file.
+    assert (
+        "lägger in Socialstyrelsens publicerade belopp per vårddygn för 2021 i regionens "
+        "regelverk <code>dalarna-2020.toml</code> som parametern <code>day_rate_2021</code>"
+    ) in response.text
+    assert "<code>[parameters.day_rate_2021]</code>" in response.text
+    # The engine's English sentence, which said --set and --day-rate, is not on the page.
+    assert "national-day-rates.toml" not in response.text and "--set" not in response.text
     assert not ApprovedBasis.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("parameter", "fix"),
+    [
+        (
+            "threshold",
+            "ger parametern <code>threshold</code> i regionens regelverk "
+            "<code>dalarna-2020.toml</code> det publicerade värdet som <code>value</code>",
+        ),
+        (None, "för in värdet i regionens regelverk <code>dalarna-2020.toml</code>"),
+    ],
+    ids=["a rulebook parameter", "no parameter"],
+)
+def test_the_unavailable_month_says_in_swedish_how_the_value_is_put_right(
+    client, login, region_finance, falun, monkeypatch, parameter, fix
+):
+    """A value the rulebook names is put right there, without the engine's English; where the
+    engine names none (a stage's own table of rates without the year), its sentence alone says
+    which, and is shown, marked as English, beside the Swedish."""
+    from utskrivning.domain.payment import PaymentError
+    from utskrivning.web.views import invoices
+
+    from .untranslated import untranslated
+
+    english = "no day rate for 2021 (group 'all', month 2021-03) in stage 'x'; add it there"
+
+    def refused(**kwargs):
+        raise PaymentError(english, parameter=parameter)
+
+    monkeypatch.setattr(invoices, "disputed_basis_read", refused)
+    login(region_finance)
+    response = client.get("/invoices/2080/2021-03/")
+    assert response.status_code == 409
+    assert fix in response.text and untranslated(response.text) == []
+    assert "<code>UTSKRIVNING_RULEBOOKS</code>" in response.text
+    assert (f'<code lang="en">{english}' in response.text.replace("&#x27;", "'")) is (
+        parameter is None
+    )
 
 
 def test_an_episode_of_such_a_month_opens_with_its_days_and_no_amount(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from utskrivning.domain.payment import PaymentError
+from utskrivning.domain.rulebooks.parameters import NATIONAL_RATE
 from utskrivning.episodes.selectors import rulebook_for
 from utskrivning.lib import months
 from utskrivning.lib.http import attachment
@@ -61,6 +62,7 @@ def _computable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         except PaymentError as error:
             municipality = invoice_municipality(request.membership, code)  # type: ignore[attr-defined]
             rulebook = rulebook_for(municipality)
+            national = NATIONAL_RATE.fullmatch(error.parameter or "")
             context = {
                 "membership": request.membership,  # type: ignore[attr-defined]
                 "municipality": municipality,
@@ -69,7 +71,13 @@ def _computable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 "parameter": error.parameter,
                 # What the value is, for the reader; the name beside it is the rulebook's.
                 "missing": missing_value(rulebook, error.parameter, _),
-                "detail": str(error),
+                # Socialstyrelsen's rate for a year: the administrator writes the parameter anew.
+                "year": national["year"] if national else None,
+                "file": f"{rulebook.id}.toml",
+                # The engine's English sentence only where it names no parameter (a stage's own
+                # table of rates without the year, a county average the rulebook does not name):
+                # then it alone says which value, and the administrator is shown it as it is.
+                "detail": str(error) if error.parameter is None else None,
             }
             return render(request, "web/invoices_unavailable.html", context, status=409)
 
