@@ -84,21 +84,6 @@ def row_pieces(
     return _pieces(frame.height, 0, texts.runs, texts.made, texts.texts)
 
 
-def chunk_pieces(
-    frame: pl.DataFrame,
-    text_of: TextOf,
-    repeated: Collection[str] = (),
-    separator: str = "",
-    shown: Shown | None = None,
-    *,
-    rows: int,
-) -> Iterator[tuple[pl.DataFrame, list[pl.Expr]]]:
-    """`row_pieces` of each `rows` rows of `frame` in turn, with the chunk they are over: a
-    file too long to hold as text at once is made a chunk at a time, but the combinations of
-    its repeated runs are found and made once, not again in every chunk."""
-    return RowTexts(frame, text_of, repeated, separator, shown).chunks(rows)
-
-
 class RowTexts:
     """`row_pieces` of a frame, chunk by chunk, in the frame's order or another: its repeated
     runs made once for all the chunks."""

@@ -124,17 +124,6 @@ def test_json_is_what_json_dumps_wrote_from_the_objects(result: PaymentResult) -
     assert out.getvalue().decode() == expected
 
 
-def test_json_is_the_same_built_a_few_lines_at_a_time(
-    result: PaymentResult, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An invoice's lines across two chunks: its opening was written again where one began."""
-    monkeypatch.setattr(export, "_CHUNK_LINES", 3)
-    out = io.BytesIO()
-    write_json(result, out)
-    expected = json.dumps(_reference(result), ensure_ascii=False, indent=1) + "\n"
-    assert out.getvalue().decode() == expected
-
-
 def test_csv_is_what_the_csv_module_wrote_from_the_objects(result: PaymentResult) -> None:
     expected = io.StringIO()
     writer = csv.writer(expected, lineterminator="\n")

@@ -26,7 +26,7 @@ import polars as pl
 from utskrivning.domain.documents import NUMBER_FORMATS, safe_cell, safe_frame
 from utskrivning.domain.payment import Invoice, PaymentResult
 from utskrivning.domain.payment.invoices import UNIT
-from utskrivning.domain.texts import chunk_pieces, row_pieces
+from utskrivning.domain.texts import row_pieces
 from utskrivning.domain.xlsx import SHEET_ROWS, Sheet, write_workbook
 
 INVOICE_COLUMNS = [
@@ -66,7 +66,6 @@ _JSON_ESCAPED = r'[\x00-\x1f"\\]'  # a text holding one of these is escaped
 KEY_COLUMNS = ["municipality", "district", "month", "group"]
 # Kronor: a number when whole, the two-decimal string when it has öre.
 _MONEY = {"day_rate_sek", "amount_sek"}
-_CHUNK_LINES = 200_000  # JSON text built at a time: bounds its memory
 # The line columns a person typed (the episode file's id and district); the others are validated
 # codes (municipality, care type), the rulebook's names and the engine's own words and numbers,
 # none of which can start a formula (tests/domain/payment/test_export.py holds every cell to
@@ -361,12 +360,25 @@ def _binary(target: Path | IO[bytes]) -> Iterator[IO[bytes]]:
         yield target
 
 
+def _json_line_member(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A line's member on a line of its own, as `json.dumps(indent=1)` indents it five deep, with
+    the comma that follows it (none after the last)."""
+    comma = "" if name == LINE_COLUMNS[-1] else ","
+    return pl.concat_str(
+        pl.lit(f"{' ' * 5}{json.dumps(name)}: "), _json_value(frame, name, 5), pl.lit(comma)
+    ).alias(name)
+
+
 def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
     """The invoices with their lines, byte for byte as `json.dumps(document, indent=1)` would.
 
-    Each line's text is built by Polars and written by its CSV writer unquoted, a row per line,
-    its invoice's opening before the first line and its closing after the last: the 1.5
-    million lines of a national year never become Python objects.
+    Polars' CSV writer writes the lines, a row per line and a column per run of its members,
+    unquoted, with a line end as the separator: every member starts a line of its own, so that
+    separator is the one the document has there. A line's members are made in the order the
+    engine holds the lines and only then put in order, and the whole line is never joined into
+    one text (building each national line's 300 characters at once, over ids scattered by the
+    sort, took half a second). Its invoice's opening goes before its first line, the invoice's
+    closing after its last: the 1.5 million lines never become Python objects.
     """
     document = {
         "rulebook": result.rulebook.id,
@@ -384,38 +396,30 @@ def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
         members = [_json_member(invoices, name, 3) for name in invoices.columns]
         opening = [pl.lit("  {"), *members, pl.lit(',\n   "lines": [\n')]
         openings = invoices.select(pl.concat_str(opening)).to_series()
+        fields = _line_fields(result)
+        pieces = row_pieces(fields, _json_line_member, REPEATED_LINE_COLUMNS, "\n", _line_shown)
         order = _line_order(result)
         number = order.invoices
-        # Over all the lines, not in a chunk: an invoice's lines may span two (the openings of 7
-        # invoices of a national year were written twice, where a chunk began).
-        rows = _line_fields(result)[order.rows].with_columns(
-            invoice=number,
-            first=(number != number.shift(1)).fill_null(True),
-            final=(number != number.shift(-1)).fill_null(True),
+        first = (number != number.shift(1)).fill_null(True)
+        final = (number != number.shift(-1)).fill_null(True)
+        # Each line opens and closes with one of a few texts, gathered, never built per line: its
+        # invoice's opening before its first line (the document's head before the very first).
+        opens = pl.concat(
+            [
+                pl.Series(["    {"]),
+                (openings + "    {").scatter(0, f'{head}"invoices": [\n{openings[0]}    {{'),
+            ]
         )
-        invoice, first, final = pl.col("invoice"), pl.col("first"), pl.col("final")
-        opening_of = pl.lit(openings).gather(invoice)
-        before = (
-            pl.when(first & (invoice == 0)).then(pl.lit(f'{head}"invoices": [\n') + opening_of)
-            .when(first).then(opening_of)
-            .otherwise(pl.lit(""))
-        )  # fmt: skip
-        after = (
-            pl.when(~final).then(pl.lit(","))
-            .when(invoice == invoices.height - 1).then(pl.lit(f"\n   ]\n  }}\n ]{tail}"))
-            .otherwise(pl.lit("\n   ]\n  },"))
-        )  # fmt: skip
-        chunks = chunk_pieces(
-            rows.select(LINE_COLUMNS),
-            lambda frame, name: _json_member(frame, name, 5),
-            REPEATED_LINE_COLUMNS,
-            shown=_line_shown,
-            rows=_CHUNK_LINES,
+        closes = pl.Series(["    },", "    }\n   ]\n  },", f"    }}\n   ]\n  }}\n ]{tail}"])
+        last = number == invoices.height - 1
+        edges = pl.select(
+            opening=pl.lit(opens).gather(pl.when(first).then(number + 1).otherwise(0)),
+            closing=pl.lit(closes).gather(pl.when(~final).then(0).when(last).then(2).otherwise(1)),
         )
-        for start, (_, members) in zip(range(0, rows.height, _CHUNK_LINES), chunks, strict=True):
-            line = pl.concat_str([before, pl.lit("    {"), *members, pl.lit("\n    }"), after])
-            chunk = rows.slice(start, _CHUNK_LINES)
-            chunk.select(line).write_csv(out, include_header=False, quote_style="never")
+        lines = fields.select(pieces)[order.rows]
+        lines.insert_column(0, edges.get_column("opening"))
+        lines.insert_column(lines.width, edges.get_column("closing"))
+        lines.write_csv(out, include_header=False, quote_style="never", separator="\n")
 
 
 def to_json_dict(result: PaymentResult) -> dict[str, Any]:
