@@ -87,11 +87,15 @@ def escape_text(text: str) -> str:
 
 
 _ESCAPED = r"[&<>\x00-\x08\x0b-\x1f]"  # what `_escaped` changes, besides a literal `_x…_`
+_SPACE_AT_AN_END = r"^\s|\s$"  # whitespace that is the text's own only where it says so
+# Whatever an inline text may need, found in one pass: a national year's 1.5 million ids need
+# none of it, and asking each question of them in turn took three passes.
+_NEEDS_ANYTHING = f"{_SPACE_AT_AN_END}|_x|{_ESCAPED}"
 
 
 def _escaped(column: pl.Series, text: pl.Expr) -> pl.Expr:
     """`text`, whose values are `column`'s, escaped; as it is when none needs it (two quick passes
-    to find out, where the escapes cost several: a national year's 1.5 million ids need none)."""
+    to find out, where the escapes cost several)."""
     literal = column.str.contains("_x", literal=True).any()
     if not literal and not column.str.contains(_ESCAPED).any():
         return text
@@ -154,9 +158,11 @@ def _text_cell(
     sample = column.head(_INLINE_OVER // 10)
     if sample.n_unique() > _INLINE_OVER // 20 or column.n_unique() > _INLINE_OVER:
         shown, text = column.replace(words), pl.col(name).replace(words)
+        if not shown.str.contains(_NEEDS_ANYTHING).any():
+            return pl.format('<c t="inlineStr"><is><t>{}</t></is></c>', text)
         # Whitespace at either end is the text's own only where the element says so; a national
         # year's ids have none, and saying it on each of them was 31 MB of XML to make and deflate.
-        space = ' xml:space="preserve"' if shown.str.contains(r"^\s|\s$").any() else ""
+        space = ' xml:space="preserve"' if shown.str.contains(_SPACE_AT_AN_END).any() else ""
         inline = f'<c t="inlineStr"><is><t{space}>{{}}</t></is></c>'
         return pl.format(inline, _escaped(shown, text))
     # A value's words are its shared string: the column is never replaced row by row.
