@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import inspect
 import os
+import subprocess
+import sys
 import zipfile
 from functools import partial
 from pathlib import Path
@@ -84,3 +86,17 @@ def test_the_xlsx_holds_every_line_the_csv_holds(
         first, second = (_rows(book, f"xl/worksheets/sheet{n}.xml") - 1 for n in (2, 3))
     assert first == SHEET - 1
     assert first + second == lines
+
+
+# What the payment command's start leaves out: modules only other commands, formats or the
+# service use. Each is tens of milliseconds of every run (benchmarks/command.py times them).
+NOT_AT_THE_START = ("rich", "xlsxwriter", "openpyxl", "reportlab", "urllib.request", "numpy",
+                    "django")  # fmt: skip
+
+
+def test_the_command_starts_without_what_only_other_commands_need() -> None:
+    code = "import sys, utskrivning.cli; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert [name for name in NOT_AT_THE_START if name in loaded] == []

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
-from xml.sax.saxutils import escape
 
 import polars as pl
 
@@ -142,4 +141,8 @@ def pdf_text(value: Any, limit: int = PDF_TEXT_LIMIT) -> str:
     text = _CONTROL.sub("", str(value))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
+    # Here, not at the top: xml.sax.saxutils imports urllib.request, 30 ms of the start of a
+    # payment command that writes no PDF.
+    from xml.sax.saxutils import escape
+
     return escape(text).replace("\n", "<br/>")
