@@ -14,7 +14,7 @@ from isal import isal_zlib
 from xlsxwriter.xmlwriter import XMLwriter
 
 from utskrivning.domain import xlsx
-from utskrivning.domain.xlsx import Sheet, escape_text, write_workbook
+from utskrivning.domain.xlsx import Lead, Sheet, escape_text, write_workbook
 
 NASTY = ["plain", "a&b<c>d", "ctl\x01\x1fx", "tab\tand\nnewline", "cr\rhere", "x_x0041_y",
          "_x005F_", "ünïcödé 漢字", '"quoted"', "", "\ufffe"]  # fmt: skip
@@ -162,3 +162,30 @@ def test_a_column_s_words_are_what_a_person_reads(
     assert _values(out.getvalue(), "Blad") == [
         ("basis", "n"), ("medelvärde", 1), ("utesluten", 2), (None, 3), ("x&y", 4)
     ]  # fmt: skip
+
+
+def test_a_group_s_lead_cells_go_before_each_of_its_rows_over_chunks_and_sheets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`Lead`: the cells made once per group stand before each row of it, in the written order,
+    across chunks (7 rows) and continued sheets (30 rows a sheet)."""
+    monkeypatch.setattr(xlsx, "_CHUNK_ROWS", 7)
+    groups = pl.DataFrame({"kommun": ["Falun", "Borlänge", None], "n": [1, 2, 3]})
+    frame = pl.DataFrame({"id": [f"id-{n}" for n in range(50)], "x": list(range(50))})
+    order = pl.Series(list(range(49, -1, -1)), dtype=pl.UInt32)  # written last row first
+    group = pl.Series([n % 3 for n in range(50)], dtype=pl.UInt32)  # each written row's
+    sheet = Sheet("Blad", frame, order=order, lead=Lead(groups, group))
+    out = io.BytesIO()
+    assert write_workbook(out, [sheet], sheet_rows=31) == ["Blad", "Blad 2"]
+    book = openpyxl.load_workbook(out)
+    assert [c.value for c in book["Blad"][1]][:4] == ["kommun", "n", "id", "x"]
+    rows = [
+        tuple(cell.value for cell in row)
+        for name in ("Blad", "Blad 2")
+        for row in book[name].iter_rows(min_row=2, max_col=4)
+    ]
+    expected = [
+        (*groups.row(group[written]), f"id-{order[written]}", order[written])
+        for written in range(50)
+    ]
+    assert rows == expected

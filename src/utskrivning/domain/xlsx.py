@@ -110,6 +110,17 @@ def _escaped(column: pl.Series, text: pl.Expr) -> pl.Expr:
 
 
 @dataclass(frozen=True)
+class Lead:
+    """Cells that lead each row of a sheet and repeat by group (a line's invoice's keys): made
+    once per group, where found among the rows they took a pass over a national year's 1.5
+    million lines of four texts each. `frame` holds a group a row; `group`, each written row's
+    group (its row of `frame`), in the order the sheet writes its rows."""
+
+    frame: pl.DataFrame
+    group: pl.Series
+
+
+@dataclass(frozen=True)
 class Sheet:
     """A frame as one or more sheets: a bold header row, then one row per frame row.
 
@@ -121,6 +132,7 @@ class Sheet:
     values as a person reads them (a code, or the engine's English, in Swedish): folded into the
     shared strings, made once per distinct value. `repeated` (texts.py) changes only how fast
     the XML is made; `shown` (texts.py) makes the repeated columns' values from the frame's.
+    `lead` puts a group's cells before each of its rows (`Lead`).
     """
 
     name: str
@@ -134,10 +146,15 @@ class Sheet:
     # The frame's rows in the order to write them (a gather index), when not the frame's own:
     # sorting the rows' texts as they are made costs less than sorting the frame's columns.
     order: pl.Series | None = None
+    lead: Lead | None = None
 
     @property
     def height(self) -> int:
         return self.frame.height if self.order is None else self.order.len()
+
+    @property
+    def columns(self) -> list[str]:
+        return [*(self.lead.frame.columns if self.lead else []), *self.frame.columns]
 
 
 @dataclass
@@ -202,22 +219,41 @@ def _cell(
     raise TypeError(f"{sheet.name}.{name}: no cell for {dtype}")
 
 
-def _row_texts(sheet: Sheet, strings: _Strings, styles: Mapping[str, int]) -> RowTexts:
-    """The sheet's rows as XML, its repeated runs made once for all its parts."""
+@dataclass(frozen=True)
+class _Texts:
+    """A sheet's rows as XML: its frame's, its repeated runs made once for all its parts, and
+    each group's leading cells, joined."""
 
+    rows: RowTexts
+    lead: pl.Series | None
+
+
+def _texts(sheet: Sheet, strings: _Strings, styles: Mapping[str, int]) -> _Texts:
     def cell(frame: pl.DataFrame, name: str) -> pl.Expr:
         return _cell(frame, name, sheet, strings, styles).fill_null(pl.lit("<c/>"))
 
-    return RowTexts(sheet.frame, cell, sheet.repeated, shown=sheet.shown)
+    lead = None
+    if sheet.lead is not None:
+        groups = sheet.lead.frame
+        joined = pl.concat_str([cell(groups, name) for name in groups.columns])
+        lead = groups.select(joined).to_series().rechunk()  # gathered from one chunk: fast
+    return _Texts(RowTexts(sheet.frame, cell, sheet.repeated, shown=sheet.shown), lead)
 
 
-def _row_chunks(part: _Part, texts: RowTexts) -> Iterator[pl.DataFrame]:
-    """The part's rows, `_CHUNK_ROWS` at a time: a column that opens the row, then a column a
-    cell."""
-    chunks = texts.chunks(_CHUNK_ROWS, start=part.start, length=part.length, order=part.sheet.order)
+def _row_chunks(part: _Part, texts: _Texts) -> Iterator[pl.DataFrame]:
+    """The part's rows, `_CHUNK_ROWS` at a time: a column that opens the row, the leading cells,
+    then a column a cell or run of cells."""
+    sheet = part.sheet
+    chunks = texts.rows.chunks(_CHUNK_ROWS, start=part.start, length=part.length, order=sheet.order)
+    offset = part.start
     for chunk, cells in chunks:
+        lead = []
+        if texts.lead is not None and sheet.lead is not None:
+            groups = sheet.lead.group.slice(offset, chunk.height)
+            lead = [pl.lit(texts.lead.gather(groups)).alias("lead")]
+        offset += chunk.height
         yield chunk.select(
-            pl.lit("<row>").alias("row"), *(c.alias(str(n)) for n, c in enumerate(cells))
+            pl.lit("<row>").alias("row"), *lead, *(c.alias(str(n)) for n, c in enumerate(cells))
         )
 
 
@@ -252,12 +288,12 @@ class _Part:
 
 
 def _write_sheet(
-    handle: IO[bytes], part: _Part, strings: _Strings, texts: RowTexts, *, first: bool
+    handle: IO[bytes], part: _Part, strings: _Strings, texts: _Texts, *, first: bool
 ) -> None:
-    frame, headers = part.sheet.frame, part.sheet.headers
-    header = "".join(strings.cell(headers.get(name, name), _BOLD) for name in frame.columns)
+    columns, headers = part.sheet.columns, part.sheet.headers
+    header = "".join(strings.cell(headers.get(name, name), _BOLD) for name in columns)
     if part.note:  # in the header row after one empty column: seen as the file opens
-        where = f' r="{_column_letters(frame.width + 2)}1"'
+        where = f' r="{_column_letters(len(columns) + 2)}1"'
         header += strings.cell(part.note, where + _BOLD)
     selected = ' tabSelected="1"' if first else ""
     handle.write(
@@ -364,10 +400,10 @@ def write_workbook(
         for name, text in _package(parts).items():
             book.writestr(name, text)
         book.writestr("xl/styles.xml", _styles(formats))
-        texts: RowTexts | None = None
+        texts: _Texts | None = None
         for number, part in enumerate(parts, start=1):
             if texts is None or part.start == 0:  # a sheet's first part
-                texts = _row_texts(part.sheet, strings, styles)
+                texts = _texts(part.sheet, strings, styles)
             with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as handle:
                 _deflate_with_isal(handle)
                 _write_sheet(handle, part, strings, texts, first=number == 1)

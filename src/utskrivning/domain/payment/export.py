@@ -27,7 +27,7 @@ from utskrivning.domain.documents import NUMBER_FORMATS, safe_cell, safe_frame
 from utskrivning.domain.payment import Invoice, PaymentResult
 from utskrivning.domain.payment.invoices import UNIT
 from utskrivning.domain.texts import row_pieces
-from utskrivning.domain.xlsx import SHEET_ROWS, Sheet, write_workbook
+from utskrivning.domain.xlsx import SHEET_ROWS, Lead, Sheet, write_workbook
 
 INVOICE_COLUMNS = [
     "municipality", "district", "month", "group", "model", "stage", "counted_episodes",
@@ -75,7 +75,6 @@ TYPED_LINE_COLUMNS = ("episode_id", "district")
 # year): their text is made once per combination (texts.py). The id and line number do not.
 REPEATED_LINE_COLUMNS = ("care_type", "ready_days", "basis", "billable_days", "amount_sek",
                          "reason", "day_one_moved_by", "day_one_moved_days")  # fmt: skip
-_REPEATED_LINE_CELLS = (*KEY_COLUMNS, *REPEATED_LINE_COLUMNS)  # the invoice's keys lead a line
 
 
 def _two_places(hundredths: pl.Expr) -> pl.Expr:
@@ -191,20 +190,15 @@ def _line_shown(fields: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _line_cells(result: PaymentResult) -> pl.DataFrame:
-    """One row per line, its invoice's keys first, as spreadsheet cells, in `line_frame`'s
-    order (the sheet puts them in order as it writes them)."""
-    keys = _cells(
-        result.line_frame.select(
-            municipality=pl.col("liable_municipality"),
-            district=pl.col("liable_district"),
-            month=pl.col("month"),
-            group=pl.col("rule_group"),
-        ),
-        TYPED_LINE_COLUMNS,
+def _invoice_keys(result: PaymentResult) -> pl.DataFrame:
+    """Each invoice's keys (KEY_COLUMNS) as spreadsheet cells: they lead its lines' rows."""
+    keys = result.invoice_frame.select(
+        municipality=pl.col("liable_municipality"),
+        district=pl.col("liable_district"),
+        month=pl.col("month"),
+        group=pl.col("rule_group"),
     )
-    fields = _cells(_line_fields(result), TYPED_LINE_COLUMNS)
-    return pl.concat([keys, fields], how="horizontal")
+    return _cells(keys, TYPED_LINE_COLUMNS)
 
 
 # A reader's words for the engine's codes and sentences, by column (`lib.payment_words`): a
@@ -441,6 +435,7 @@ def write_xlsx(
     and on when a sheet is full), the engine's codes and sentences in `words` where it has them.
     Returns the names of the sheets."""
     words = words or {}
+    order = _line_order(result)
     return write_workbook(
         target,
         [
@@ -448,16 +443,18 @@ def write_xlsx(
                 "Fakturaunderlag", _cells(_worded(invoice_rows(result), words)), _NUMBERS, HEADERS
             ),
             # The lines' words are the sheet's shared strings, made once per distinct text: a
-            # replace over a national year's 1.5 million lines cost a fifth of a second.
+            # replace over a national year's 1.5 million lines cost a fifth of a second. Each
+            # line's invoice's keys lead its row, made once per invoice.
             Sheet(
                 "Rader",
-                _line_cells(result),
+                _cells(_line_fields(result), TYPED_LINE_COLUMNS),
                 _NUMBERS,
                 HEADERS,
                 words,
-                repeated=_REPEATED_LINE_CELLS,
+                repeated=REPEATED_LINE_COLUMNS,
                 shown=_line_shown,
-                order=_line_order(result).rows,
+                order=order.rows,
+                lead=Lead(_invoice_keys(result), order.invoices),
             ),
         ],
         sheet_rows=sheet_rows,
