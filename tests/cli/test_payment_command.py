@@ -174,7 +174,7 @@ def test_the_xlsx_says_the_reasons_and_assumptions_in_swedish(
     # The municipality by its name and code, the liability in words (not 2080 and TRUE).
     assert {invoice["Kommun"] for invoice in invoices} == {"Falun (2080)"}
     assert {line["Kommun"] for line in lines} == {"Falun (2080)"}
-    assert [invoice["Betalningsansvar"] for invoice in invoices] == ["Ja"]
+    assert [invoice["Betalningsansvar"] for invoice in invoices] == ["ja"]
     assert "\n2080,,2020-03,somatic," in csv_out and ",True," in csv_out  # the contract's
     texts = [cell for row in [*invoices, *lines] for cell in row.values() if isinstance(cell, str)]
     assert untranslated_texts(texts) == []

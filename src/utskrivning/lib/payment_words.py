@@ -44,8 +44,9 @@ MOVED_BY = {
     MOVED_BY_ADMISSION_NOTICE: gettext_noop("the admission notice"),
     MOVED_BY_SIP_SUMMONS: gettext_noop("the SIP summons"),
 }
-# An invoice's liability, by the value the JSON writes.
-LIABLE = {"true": gettext_noop("Yes"), "false": gettext_noop("No")}
+# An invoice's liability, by the value the JSON writes: "ja"/"nej", as the service's workbook and
+# the monthly report write it.
+LIABLE = {"true": gettext_noop("yes"), "false": gettext_noop("no")}
 
 
 def municipality_words(codes: Iterable[str]) -> dict[str, str]:

@@ -193,8 +193,9 @@ def test_with_the_command_s_words_a_municipality_is_named_and_liability_is_ja_or
     result: PaymentResult,
 ) -> None:
     """The command's workbook is for a person: Kommun reads "Västerås (1980)" on both sheets and
-    Betalningsansvar "Ja" or "Nej", where they read 1980 and TRUE/FALSE (SANT/FALSKT in a Swedish
-    Excel). Each name is one shared string, made once for all the lines that have it."""
+    Betalningsansvar "ja" or "nej" (as the service's workbook), where they read 1980 and
+    TRUE/FALSE (SANT/FALSKT in a Swedish Excel). Each name is one shared string, made once for
+    all the lines that have it."""
     out = io.BytesIO()
     write_xlsx(result, out, words=workbook_words(result, swedish))
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
@@ -206,7 +207,7 @@ def test_with_the_command_s_words_a_municipality_is_named_and_liability_is_ja_or
     kommun, liable = INVOICE_COLUMNS.index("municipality"), INVOICE_COLUMNS.index("liable")
     rows = _sheet_values(book["Fakturaunderlag"])
     assert [row[kommun] for row in rows] == [named(invoice[kommun]) for invoice in invoices]
-    assert [row[liable] for row in rows] == ["Ja" if i[liable] else "Nej" for i in invoices]
+    assert [row[liable] for row in rows] == ["ja" if i[liable] else "nej" for i in invoices]
     assert [row[0] for row in _sheet_values(book["Rader"])] == [named(line[0]) for line in lines]
     strings = zipfile.ZipFile(out).read("xl/sharedStrings.xml").decode()
     assert all(strings.count(f">{named(code)}<") == 1 for code in {line[0] for line in lines})

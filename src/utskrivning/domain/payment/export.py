@@ -210,7 +210,7 @@ def _worded(frame: pl.DataFrame, words: Words) -> pl.DataFrame:
     """`frame` with each column's codes and sentences in `words` (a text it lacks stays as it
     is): one replace over a column, from a few hundred texts, not a Python call per line. A
     yes-or-no column's words are those of "true" and "false", as the JSON writes it; worded, it
-    is text ("Ja"), no longer the spreadsheet's TRUE/FALSE."""
+    is text ("ja"), no longer the spreadsheet's TRUE/FALSE."""
 
     def worded(name: str, mapping: Mapping[str, str]) -> pl.Expr:
         column, dtype = pl.col(name), frame.schema[name]
