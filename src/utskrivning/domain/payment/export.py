@@ -286,8 +286,9 @@ def write_csv(result: PaymentResult, target: Path | IO[bytes]) -> None:
     order = _line_order(result)
     lines = fields.select(pieces)[order.rows]
     number = order.invoices
-    later = (~number.is_first_distinct()).cast(pl.UInt32) * result.invoice_frame.height
-    heads = _csv_heads(result).gather(number + later)
+    # In the invoices' order, a line of the invoice before's is not its invoice's first.
+    later = (number == number.shift(1)).fill_null(False).cast(pl.UInt32)
+    heads = _csv_heads(result).gather(number + later * result.invoice_frame.height)
     header = ",".join([*INVOICE_COLUMNS, *(f"line_{c}" for c in LINE_COLUMNS)])
     with _binary(target) as out:
         out.write(f"{header}\n".encode())
