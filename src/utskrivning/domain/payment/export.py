@@ -286,7 +286,8 @@ def write_csv(result: PaymentResult, target: Path | IO[bytes]) -> None:
     order = _line_order(result)
     lines = fields.select(pieces)[order.rows]
     number = order.invoices
-    # In the invoices' order, a line of the invoice before's is not its invoice's first.
+    # The lines are in their invoices' order: one of the same invoice as the line before is not
+    # its first.
     later = (number == number.shift(1)).fill_null(False).cast(pl.UInt32)
     heads = _csv_heads(result).gather(number + later * result.invoice_frame.height)
     header = ",".join([*INVOICE_COLUMNS, *(f"line_{c}" for c in LINE_COLUMNS)])
