@@ -88,6 +88,16 @@ def _kronor(ore: pl.Expr) -> pl.Expr:
     return pl.when(ore % 100 == 0).then((ore // 100).cast(pl.String)).otherwise(_two_places(ore))
 
 
+# The invoice's keys (KEY_COLUMNS) from the engine's columns: they lead each invoice's row and,
+# in the XLSX, each of its lines'.
+_KEYS_SHOWN = [
+    pl.col("liable_municipality").alias("municipality"),
+    pl.col("liable_district").alias("district"),
+    pl.col("month"),
+    pl.col("rule_group").alias("group"),
+]
+
+
 def invoice_rows(result: PaymentResult) -> pl.DataFrame:
     """One row per invoice in INVOICE_COLUMNS, each value as the files show it."""
     counted = pl.col("counted_episodes").cast(pl.Int64)
@@ -95,11 +105,7 @@ def invoice_rows(result: PaymentResult) -> pl.DataFrame:
     # Half up, once, from the exact sum (payment-rules.md "average"); never negative.
     average = pl.when(counted > 0).then((days * 200 + counted) // (2 * counted))
     return result.invoice_frame.select(
-        pl.col("liable_municipality").alias("municipality"),
-        pl.col("liable_district").alias("district"),
-        "month",
-        pl.col("rule_group").alias("group"),
-        "model", "stage", "counted_episodes", "ready_days",
+        *_KEYS_SHOWN, "model", "stage", "counted_episodes", "ready_days",
         average_days=_two_places(average),
         threshold_days=_two_places(pl.col("threshold_c")),
         liable=pl.col("liable"),
@@ -121,6 +127,11 @@ class _Order:
 
     rows: pl.Series
     invoices: pl.Series
+
+    @property
+    def first(self) -> pl.Series:
+        """Whether each line, in that order, is its invoice's first."""
+        return (self.invoices != self.invoices.shift(1)).fill_null(True)
 
 
 # The invoice's keys in `invoice_frame`'s order (KEYS): the month as the engine's integer, which
@@ -192,13 +203,7 @@ def _line_shown(fields: pl.DataFrame) -> pl.DataFrame:
 
 def _invoice_keys(result: PaymentResult) -> pl.DataFrame:
     """Each invoice's keys (KEY_COLUMNS) as spreadsheet cells: they lead its lines' rows."""
-    keys = result.invoice_frame.select(
-        municipality=pl.col("liable_municipality"),
-        district=pl.col("liable_district"),
-        month=pl.col("month"),
-        group=pl.col("rule_group"),
-    )
-    return _cells(keys, TYPED_LINE_COLUMNS)
+    return _cells(result.invoice_frame.select(_KEYS_SHOWN), TYPED_LINE_COLUMNS)
 
 
 # A reader's words for the engine's codes and sentences, by column (`lib.payment_words`): a
@@ -286,9 +291,7 @@ def write_csv(result: PaymentResult, target: Path | IO[bytes]) -> None:
     order = _line_order(result)
     lines = fields.select(pieces)[order.rows]
     number = order.invoices
-    # The lines are in their invoices' order: one of the same invoice as the line before is not
-    # its first.
-    later = (number == number.shift(1)).fill_null(False).cast(pl.UInt32)
+    later = (~order.first).cast(pl.UInt32)
     heads = _csv_heads(result).gather(number + later * result.invoice_frame.height)
     header = ",".join([*INVOICE_COLUMNS, *(f"line_{c}" for c in LINE_COLUMNS)])
     with _binary(target) as out:
@@ -396,8 +399,7 @@ def write_json(result: PaymentResult, target: Path | IO[bytes]) -> None:
         pieces = row_pieces(fields, _json_line_member, REPEATED_LINE_COLUMNS, "\n", _line_shown)
         order = _line_order(result)
         number = order.invoices
-        first = (number != number.shift(1)).fill_null(True)
-        final = (number != number.shift(-1)).fill_null(True)
+        first, final = order.first, (number != number.shift(-1)).fill_null(True)
         # Each line opens and closes with one of a few texts, gathered, never built per line: its
         # invoice's opening before its first line (the document's head before the very first).
         opens = pl.concat(

@@ -38,7 +38,7 @@ class ReasonCode(StrEnum):
     PRECONDITIONS_FAILED = "preconditions_failed"
     # A stay not yet discharged, in no month's invoice (explain.py; the API's "running").
     RUNNING = "running"
-    # An invoice's parts, joined by "; " (PaymentResult.invoice_reasons).
+    # An invoice's parts, joined by "; " (PaymentResult.reasons).
     RULEBOOK_NOT_IN_FORCE = "rulebook_not_in_force"
     AVERAGE_EXCEEDS = "average_exceeds"
     AVERAGE_WITHIN = "average_within"
