@@ -7,7 +7,6 @@ each msgid is in the web's catalogue once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from utskrivning.domain.municipalities import municipality_name
@@ -19,6 +18,7 @@ from utskrivning.domain.payment.reasons import (
     Gettext,
 )
 from utskrivning.domain.rulebooks import Model, Rulebook
+from utskrivning.domain.rulebooks.parameters import NATIONAL_RATE
 from utskrivning.lib.groups import GROUPS
 from utskrivning.lib.note_texts import gettext_noop, note_text
 
@@ -86,7 +86,7 @@ def missing_value(rulebook: Rulebook, name: str | None, gettext: Gettext) -> str
     nothing: "Socialstyrelsens belopp per vårddygn 2021", a parameter's description."""
     if name is None:
         return gettext("a value the month needs")
-    if found := re.fullmatch(r"day_rate_([0-9]{4})", name):
-        return gettext("Socialstyrelsen's day rate for %(year)s") % {"year": found[1]}
+    if found := NATIONAL_RATE.fullmatch(name):
+        return gettext("Socialstyrelsen's day rate for %(year)s") % {"year": found["year"]}
     parameter = rulebook.parameters.get(name)
     return gettext(parameter.description) if parameter is not None else name
